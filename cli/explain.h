@@ -1,0 +1,21 @@
+// The --explain line: one JSON object per input line with its parsed fields,
+// the signature rules that matched it and the scenarios it was counted in
+// (schema in DESIGN.md). Pure; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "core/log_record.h"
+#include "parsers/line_parser.h"
+
+namespace defender {
+
+void AppendExplain(fmt::memory_buffer& out, uint64_t line_no, const LogRecord& record,
+                   Reject reject, std::span<const std::string_view> signatures,
+                   std::span<const std::string_view> scenarios);
+
+}  // namespace defender

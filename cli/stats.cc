@@ -1,0 +1,17 @@
+#include "cli/stats.h"
+
+namespace defender {
+
+void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "defender-scan: stats: inputs {} (errors {}), lines {}, bytes {}, {:.3f} s",
+                 inputs, input_errors, lines, bytes, seconds);
+  if (seconds > 0) fmt::format_to(it, ", {:.0f} lines/s", double(lines) / seconds);
+  fmt::format_to(it, "\ndefender-scan: stats: parsed {}, rejected {}\n", parsed, rejected());
+  for (size_t i = 1; i < rejects.size(); ++i) {
+    if (rejects[i] == 0) continue;
+    fmt::format_to(it, "defender-scan: stats: rejected {}: {}\n", RejectName(Reject(i)), rejects[i]);
+  }
+}
+
+}  // namespace defender

@@ -1,0 +1,136 @@
+#include "core/ip_address.h"
+
+#include <arpa/inet.h>
+
+#include <cstring>
+
+namespace defender {
+
+namespace {
+
+constexpr std::array<uint8_t, 12> kV4MappedPrefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+// Strict dotted quad: four decimal parts 0-255, no leading zeros, nothing else.
+std::optional<uint32_t> ParseV4(std::string_view s) {
+  uint32_t result = 0;
+  int parts = 0;
+  size_t i = 0;
+  while (true) {
+    if (i >= s.size() || s[i] < '0' || s[i] > '9') return std::nullopt;
+    size_t start = i;
+    uint32_t part = 0;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 4) {
+      part = part * 10 + uint32_t(s[i] - '0');
+      ++i;
+    }
+    size_t len = i - start;
+    if (len > 3 || part > 255 || (len > 1 && s[start] == '0')) return std::nullopt;
+    result = (result << 8) | part;
+    if (++parts == 4) break;
+    if (i >= s.size() || s[i] != '.') return std::nullopt;
+    ++i;
+  }
+  if (i != s.size()) return std::nullopt;
+  return result;
+}
+
+}  // namespace
+
+IpAddress IpAddress::FromV4(uint32_t host_order) {
+  IpAddress a;
+  std::memcpy(a.bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size());
+  a.bytes_[12] = uint8_t(host_order >> 24);
+  a.bytes_[13] = uint8_t(host_order >> 16);
+  a.bytes_[14] = uint8_t(host_order >> 8);
+  a.bytes_[15] = uint8_t(host_order);
+  return a;
+}
+
+IpAddress IpAddress::FromBytes(const std::array<uint8_t, 16>& bytes) {
+  IpAddress a;
+  a.bytes_ = bytes;
+  return a;
+}
+
+std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
+  if (text.find(':') == std::string_view::npos) {
+    auto v4 = ParseV4(text);
+    if (!v4) return std::nullopt;
+    return FromV4(*v4);
+  }
+  // IPv6: only hex digits, ':' and '.' (an embedded IPv4 tail); this rules
+  // out zone ids ("%eth0"), brackets and spaces before inet_pton sees it.
+  if (text.size() > INET6_ADDRSTRLEN - 1) return std::nullopt;
+  for (char c : text) {
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
+              c == ':' || c == '.';
+    if (!ok) return std::nullopt;
+  }
+  size_t dot = text.find('.');
+  if (dot != std::string_view::npos) {
+    size_t tail = text.rfind(':') + 1;
+    if (!ParseV4(text.substr(tail))) return std::nullopt;  // glibc allows leading zeros here
+  }
+  char buf[INET6_ADDRSTRLEN];
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  IpAddress a;
+  if (inet_pton(AF_INET6, buf, a.bytes_.data()) != 1) return std::nullopt;
+  return a;
+}
+
+bool IpAddress::is_v4() const {
+  return std::memcmp(bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size()) == 0;
+}
+
+uint32_t IpAddress::v4() const {
+  return (uint32_t(bytes_[12]) << 24) | (uint32_t(bytes_[13]) << 16) |
+         (uint32_t(bytes_[14]) << 8) | uint32_t(bytes_[15]);
+}
+
+bool IpAddress::is_loopback() const {
+  if (is_v4()) return bytes_[12] == 127;
+  static const std::array<uint8_t, 16> kLoop = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  return bytes_ == kLoop;
+}
+
+bool IpAddress::is_private() const {
+  if (is_v4()) {
+    uint32_t a = v4();
+    return (a >> 24) == 10 || (a >> 20) == (172u << 4 | 1) || (a >> 16) == (192u << 8 | 168) ||
+           (a >> 22) == (100u << 2 | 1) || (a >> 16) == (169u << 8 | 254);
+  }
+  return (bytes_[0] & 0xfe) == 0xfc || (bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80);
+}
+
+IpAddress IpAddress::Masked(int prefix) const {
+  IpAddress a = *this;
+  int bits = is_v4() ? prefix + 96 : prefix;
+  if (bits < 0) bits = 0;
+  for (int i = 0; i < 16; ++i) {
+    int keep = bits - i * 8;
+    if (keep >= 8) continue;
+    a.bytes_[i] &= keep <= 0 ? 0 : uint8_t(0xff << (8 - keep));
+  }
+  if (is_v4()) std::memcpy(a.bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size());
+  return a;
+}
+
+void IpAddress::AppendTo(fmt::memory_buffer& out) const {
+  char buf[INET6_ADDRSTRLEN];
+  if (is_v4()) {
+    fmt::format_to(std::back_inserter(out), "{}.{}.{}.{}", bytes_[12], bytes_[13], bytes_[14],
+                   bytes_[15]);
+    return;
+  }
+  inet_ntop(AF_INET6, bytes_.data(), buf, sizeof(buf));
+  out.append(std::string_view(buf));
+}
+
+std::string IpAddress::ToString() const {
+  fmt::memory_buffer out;
+  AppendTo(out);
+  return fmt::to_string(out);
+}
+
+}  // namespace defender

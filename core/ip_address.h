@@ -1,0 +1,61 @@
+// IpAddress: an IPv4 or IPv6 address as a 16-byte value (IPv4 is stored as
+// ::ffff:a.b.c.d). Parsing is strict, inet_pton rules: no leading zeros, no
+// short or numeric forms, no zone ids, no surrounding space. Immutable value;
+// thread-safe.
+#pragma once
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace defender {
+
+class IpAddress {
+ public:
+  // The all-zero IPv6 address "::".
+  IpAddress() = default;
+
+  static IpAddress FromV4(uint32_t host_order);
+  static IpAddress FromBytes(const std::array<uint8_t, 16>& bytes);
+  // Returns nullopt for anything that is not a canonical textual address.
+  static std::optional<IpAddress> Parse(std::string_view text);
+
+  bool is_v4() const;
+  // Host byte order; only meaningful when is_v4().
+  uint32_t v4() const;
+  const std::array<uint8_t, 16>& bytes() const { return bytes_; }
+  // Prefix length of a single address of this family: 32 or 128.
+  int max_prefix() const { return is_v4() ? 32 : 128; }
+  bool is_loopback() const;
+  bool is_private() const;  // RFC 1918, CGNAT, link-local, ULA
+
+  // Keeps the first `prefix` bits (counted in the family's own width).
+  IpAddress Masked(int prefix) const;
+
+  std::string ToString() const;
+  // Appends the canonical text (RFC 5952 for IPv6) to `out`.
+  void AppendTo(fmt::memory_buffer& out) const;
+
+  auto operator<=>(const IpAddress&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const IpAddress& a) {
+    return H::combine_contiguous(std::move(h), a.bytes_.data(), a.bytes_.size());
+  }
+
+ private:
+  std::array<uint8_t, 16> bytes_{};
+};
+
+}  // namespace defender
+
+template <>
+struct fmt::formatter<defender::IpAddress> : fmt::formatter<std::string_view> {
+  auto format(const defender::IpAddress& a, fmt::format_context& ctx) const {
+    return fmt::formatter<std::string_view>::format(a.ToString(), ctx);
+  }
+};

@@ -1,0 +1,50 @@
+// LogRecord: one parsed log line. Every string_view points into the reader's
+// line buffer (or the parser's scratch) and is valid only until the next line
+// is read; copy what you keep. Strings are as nginx logged them (escaped as
+// \xHH); parsers/request_view.h decodes them for matching. A field the log
+// does not have, or that nginx logged as "-", is empty.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/ip_address.h"
+#include "core/log_time.h"
+
+namespace defender {
+
+enum class EventKind : uint8_t {
+  kRequest,               // an access-log line
+  kLimitReq,              // error log: "limiting requests"
+  kLimitConn,             // error log: "limiting connections"
+  kAuthUserNotFound,      // error log: user "x" was not found in "..."
+  kAuthPasswordMismatch,  // error log: user "x": password mismatch
+  kAuthNoCredentials,     // error log: no user/password was provided for basic authentication
+  kAccessForbidden,       // error log: access forbidden by rule
+};
+
+std::string_view EventKindName(EventKind kind);
+
+struct LogRecord {
+  IpAddress client;
+  LogTime time = 0;
+  bool has_time = false;
+  EventKind kind = EventKind::kRequest;
+  int status = 0;          // 0 when the format has none
+  int64_t bytes = -1;      // -1 when absent
+  int32_t request_time_ms = -1;
+
+  std::string_view request;   // the raw request line, e.g. GET /a?b=1 HTTP/1.1
+  std::string_view method;    // empty for junk request lines ("-", TLS bytes, a bare path)
+  std::string_view path;      // request target before '?'
+  std::string_view query;     // after '?', without it
+  std::string_view protocol;  // HTTP/1.1
+  std::string_view referer;
+  std::string_view user_agent;
+  std::string_view x_forwarded_for;
+  std::string_view host;
+  std::string_view remote_user;
+  std::string_view upstream_response_time;  // may be a comma list
+};
+
+}  // namespace defender

@@ -1,0 +1,34 @@
+// Log time: milliseconds since the Unix epoch, UTC. Parsers for the time
+// variables nginx writes ($time_local, $time_iso8601, $msec, and the error
+// log's local "YYYY/MM/DD HH:MM:SS") and the one formatter used for output.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include <fmt/format.h>
+
+namespace defender {
+
+using LogTime = int64_t;  // ms since 1970-01-01T00:00:00Z
+constexpr LogTime kSecond = 1000;
+
+// "10/Oct/2000:13:55:36 -0700"
+std::optional<LogTime> ParseTimeLocal(std::string_view s);
+// "2000-10-10T13:55:36-07:00", "+00:00" or "Z", optional ".fff" fraction.
+std::optional<LogTime> ParseTimeIso8601(std::string_view s);
+// "971211336.123" (seconds with optional fraction).
+std::optional<LogTime> ParseTimeMsec(std::string_view s);
+// "2000/10/10 13:55:36" in the machine's local time zone (nginx error log).
+std::optional<LogTime> ParseErrorLogTime(std::string_view s);
+
+// Days since the epoch of a proleptic Gregorian date (Howard Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
+
+// "2000-10-10T20:55:36Z" (whole seconds; the schema's @timestamp).
+void AppendIso8601(fmt::memory_buffer& out, LogTime t);
+std::string FormatIso8601(LogTime t);
+
+}  // namespace defender

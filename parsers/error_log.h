@@ -1,0 +1,18 @@
+// A parser for nginx error-log lines:
+//   2024/03/31 01:00:00 [error] 12#12: *5 limiting requests, excess: 10.5 by zone "one", client: 198.51.100.7, server: ...
+// It recognises limit_req / limit_conn, basic-auth failures and "access
+// forbidden by rule"; other messages are kIgnored. The time is the machine's
+// local time. The client is nginx's ", client: ADDR, server:" part; where a
+// client-controlled user name precedes it, a line with more than one such
+// part is rejected (kAmbiguousClient) rather than guessed. Not thread-safe.
+#pragma once
+
+#include <memory>
+
+#include "parsers/line_parser.h"
+
+namespace defender {
+
+std::unique_ptr<LineParser> NewErrorLogParser();
+
+}  // namespace defender

@@ -1,0 +1,280 @@
+#include "parsers/log_format.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace defender {
+
+namespace {
+
+bool IsVarChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+std::string_view Dash(std::string_view v) { return v == "-" ? std::string_view() : v; }
+
+}  // namespace
+
+bool ParseByteCount(std::string_view v, int64_t* out) {
+  if (v.empty() || v == "-") {
+    *out = -1;
+    return true;
+  }
+  if (v.size() > 18) return false;
+  int64_t n = 0;
+  for (char c : v) {
+    if (c < '0' || c > '9') return false;
+    n = n * 10 + (c - '0');
+  }
+  *out = n;
+  return true;
+}
+
+int32_t ParseSecondsToMs(std::string_view v) {
+  int64_t secs = 0;
+  size_t i = 0;
+  for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i) secs = secs * 10 + (v[i] - '0');
+  if (i == 0 || secs > 1000000) return -1;
+  int ms = 0;
+  if (i < v.size() && v[i] == '.') {
+    int scale = 100;
+    for (++i; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i, scale /= 10) ms += (v[i] - '0') * scale;
+  }
+  return int32_t(secs * 1000 + ms);
+}
+
+namespace {
+
+bool IsMethodChar(char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-'; }
+
+}  // namespace
+
+void SplitRequest(std::string_view request, LogRecord* r) {
+  r->request = request;
+  r->method = r->path = r->query = r->protocol = {};
+  size_t sp = request.find(' ');
+  if (sp == std::string_view::npos || sp == 0 || sp > 24) return;
+  for (size_t i = 0; i < sp; ++i) {
+    if (!IsMethodChar(request[i])) return;
+  }
+  std::string_view target = request.substr(sp + 1);
+  size_t last = target.rfind(' ');
+  if (last != std::string_view::npos) {
+    std::string_view proto = target.substr(last + 1);
+    if (proto.substr(0, 5) != "HTTP/") return;
+    r->protocol = proto;
+    target = target.substr(0, last);
+  }
+  if (target.empty()) return;
+  r->method = request.substr(0, sp);
+  size_t q = target.find('?');
+  r->path = target.substr(0, q);
+  if (q != std::string_view::npos) r->query = target.substr(q + 1);
+}
+
+LogFormat::Field LogFormat::FieldForVariable(std::string_view v) {
+  static const struct {
+    std::string_view name;
+    Field field;
+  } kTable[] = {
+      {"remote_addr", Field::kRemoteAddr},
+      {"remote_user", Field::kRemoteUser},
+      {"time_local", Field::kTimeLocal},
+      {"time_iso8601", Field::kTimeIso8601},
+      {"msec", Field::kMsec},
+      {"request", Field::kRequest},
+      {"request_method", Field::kMethod},
+      {"request_uri", Field::kRequestUri},
+      {"uri", Field::kUri},
+      {"document_uri", Field::kUri},
+      {"args", Field::kArgs},
+      {"query_string", Field::kArgs},
+      {"server_protocol", Field::kProtocol},
+      {"status", Field::kStatus},
+      {"body_bytes_sent", Field::kBodyBytes},
+      {"bytes_sent", Field::kBodyBytes},
+      {"http_referer", Field::kReferer},
+      {"http_user_agent", Field::kUserAgent},
+      {"request_time", Field::kRequestTime},
+      {"upstream_response_time", Field::kUpstreamResponseTime},
+      {"http_x_forwarded_for", Field::kXForwardedFor},
+      {"host", Field::kHost},
+      {"http_host", Field::kHost},
+      {"server_name", Field::kHost},
+  };
+  for (const auto& e : kTable) {
+    if (e.name == v) return e.field;
+  }
+  return Field::kSkip;
+}
+
+std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape escape,
+                                            std::string name, std::string* error) {
+  LogFormat f;
+  f.name_ = std::move(name);
+  f.text_ = std::string(format);
+  f.escape_ = escape;
+  std::string literal;
+  bool have_field = false;
+  Field pending = Field::kSkip;
+  size_t i = 0;
+  while (i < format.size()) {
+    if (format[i] != '$') {
+      literal += format[i++];
+      continue;
+    }
+    size_t start = i + 1;
+    size_t end = start;
+    if (start < format.size() && format[start] == '{') {
+      end = format.find('}', start);
+      if (end == std::string_view::npos) {
+        *error = fmt::format("unterminated ${{ at offset {}", i);
+        return std::nullopt;
+      }
+      i = end + 1;
+      ++start;
+    } else {
+      while (end < format.size() && IsVarChar(format[end])) ++end;
+      i = end;
+    }
+    std::string_view var = format.substr(start, end - start);
+    if (var.empty()) {
+      *error = fmt::format("'$' without a variable name at offset {}", start - 1);
+      return std::nullopt;
+    }
+    if (have_field) {
+      if (literal.empty()) {
+        *error = fmt::format("${} follows another variable with nothing between them", var);
+        return std::nullopt;
+      }
+      f.steps_.push_back({pending, literal});
+    } else {
+      f.prefix_ = literal;
+    }
+    literal.clear();
+    pending = FieldForVariable(var);
+    have_field = true;
+  }
+  if (!have_field) {
+    *error = "the format has no variables";
+    return std::nullopt;
+  }
+  f.steps_.push_back({pending, literal});
+  bool has_client = false;
+  for (const auto& s : f.steps_) has_client |= s.field == Field::kRemoteAddr;
+  if (!has_client) {
+    *error = "the format has no $remote_addr, so no client can be known";
+    return std::nullopt;
+  }
+  return f;
+}
+
+const char* LogFormat::FindSeparator(const char* p, const char* end, const std::string& sep) const {
+  const char first = sep[0];
+  const size_t n = sep.size();
+  while (p < end) {
+    const char* q = static_cast<const char*>(std::memchr(p, first, size_t(end - p)));
+    if (q == nullptr || size_t(end - q) < n) return nullptr;
+    if ((n == 1 || std::memcmp(q + 1, sep.data() + 1, n - 1) == 0)) {
+      if (escape_ != Escape::kJson || first != '"') return q;
+      // escape=json writes a quote inside a value as \": skip escaped ones.
+      size_t backslashes = 0;
+      for (const char* b = q - 1; b >= p && *b == '\\'; --b) ++backslashes;
+      if (backslashes % 2 == 0) return q;
+    }
+    p = q + 1;
+  }
+  return nullptr;
+}
+
+Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
+  *record = LogRecord();
+  if (line.empty()) return Reject::kEmpty;
+  const char* p = line.data();
+  const char* end = p + line.size();
+  if (!prefix_.empty()) {
+    if (line.size() < prefix_.size() || std::memcmp(p, prefix_.data(), prefix_.size()) != 0) {
+      return Reject::kFormatMismatch;
+    }
+    p += prefix_.size();
+  }
+  const size_t last = steps_.size() - 1;
+  for (size_t k = 0; k <= last; ++k) {
+    const Step& step = steps_[k];
+    const char* stop;
+    if (step.separator.empty()) {
+      stop = end;
+    } else if (k == last) {
+      // The closing literal must end the line.
+      size_t n = step.separator.size();
+      if (size_t(end - p) < n || std::memcmp(end - n, step.separator.data(), n) != 0) {
+        return Reject::kFormatMismatch;
+      }
+      stop = end - n;
+    } else {
+      stop = FindSeparator(p, end, step.separator);
+      if (stop == nullptr) return Reject::kFormatMismatch;
+    }
+    Reject r = Assign(step.field, std::string_view(p, size_t(stop - p)), record);
+    if (r != Reject::kNone) return r;
+    p = stop + step.separator.size();
+  }
+  return Reject::kNone;
+}
+
+Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) const {
+  switch (field) {
+    case Field::kSkip: break;
+    case Field::kRemoteAddr: {
+      auto a = IpAddress::Parse(v);
+      if (!a) return Reject::kBadClient;
+      r->client = *a;
+      break;
+    }
+    case Field::kRemoteUser: r->remote_user = Dash(v); break;
+    case Field::kTimeLocal:
+    case Field::kTimeIso8601:
+    case Field::kMsec: {
+      auto t = field == Field::kTimeLocal     ? ParseTimeLocal(v)
+               : field == Field::kTimeIso8601 ? ParseTimeIso8601(v)
+                                              : ParseTimeMsec(v);
+      if (!t) return Reject::kBadTime;
+      r->time = *t;
+      r->has_time = true;
+      break;
+    }
+    case Field::kRequest: SplitRequest(Dash(v), r); break;
+    case Field::kMethod: r->method = Dash(v); break;
+    case Field::kRequestUri: {
+      size_t q = v.find('?');
+      r->path = v.substr(0, q);
+      if (q != std::string_view::npos) r->query = v.substr(q + 1);
+      if (r->request.empty()) r->request = v;
+      break;
+    }
+    case Field::kUri: r->path = v; break;
+    case Field::kArgs: r->query = Dash(v); break;
+    case Field::kProtocol: r->protocol = Dash(v); break;
+    case Field::kStatus: {
+      if (v.size() != 3 || v[0] < '0' || v[0] > '9' || v[1] < '0' || v[1] > '9' || v[2] < '0' ||
+          v[2] > '9') {
+        return Reject::kBadStatus;
+      }
+      r->status = (v[0] - '0') * 100 + (v[1] - '0') * 10 + (v[2] - '0');
+      break;
+    }
+    case Field::kBodyBytes:
+      if (!ParseByteCount(v, &r->bytes)) return Reject::kFormatMismatch;
+      break;
+    case Field::kReferer: r->referer = Dash(v); break;
+    case Field::kUserAgent: r->user_agent = Dash(v); break;
+    case Field::kRequestTime: r->request_time_ms = ParseSecondsToMs(v); break;
+    case Field::kUpstreamResponseTime: r->upstream_response_time = Dash(v); break;
+    case Field::kXForwardedFor: r->x_forwarded_for = Dash(v); break;
+    case Field::kHost: r->host = Dash(v); break;
+  }
+  return Reject::kNone;
+}
+
+}  // namespace defender

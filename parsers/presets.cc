@@ -1,0 +1,110 @@
+#include "parsers/presets.h"
+
+#include <fmt/format.h>
+
+#include "parsers/error_log.h"
+#include "parsers/json_log.h"
+
+namespace defender {
+
+const std::vector<Preset>& Presets() {
+  static const std::vector<Preset> kPresets = {
+      {"defender",
+       R"($remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time "$http_x_forwarded_for")",
+       "combined plus timings and X-Forwarded-For (samples/nginx/defender-log-format.conf)"},
+      {"main",
+       R"($remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for")",
+       "the nginx.org packages' default: combined plus X-Forwarded-For"},
+      {"combined",
+       R"($remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent")",
+       "nginx's predefined format, Debian's default"},
+      {"common",
+       R"($remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent)",
+       "the Common Log Format"},
+  };
+  return kPresets;
+}
+
+namespace {
+
+std::unique_ptr<LineParser> CompilePreset(std::string_view format, std::string name) {
+  std::string error;
+  auto f = LogFormat::Compile(format, Escape::kDefault, std::move(name), &error);
+  return f ? std::make_unique<LogFormat>(std::move(*f)) : nullptr;
+}
+
+// Tries each candidate on each line until one parses a line, then uses that one.
+class AutoParser : public LineParser {
+ public:
+  AutoParser() {
+    for (const Preset& p : Presets()) candidates_.push_back(CompilePreset(p.format, std::string(p.name)));
+    for (const Preset& p : Presets()) {
+      candidates_.push_back(
+          CompilePreset(fmt::format("$host {}", p.format), fmt::format("vhost_{}", p.name)));
+    }
+    // A format that starts like combined and has more fields after it.
+    candidates_.push_back(CompilePreset(
+        fmt::format("{} $more", Presets()[2].format), "combined+"));
+    candidates_.push_back(NewJsonLogParser());
+    candidates_.push_back(NewErrorLogParser());
+  }
+
+  Reject Parse(std::string_view line, LogRecord* record) override {
+    if (chosen_ != nullptr) return chosen_->Parse(line, record);
+    Reject first = Reject::kFormatMismatch;
+    for (auto& c : candidates_) {
+      Reject r = c->Parse(line, record);
+      if (r == Reject::kNone) {
+        chosen_ = c.get();
+        name_ = fmt::format("auto:{}", c->name());
+        return r;
+      }
+      if (r == Reject::kEmpty) return r;
+    }
+    return first;
+  }
+
+  std::string_view name() const override { return name_; }
+
+ private:
+  std::vector<std::unique_ptr<LineParser>> candidates_;
+  LineParser* chosen_ = nullptr;
+  std::string name_ = "auto";
+};
+
+}  // namespace
+
+std::unique_ptr<LineParser> NewParser(std::string_view spec, std::string* error) {
+  if (spec == "auto") return std::make_unique<AutoParser>();
+  if (spec == "json") return NewJsonLogParser();
+  if (spec == "error") return NewErrorLogParser();
+  for (const Preset& p : Presets()) {
+    if (p.name == spec) return CompilePreset(p.format, std::string(p.name));
+  }
+  if (spec.find('$') == std::string_view::npos) {
+    *error = fmt::format("unknown format '{}' (auto, defender, main, combined, common, json, "
+                         "error, or an nginx log_format string)", spec);
+    return nullptr;
+  }
+  // An nginx log_format string, optionally starting with escape=default|json|none.
+  Escape escape = Escape::kDefault;
+  std::string_view text = spec;
+  for (auto [word, e] : {std::pair{"escape=json ", Escape::kJson},
+                         std::pair{"escape=default ", Escape::kDefault},
+                         std::pair{"escape=none ", Escape::kNone}}) {
+    std::string_view w = word;
+    if (text.substr(0, w.size()) == w) {
+      escape = e;
+      text.remove_prefix(w.size());
+    }
+  }
+  std::string why;
+  auto f = LogFormat::Compile(text, escape, "custom", &why);
+  if (!f) {
+    *error = fmt::format("--format: {}", why);
+    return nullptr;
+  }
+  return std::make_unique<LogFormat>(std::move(*f));
+}
+
+}  // namespace defender

@@ -1,0 +1,30 @@
+// The built-in log formats and --format resolution: a preset name, "json",
+// "error" (the nginx error log), an nginx log_format string, or "auto", which
+// recognises the format from the first line that one of the candidates
+// parses and keeps it. Parsers returned are owned by the caller.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/line_parser.h"
+#include "parsers/log_format.h"
+
+namespace defender {
+
+struct Preset {
+  std::string_view name;
+  std::string_view format;  // nginx log_format text
+  std::string_view description;
+};
+
+// defender, combined, main, common (json and error are separate parsers).
+const std::vector<Preset>& Presets();
+
+// nullptr and *error set when `spec` is neither a known name nor a valid
+// log_format string. "auto" gives the detecting parser.
+std::unique_ptr<LineParser> NewParser(std::string_view spec, std::string* error);
+
+}  // namespace defender

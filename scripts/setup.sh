@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, exactly the Debian 12 packages defender-scan needs to
+# build, test and benchmark that are not installed yet. Safe to run repeatedly.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  # libraries (see DESIGN.md, "Well-kept libraries")
+  libcli11-dev libfmt-dev libre2-dev libhyperscan-dev libabsl-dev
+  libyaml-cpp-dev libsqlite3-dev libisal-dev zlib1g-dev libbz2-dev
+  liblzma-dev libzstd-dev libsimdjson-dev doctest-dev
+  # tests: real nginx, compressors for fixtures, man page lint, sqlite3 CLI
+  nginx gzip bzip2 xz-utils zstd groff-base man-db sqlite3 python3 curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "setup: installing ${missing[*]}" >&2
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The nginx package starts a system nginx on port 80; tests start their own.
+if command -v systemctl >/dev/null 2>&1; then
+  "${sudo_cmd[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+fi

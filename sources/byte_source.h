@@ -1,0 +1,39 @@
+// ByteSource: where input bytes come from (a file descriptor, a decompressor
+// wrapped around another source, a followed file). Sources plug in here; the
+// LineReader turns any of them into lines. Not thread-safe: one reader.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+
+namespace defender {
+
+struct ReadResult {
+  size_t n = 0;      // bytes placed in the buffer
+  bool eof = false;  // no more bytes will come
+  // n == 0 && !eof: nothing available now (live input idle); ask again later.
+};
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to `cap` bytes. A non-ok Status ends this source; bytes already
+  // returned stay valid input.
+  virtual Status Read(char* buf, size_t cap, ReadResult* result) = 0;
+  // Bytes consumed from the underlying file so far (compressed bytes for a
+  // decompressor); used for progress and checkpoints.
+  virtual uint64_t position() const = 0;
+};
+
+// Reads from `fd`, first returning the bytes in `prefix` (already read from
+// it to sniff the format). With `live` (a pipe or terminal on stdin), waits at
+// most `idle_ms` for data and then reports idle, so the caller can advance
+// the clock and flush output. Closes fd if `owns_fd`.
+std::unique_ptr<ByteSource> NewFdSource(int fd, bool owns_fd, std::string prefix, bool live,
+                                        int idle_ms, std::string name);
+
+}  // namespace defender

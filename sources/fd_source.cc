@@ -1,0 +1,80 @@
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "sources/byte_source.h"
+
+namespace defender {
+
+namespace {
+
+class FdSource : public ByteSource {
+ public:
+  FdSource(int fd, bool owns_fd, std::string prefix, bool live, int idle_ms, std::string name)
+      : fd_(fd), owns_fd_(owns_fd), prefix_(std::move(prefix)), live_(live), idle_ms_(idle_ms),
+        name_(std::move(name)), position_(prefix_.size()) {}
+  ~FdSource() override {
+    if (owns_fd_) close(fd_);
+  }
+
+  Status Read(char* buf, size_t cap, ReadResult* result) override {
+    *result = ReadResult();
+    if (prefix_pos_ < prefix_.size()) {
+      size_t n = std::min(cap, prefix_.size() - prefix_pos_);
+      std::memcpy(buf, prefix_.data() + prefix_pos_, n);
+      prefix_pos_ += n;
+      result->n = n;
+      return Status::Ok();
+    }
+    if (live_) {
+      pollfd p{fd_, POLLIN, 0};
+      int r = poll(&p, 1, idle_ms_);
+      if (r == 0) return Status::Ok();  // idle
+      if (r < 0 && errno == EINTR) return Status::Ok();
+    }
+    while (true) {
+      ssize_t n = ::read(fd_, buf, cap);
+      if (n > 0) {
+        position_ += uint64_t(n);
+        result->n = size_t(n);
+        return Status::Ok();
+      }
+      if (n == 0) {
+        result->eof = true;
+        return Status::Ok();
+      }
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return Status::Ok();
+      result->eof = true;
+      return Status::Error(fmt::format("{}: {}", name_, strerror(errno)));
+    }
+  }
+
+  uint64_t position() const override { return position_; }
+
+ private:
+  int fd_;
+  bool owns_fd_;
+  std::string prefix_;
+  size_t prefix_pos_ = 0;
+  bool live_;
+  int idle_ms_;
+  std::string name_;
+  uint64_t position_;  // the prefix came from the fd too
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSource> NewFdSource(int fd, bool owns_fd, std::string prefix, bool live,
+                                        int idle_ms, std::string name) {
+  return std::make_unique<FdSource>(fd, owns_fd, std::move(prefix), live, idle_ms,
+                                    std::move(name));
+}
+
+}  // namespace defender

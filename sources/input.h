@@ -1,0 +1,29 @@
+// Opening one input by name: "-" is stdin; anything else a file. The
+// compression is recognised by magic bytes and a decompressor (on its own
+// thread) is put in front. Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "sources/byte_source.h"
+#include "sources/decompress.h"
+
+namespace defender {
+
+struct InputOptions {
+  bool follow = false;  // --follow (files only)
+  int idle_ms = 250;    // live inputs report idle this often
+};
+
+struct OpenedInput {
+  std::unique_ptr<ByteSource> source;
+  Compression compression = Compression::kNone;
+  bool live = false;       // stdin pipe/terminal or --follow: the wall clock matters
+  uint64_t size = 0;       // file size when known (progress), else 0
+};
+
+Status OpenInput(const std::string& name, const InputOptions& options, OpenedInput* out);
+
+}  // namespace defender

@@ -1,0 +1,52 @@
+// LineReader: splits a ByteSource into lines. A returned line excludes its
+// '\n' (and a '\r' before it) and stays valid until the next call to Next().
+// Over-long lines are skipped whole and counted; a last line without a
+// newline is returned at end of input, unless the input ended in an error
+// (a truncated .gz), where the partial tail is dropped and counted.
+// Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "sources/byte_source.h"
+
+namespace defender {
+
+class LineReader {
+ public:
+  enum class Result { kLine, kIdle, kEnd };
+
+  LineReader(std::unique_ptr<ByteSource> source, size_t max_line);
+
+  // kLine: *line is set. kIdle: live input has nothing now; call again later.
+  // kEnd: input is over; see status().
+  Result Next(std::string_view* line);
+
+  const Status& status() const { return status_; }
+  uint64_t too_long() const { return too_long_; }
+  uint64_t truncated() const { return truncated_; }
+  uint64_t bytes_read() const { return bytes_read_; }
+  const ByteSource& source() const { return *source_; }
+
+ private:
+  // Reads more into the buffer. False if nothing was added.
+  bool Fill(bool* idle);
+
+  std::unique_ptr<ByteSource> source_;
+  size_t max_line_;
+  std::vector<char> buf_;
+  size_t begin_ = 0, end_ = 0;
+  size_t scan_from_ = 0;  // no '\n' in [begin_, scan_from_)
+  bool eof_ = false;
+  bool skipping_ = false;  // inside an over-long line, dropping bytes up to its '\n'
+  Status status_;
+  uint64_t too_long_ = 0;
+  uint64_t truncated_ = 0;
+  uint64_t bytes_read_ = 0;
+};
+
+}  // namespace defender
