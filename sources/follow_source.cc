@@ -57,7 +57,7 @@ class FollowSource : public ByteSource {
     if (n < 0 && errno != EINTR && errno != EAGAIN) {
       return Status::Error(fmt::format("{}: {}", path_, strerror(errno)));
     }
-    CheckRotation();
+    if (CheckRotation()) return Read(buf, cap, result);  // read the new file at once
     return Status::Ok();
   }
 
@@ -81,22 +81,24 @@ class FollowSource : public ByteSource {
     lseek(fd_, off_t(offset_), SEEK_SET);
   }
 
-  void CheckRotation() {
+  // True when the name now points to a new file, which is then open.
+  bool CheckRotation() {
     struct stat by_name, by_fd;
     if (fstat(fd_, &by_fd) == 0 && uint64_t(by_fd.st_size) < offset_) {
       // copytruncate: the file was emptied under us; start again at 0.
       lseek(fd_, 0, SEEK_SET);
       offset_ = 0;
-      return;
+      return false;
     }
-    if (stat(path_.c_str(), &by_name) != 0) return;  // renamed, new one not there yet
-    if (by_name.st_dev == dev_ && by_name.st_ino == ino_) return;
+    if (stat(path_.c_str(), &by_name) != 0) return false;  // renamed, new one not there yet
+    if (by_name.st_dev == dev_ && by_name.st_ino == ino_) return false;
     // Rename rotation: a new file has the name. Keep the old one for a while.
     if (old_fd_ >= 0) close(old_fd_);
     old_fd_ = fd_;
     old_deadline_ms_ = NowMs() + options_.rotate_grace_ms;
     need_newline_ = last_byte_ != '\n' && last_byte_ != 0;
     Open(false);
+    return fd_ >= 0;
   }
 
   std::string path_;

@@ -1,0 +1,48 @@
+#include "parsers/error_log.h"
+
+#include <doctest/doctest.h>
+
+using namespace defender;
+
+namespace {
+Reject ParseError(std::string_view line, LogRecord* r) { return NewErrorLogParser()->Parse(line, r); }
+constexpr std::string_view kHead = "2024/03/31 01:00:00 [error] 1234#1234: *5678 ";
+std::string Line(std::string_view message) { return std::string(kHead) + std::string(message); }
+}  // namespace
+
+TEST_CASE("limit_req, limit_conn and access-forbidden lines give the client and the event") {
+  LogRecord r;
+  REQUIRE(ParseError(Line(R"(limiting requests, excess: 10.520 by zone "one", client: 198.51.100.7, server: example.com, request: "GET /api?a=1 HTTP/1.1", host: "example.com")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kLimitReq);
+  CHECK(r.client.ToString() == "198.51.100.7");
+  CHECK(r.path == "/api");
+  CHECK(r.host == "example.com");
+  REQUIRE(ParseError(Line(R"(limiting connections by zone "addr", client: 2001:db8::7, server: example.com, request: "GET / HTTP/1.1", host: "example.com")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kLimitConn);
+  CHECK(r.client.ToString() == "2001:db8::7");
+  REQUIRE(ParseError(Line(R"(access forbidden by rule, client: 192.0.2.1, server: x, request: "GET /admin HTTP/1.1", host: "x")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kAccessForbidden);
+}
+
+TEST_CASE("basic-auth failures are recognised") {
+  LogRecord r;
+  REQUIRE(ParseError(Line(R"(user "admin" was not found in "/etc/nginx/.htpasswd", client: 192.0.2.9, server: x, request: "GET /admin HTTP/1.1", host: "x")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kAuthUserNotFound);
+  CHECK(r.client.ToString() == "192.0.2.9");
+  REQUIRE(ParseError(Line(R"(user "bob": password mismatch, client: 192.0.2.9, server: x, request: "GET /admin HTTP/1.1", host: "x")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kAuthPasswordMismatch);
+  REQUIRE(ParseError(Line(R"(no user/password was provided for basic authentication, client: 192.0.2.9, server: x, request: "GET /admin HTTP/1.1", host: "x")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kAuthNoCredentials);
+}
+
+TEST_CASE("a user name that forges a client part makes the line ambiguous, never the forged client") {
+  LogRecord r;
+  CHECK(ParseError(Line(R"(user "x", client: 6.6.6.6, server: y" was not found in "/etc/nginx/.htpasswd", client: 192.0.2.9, server: x, request: "GET / HTTP/1.1", host: "x")"), &r) == Reject::kAmbiguousClient);
+}
+
+TEST_CASE("other error-log messages are ignored, junk is a mismatch") {
+  LogRecord r;
+  CHECK(ParseError(Line(R"(open() "/var/www/x" failed (2: No such file or directory), client: 1.2.3.4, server: x)"), &r) == Reject::kIgnored);
+  CHECK(ParseError("not an error log", &r) == Reject::kFormatMismatch);
+  CHECK(ParseError(Line(R"(access forbidden by rule, client: 01.2.3.4, server: x)"), &r) == Reject::kBadClient);
+}

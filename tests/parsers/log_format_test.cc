@@ -1,0 +1,133 @@
+#include "parsers/log_format.h"
+
+#include <doctest/doctest.h>
+
+#include "parsers/presets.h"
+
+using namespace defender;
+
+namespace {
+
+std::unique_ptr<LineParser> Parser(std::string_view spec) {
+  std::string error;
+  auto p = NewParser(spec, &error);
+  REQUIRE_MESSAGE(p != nullptr, error);
+  return p;
+}
+
+constexpr std::string_view kDefenderLine =
+    R"L(198.51.100.7 - alice [31/Mar/2024:01:00:00 +0000] "GET /search?q=a+b&x=1 HTTP/1.1" 200 5120 "https://example.com/" "Mozilla/5.0 (X11; Linux x86_64)" 0.012 0.010, 0.002 "203.0.113.1")L";
+
+}  // namespace
+
+TEST_CASE("the defender preset reads every field") {
+  auto p = Parser("defender");
+  LogRecord r;
+  REQUIRE(p->Parse(kDefenderLine, &r) == Reject::kNone);
+  CHECK(r.client.ToString() == "198.51.100.7");
+  CHECK(r.remote_user == "alice");
+  CHECK(FormatIso8601(r.time) == "2024-03-31T01:00:00Z");
+  CHECK(r.method == "GET");
+  CHECK(r.path == "/search");
+  CHECK(r.query == "q=a+b&x=1");
+  CHECK(r.protocol == "HTTP/1.1");
+  CHECK(r.status == 200);
+  CHECK(r.bytes == 5120);
+  CHECK(r.referer == "https://example.com/");
+  CHECK(r.user_agent == "Mozilla/5.0 (X11; Linux x86_64)");
+  CHECK(r.request_time_ms == 12);
+  CHECK(r.upstream_response_time == "0.010, 0.002");
+  CHECK(r.x_forwarded_for == "203.0.113.1");
+}
+
+TEST_CASE("dashes are empty fields") {
+  auto p = Parser("combined");
+  LogRecord r;
+  REQUIRE(p->Parse(R"(192.0.2.1 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.0" 304 - "-" "-")", &r) ==
+          Reject::kNone);
+  CHECK(r.remote_user.empty());
+  CHECK(r.referer.empty());
+  CHECK(r.user_agent.empty());
+  CHECK(r.bytes == -1);
+}
+
+TEST_CASE("junk request lines are records with an empty method") {
+  auto p = Parser("combined");
+  LogRecord r;
+  for (std::string_view request : {"-", R"(\x16\x03\x01\x02\x00\x01\x00\x01\xFC\x03\x03)", "/index.html",
+                                   "get / HTTP/1.1", "GET  HTTP/1.1"}) {
+    std::string line = fmt::format(R"(192.0.2.1 - - [31/Mar/2024:01:00:00 +0000] "{}" 400 157 "-" "-")", request);
+    REQUIRE_MESSAGE(p->Parse(line, &r) == Reject::kNone, line);
+    CHECK(r.method.empty());
+    CHECK(r.status == 400);
+  }
+  REQUIRE(p->Parse(R"(192.0.2.1 - - [31/Mar/2024:01:00:00 +0000] "CONNECT example.com:443 HTTP/1.1" 400 0 "-" "-")", &r) == Reject::kNone);
+  CHECK(r.method == "CONNECT");
+  CHECK(r.path == "example.com:443");
+  REQUIRE(p->Parse(R"(192.0.2.1 - - [31/Mar/2024:01:00:00 +0000] "GET /old" 200 0 "-" "-")", &r) == Reject::kNone);
+  CHECK(r.method == "GET");  // HTTP/0.9
+  CHECK(r.protocol.empty());
+}
+
+TEST_CASE("a fake log line inside the user agent or URI never becomes the client") {
+  auto p = Parser("combined");
+  LogRecord r;
+  // nginx writes '"' inside a value as \x22, so the value cannot end early.
+  std::string line =
+      R"(192.0.2.1 - - [31/Mar/2024:01:00:00 +0000] "GET /x?a=\x22 6.6.6.6 - - [31/Mar/2024:01:00:00 +0000] \x22GET / HTTP/1.1\x22 200 HTTP/1.1" 404 0 "-" "6.6.6.6 - - [31/Mar/2024:01:00:00 +0000] \x22GET /\x22 200 0")";
+  REQUIRE(p->Parse(line, &r) == Reject::kNone);
+  CHECK(r.client.ToString() == "192.0.2.1");
+  CHECK(r.status == 404);
+  // With raw quotes (escape=none) a forged line ends up inside the last
+  // quoted field; the client is still the first field.
+  std::string forged =
+      R"(192.0.2.1 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "a" 6.6.6.6 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "b")";
+  REQUIRE(p->Parse(forged, &r) == Reject::kNone);
+  CHECK(r.client.ToString() == "192.0.2.1");
+  CHECK(r.status == 200);
+}
+
+TEST_CASE("lines that do not fit are rejected with a reason") {
+  auto p = Parser("combined");
+  LogRecord r;
+  CHECK(p->Parse("", &r) == Reject::kEmpty);
+  CHECK(p->Parse("garbage", &r) == Reject::kFormatMismatch);
+  CHECK(p->Parse(R"(010.1.1.1 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "-")", &r) == Reject::kBadClient);
+  CHECK(p->Parse(R"( 1.1.1.1 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "-")", &r) == Reject::kBadClient);
+  CHECK(p->Parse(R"(fe80::1%eth0 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "-")", &r) == Reject::kBadClient);
+  CHECK(p->Parse(R"(1.1.1.1 - - [31/Mar/2024:99:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "-")", &r) == Reject::kBadTime);
+  CHECK(p->Parse(R"(1.1.1.1 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 2000 0 "-" "-")", &r) == Reject::kBadStatus);
+  CHECK(p->Parse(R"(1.1.1.1 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 0 "-" "-" extra)", &r) == Reject::kFormatMismatch);
+  CHECK(p->Parse(std::string_view("1.1.1.1\0 - - [31/Mar/2024:01:00:00 +0000] \"GET / HTTP/1.1\" 200 0 \"-\" \"-\"", 70), &r) == Reject::kBadClient);
+}
+
+TEST_CASE("custom log_format strings compile, with ${var} and unknown variables") {
+  auto p = Parser(R"($host ${remote_addr} [$time_iso8601] "$request_method $request_uri" $status $request_length "$http_user_agent")");
+  LogRecord r;
+  REQUIRE(p->Parse(R"(example.com 2001:db8::5 [2024-03-31T01:00:00+00:00] "POST /wp-login.php?x=1" 200 812 "curl/8.0")", &r) == Reject::kNone);
+  CHECK(r.host == "example.com");
+  CHECK(r.client.ToString() == "2001:db8::5");
+  CHECK(r.method == "POST");
+  CHECK(r.path == "/wp-login.php");
+  CHECK(r.query == "x=1");
+  CHECK(r.user_agent == "curl/8.0");
+}
+
+TEST_CASE("escape=json formats skip escaped quotes inside values") {
+  auto p = Parser(R"(escape=json $remote_addr "$http_user_agent" $status)");
+  LogRecord r;
+  REQUIRE(p->Parse(R"(192.0.2.1 "say \"hi\" \\" 200)", &r) == Reject::kNone);
+  CHECK(r.user_agent == R"(say \"hi\" \\)");
+  CHECK(r.status == 200);
+}
+
+TEST_CASE("bad log_format strings are configuration errors") {
+  std::string error;
+  CHECK(NewParser("nonsense", &error) == nullptr);
+  CHECK(error.find("unknown format") != std::string::npos);
+  CHECK(NewParser("$remote_addr$status", &error) == nullptr);
+  CHECK(error.find("follows another variable") != std::string::npos);
+  CHECK(NewParser("$status $body_bytes_sent", &error) == nullptr);
+  CHECK(error.find("remote_addr") != std::string::npos);
+  CHECK(NewParser("$remote_addr ${status", &error) == nullptr);
+}

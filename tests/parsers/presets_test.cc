@@ -1,0 +1,39 @@
+#include "parsers/presets.h"
+
+#include <doctest/doctest.h>
+
+using namespace defender;
+
+TEST_CASE("auto recognises each preset and a leading vhost field") {
+  struct Case {
+    std::string_view line, expect;
+  } cases[] = {
+      {R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua" 0.001 - "-")", "auto:defender"},
+      {R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua" "-")", "auto:main"},
+      {R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua")", "auto:combined"},
+      {R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1)", "auto:common"},
+      {R"(example.com 1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua")", "auto:vhost_combined"},
+      {R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua" rt=0.1 ut=0.1)", "auto:combined+"},
+      {R"({"remote_addr":"1.2.3.4","time_iso8601":"2024-03-31T01:00:00+00:00","request":"GET / HTTP/1.1","status":200})", "auto:json"},
+      {R"(2024/03/31 01:00:00 [error] 7#7: *1 access forbidden by rule, client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "x")", "auto:error"},
+  };
+  for (const auto& c : cases) {
+    std::string error;
+    auto p = NewParser("auto", &error);
+    LogRecord r;
+    CHECK_MESSAGE(p->Parse(c.line, &r) == Reject::kNone, c.line);
+    CHECK(p->name() == c.expect);
+    CHECK(r.client.ToString() == "1.2.3.4");
+  }
+}
+
+TEST_CASE("auto keeps trying until a line fits, then sticks to that format") {
+  std::string error;
+  auto p = NewParser("auto", &error);
+  LogRecord r;
+  CHECK(p->Parse("garbage first line", &r) == Reject::kFormatMismatch);
+  CHECK(p->name() == "auto");
+  CHECK(p->Parse(R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua")", &r) == Reject::kNone);
+  CHECK(p->name() == "auto:combined");
+  CHECK(p->Parse(R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1)", &r) == Reject::kFormatMismatch);
+}
