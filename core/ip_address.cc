@@ -34,6 +34,75 @@ std::optional<uint32_t> ParseV4(std::string_view s) {
   return result;
 }
 
+// RFC 4291 text form with inet_pton's rules: 1-4 hex digits per group, at
+// most one "::", an optional dotted-quad tail in the last 32 bits, nothing else.
+std::optional<std::array<uint8_t, 16>> ParseV6(std::string_view s) {
+  std::array<uint8_t, 16> out{};
+  int groups = 0;     // 16-bit groups written
+  int gap_at = -1;    // group index where "::" stands
+  size_t i = 0;
+  if (s.size() < 2) return std::nullopt;
+  if (s[0] == ':') {
+    if (s[1] != ':') return std::nullopt;
+    gap_at = 0;
+    i = 2;
+    if (i == s.size()) return out;  // "::"
+  }
+  while (i < s.size()) {
+    if (groups == 8) return std::nullopt;
+    // A dotted quad may end the address in place of the last two groups.
+    size_t group_end = i;
+    while (group_end < s.size() && s[group_end] != ':') ++group_end;
+    std::string_view group = s.substr(i, group_end - i);
+    if (group.find('.') != std::string_view::npos) {
+      if (group_end != s.size() || groups > 6) return std::nullopt;
+      auto v4 = ParseV4(group);
+      if (!v4) return std::nullopt;
+      out[size_t(groups) * 2] = uint8_t(*v4 >> 24);
+      out[size_t(groups) * 2 + 1] = uint8_t(*v4 >> 16);
+      out[size_t(groups) * 2 + 2] = uint8_t(*v4 >> 8);
+      out[size_t(groups) * 2 + 3] = uint8_t(*v4);
+      groups += 2;
+      i = group_end;
+      break;
+    }
+    if (group.empty() || group.size() > 4) return std::nullopt;
+    unsigned value = 0;
+    for (char c : group) {
+      int h = (c >= '0' && c <= '9') ? c - '0'
+              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                       : -1;
+      if (h < 0) return std::nullopt;
+      value = value << 4 | unsigned(h);
+    }
+    out[size_t(groups) * 2] = uint8_t(value >> 8);
+    out[size_t(groups) * 2 + 1] = uint8_t(value);
+    ++groups;
+    i = group_end;
+    if (i == s.size()) break;
+    ++i;  // ':'
+    if (i < s.size() && s[i] == ':') {
+      if (gap_at >= 0) return std::nullopt;  // a second "::"
+      gap_at = groups;
+      ++i;
+    } else if (i == s.size()) {
+      return std::nullopt;  // a single trailing ':'
+    }
+  }
+  if (gap_at < 0) {
+    if (groups != 8) return std::nullopt;
+    return out;
+  }
+  if (groups == 8) return std::nullopt;  // "::" must stand for at least one group
+  // Move the groups after the gap to the end.
+  int tail = groups - gap_at;
+  std::array<uint8_t, 16> moved{};
+  std::memcpy(moved.data(), out.data(), size_t(gap_at) * 2);
+  std::memcpy(moved.data() + 16 - tail * 2, out.data() + gap_at * 2, size_t(tail) * 2);
+  return moved;
+}
+
 }  // namespace
 
 IpAddress IpAddress::FromV4(uint32_t host_order) {
@@ -58,25 +127,10 @@ std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
     if (!v4) return std::nullopt;
     return FromV4(*v4);
   }
-  // IPv6: only hex digits, ':' and '.' (an embedded IPv4 tail); this rules
-  // out zone ids ("%eth0"), brackets and spaces before inet_pton sees it.
   if (text.size() > INET6_ADDRSTRLEN - 1) return std::nullopt;
-  for (char c : text) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-              c == ':' || c == '.';
-    if (!ok) return std::nullopt;
-  }
-  size_t dot = text.find('.');
-  if (dot != std::string_view::npos) {
-    size_t tail = text.rfind(':') + 1;
-    if (!ParseV4(text.substr(tail))) return std::nullopt;  // glibc allows leading zeros here
-  }
-  char buf[INET6_ADDRSTRLEN];
-  std::memcpy(buf, text.data(), text.size());
-  buf[text.size()] = '\0';
-  IpAddress a;
-  if (inet_pton(AF_INET6, buf, a.bytes_.data()) != 1) return std::nullopt;
-  return a;
+  auto bytes = ParseV6(text);
+  if (!bytes) return std::nullopt;
+  return FromBytes(*bytes);
 }
 
 bool IpAddress::is_v4() const {

@@ -223,7 +223,24 @@ Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
   return Reject::kNone;
 }
 
-Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) const {
+std::optional<LogTime> LogFormat::ParseTime(Field field, std::string_view v) {
+  if (field == cached_time_field_ && v.size() == cached_time_len_ &&
+      std::memcmp(v.data(), cached_time_text_, v.size()) == 0) {
+    return cached_time_;
+  }
+  auto t = field == Field::kTimeLocal     ? ParseTimeLocal(v)
+           : field == Field::kTimeIso8601 ? ParseTimeIso8601(v)
+                                          : ParseTimeMsec(v);
+  if (t && v.size() <= sizeof(cached_time_text_)) {
+    std::memcpy(cached_time_text_, v.data(), v.size());
+    cached_time_len_ = v.size();
+    cached_time_field_ = field;
+    cached_time_ = *t;
+  }
+  return t;
+}
+
+Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) {
   switch (field) {
     case Field::kSkip: break;
     case Field::kRemoteAddr: {
@@ -236,9 +253,7 @@ Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) const {
     case Field::kTimeLocal:
     case Field::kTimeIso8601:
     case Field::kMsec: {
-      auto t = field == Field::kTimeLocal     ? ParseTimeLocal(v)
-               : field == Field::kTimeIso8601 ? ParseTimeIso8601(v)
-                                              : ParseTimeMsec(v);
+      auto t = ParseTime(field, v);
       if (!t) return Reject::kBadTime;
       r->time = *t;
       r->has_time = true;

@@ -2,7 +2,8 @@
 // sequence of typed fields each ended by a literal separator. A line is split
 // by searching for each separator in turn (memchr), so no regex runs per line
 // and the cost is close to splitting the line by hand. Unknown variables are
-// skipped. The compiled format is immutable; Parse() is const and thread-safe.
+// skipped. Parse() keeps a one-entry cache of the last time field (many lines
+// share a second), so one LogFormat serves one thread.
 #pragma once
 
 #include <optional>
@@ -37,7 +38,8 @@ class LogFormat : public LineParser {
     std::string separator;  // literal text after the field; empty only for the last
   };
   static Field FieldForVariable(std::string_view var);
-  Reject Assign(Field field, std::string_view value, LogRecord* record) const;
+  Reject Assign(Field field, std::string_view value, LogRecord* record);
+  std::optional<LogTime> ParseTime(Field field, std::string_view value);
   const char* FindSeparator(const char* from, const char* end, const std::string& sep) const;
 
   std::string name_;
@@ -45,6 +47,10 @@ class LogFormat : public LineParser {
   Escape escape_ = Escape::kDefault;
   std::string prefix_;  // literal text before the first field
   std::vector<Step> steps_;
+  char cached_time_text_[40] = {};
+  size_t cached_time_len_ = 0;
+  Field cached_time_field_ = Field::kSkip;
+  LogTime cached_time_ = 0;
 };
 
 // Splits an nginx $request ("GET /a?b HTTP/1.1") into the record's method,

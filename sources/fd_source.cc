@@ -33,10 +33,15 @@ class FdSource : public ByteSource {
       return Status::Ok();
     }
     if (live_) {
+      // Say "idle" at once the first time nothing is there, so the caller
+      // flushes its output before we block for up to idle_ms_.
       pollfd p{fd_, POLLIN, 0};
-      int r = poll(&p, 1, idle_ms_);
-      if (r == 0) return Status::Ok();  // idle
-      if (r < 0 && errno == EINTR) return Status::Ok();
+      int r = poll(&p, 1, reported_idle_ ? idle_ms_ : 0);
+      if (r <= 0) {
+        reported_idle_ = true;
+        return Status::Ok();
+      }
+      reported_idle_ = false;
     }
     while (true) {
       ssize_t n = ::read(fd_, buf, cap);
@@ -67,6 +72,7 @@ class FdSource : public ByteSource {
   int idle_ms_;
   std::string name_;
   uint64_t position_;  // the prefix came from the fd too
+  bool reported_idle_ = false;
 };
 
 }  // namespace

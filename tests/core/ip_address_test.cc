@@ -1,5 +1,9 @@
 #include "core/ip_address.h"
 
+#include <arpa/inet.h>
+
+#include <cstring>
+
 #include <doctest/doctest.h>
 
 using defender::IpAddress;
@@ -53,4 +57,20 @@ TEST_CASE("loopback and private ranges are recognised") {
   CHECK(IpAddress::Parse("192.168.1.1")->is_private());
   CHECK(IpAddress::Parse("fd00::1")->is_private());
   CHECK(!IpAddress::Parse("8.8.8.8")->is_private());
+}
+
+TEST_CASE("the IPv6 parser agrees with inet_pton") {
+  // Accepted and refused by both; compared byte for byte when accepted.
+  for (const char* text :
+       {"::", "::1", "1::", "1::2", "1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7::", "::2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:1.2.3.4", "::1.2.3.4", "::ffff:1.2.3.4", "0db8::1", "ABCD:ef01::", "1:2:3:4:5:6:7:8:9",
+        "1::2::3", ":1::", "1::2:", "1:2:3:4:5:6:7", "12345::", "::1.2.3", "1:2:3:4:5:6:7:1.2.3.4",
+        ":::", "1:::2", "::g", "1.2.3.4::", "::1.2.3.4:5", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8",
+        "1:2:3:4::5:6:7:8", "fe80::", "2001:db8:0:0:1:0:0:1"}) {
+    unsigned char want[16];
+    bool ok = inet_pton(AF_INET6, text, want) == 1;
+    auto got = IpAddress::Parse(text);
+    CHECK_MESSAGE(got.has_value() == ok, text);
+    if (ok && got) CHECK_MESSAGE(std::memcmp(got->bytes().data(), want, 16) == 0, text);
+  }
 }

@@ -5,7 +5,12 @@
 using namespace defender;
 
 namespace {
-Reject ParseError(std::string_view line, LogRecord* r) { return NewErrorLogParser()->Parse(line, r); }
+// The record points into the line: keep the line alive until the next call.
+Reject ParseError(std::string line, LogRecord* r) {
+  static std::string keep;
+  keep = std::move(line);
+  return NewErrorLogParser()->Parse(keep, r);
+}
 constexpr std::string_view kHead = "2024/03/31 01:00:00 [error] 1234#1234: *5678 ";
 std::string Line(std::string_view message) { return std::string(kHead) + std::string(message); }
 }  // namespace

@@ -52,8 +52,10 @@ TEST_CASE("gzip, bzip2, xz and zstd are recognised by magic bytes, whatever the 
   TempDir dir;
   std::string content = Content(0, 50000);
   WriteFile(dir.File("plain"), content);
-  for (auto [tool, kind] : {std::pair{"gzip", Compression::kGzip}, std::pair{"bzip2", Compression::kBzip2},
-                            std::pair{"xz", Compression::kXz}, std::pair{"zstd -q", Compression::kZstd}}) {
+  for (auto tool_kind : {std::pair{"gzip", Compression::kGzip}, std::pair{"bzip2", Compression::kBzip2},
+                         std::pair{"xz", Compression::kXz}, std::pair{"zstd -q", Compression::kZstd}}) {
+    const char* tool = tool_kind.first;
+    Compression kind = tool_kind.second;
     std::string out = dir.File(fmt::format("log-{}.txt", int(kind)));  // misleading name on purpose
     REQUIRE(Run(fmt::format("{} -c {} > {}", tool, dir.File("plain"), out)) == 0);
     Result r = Read(out);

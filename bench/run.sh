@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Prints the speed figures the issues ask for, each measured against its
+# baseline in the same run (medians; this machine is shared and noisy).
+#   bench/run.sh [LINES]     (default 1000000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+cmake -S . -B build -G Ninja >/dev/null
+cmake --build build -j "$(nproc)" --target defender-scan loggen bench_parse >/dev/null
+lines=${1:-1000000}
+data=bench/data
+mkdir -p "$data"
+log="$data/access-$lines.log"
+if [[ ! -f "$log" ]]; then
+  ./build/bench/loggen --lines "$lines" --truth "$data/truth-$lines.tsv" > "$log"
+fi
+[[ -f "$log.gz" && "$log.gz" -nt "$log" ]] || gzip -kf "$log"
+scan=./build/cli/defender-scan
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+seconds() {  # seconds CMD...: wall time of one run
+  local t0 t1
+  t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
+  echo "scale=3; ($t1 - $t0) / 1000000000" | bc
+}
+
+echo "== parse: log_format scanner vs a memchr C loop (issue 2: ratio >= 0.60)"
+./build/bench/bench_parse "$log" 5
+
+echo "== gzip input: defender-scan on .gz vs gzip -dc > /dev/null (issue 2: >= 2x)"
+g=(); d=()
+for _ in 1 2 3 4 5; do
+  g+=("$(seconds gzip -dc "$log.gz")")
+  d+=("$(seconds "$scan" --format defender "$log.gz")")
+done
+gm=$(printf '%s\n' "${g[@]}" | median); dm=$(printf '%s\n' "${d[@]}" | median)
+echo "gzip -dc:          ${gm} s"
+echo "defender-scan .gz: ${dm} s"
+echo "speed-up: $(echo "scale=2; $gm / $dm" | bc)x"

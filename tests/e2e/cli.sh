@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The command line: help, version, exit statuses, and the man page covering
+# every option.
+source "$(dirname "$0")/lib/common.sh"
+
+help=$("$DEFENDER_SCAN" --help)
+expect_contains "help has the input options" "$help" "--format"
+version=$("$DEFENDER_SCAN" --version)
+expect_eq "version is one line" "$(wc -l <<<"$version")" 1
+expect_contains "version names the program" "$version" "defender-scan"
+
+set +e
+"$DEFENDER_SCAN" --no-such-flag </dev/null >/dev/null 2>"$TMP/err"; s1=$?
+"$DEFENDER_SCAN" --format 'not a format' </dev/null >/dev/null 2>"$TMP/err2"; s2=$?
+"$DEFENDER_SCAN" /nonexistent/access.log >/dev/null 2>"$TMP/err3"; s3=$?
+"$DEFENDER_SCAN" "$SOURCE_DIR/samples/access.log" >/dev/null 2>&1; s4=$?
+set -e
+expect_eq "unknown flag exits 2" "$s1" 2
+expect_eq "bad format exits 2" "$s2" 2
+expect_contains "bad format explained" "$(cat "$TMP/err2")" "defender-scan: error: unknown format"
+expect_eq "unreadable input exits 1" "$s3" 1
+expect_contains "unreadable input named" "$(cat "$TMP/err3")" "defender-scan: error: /nonexistent/access.log: No such file"
+expect_eq "a good run exits 0" "$s4" 0
+
+# Every long option in --help (main job and subcommands) is in the man page.
+man="$SOURCE_DIR/man/defender-scan.1"
+all_help="$help"
+for sub in $(sed -n 's/^  \([a-z]\+\) .*/\1/p' <<<"$(sed -n '/^SUBCOMMANDS:/,$p' <<<"$help")"); do
+  all_help+=$'\n'"$("$DEFENDER_SCAN" "$sub" --help 2>/dev/null || true)"
+done
+for opt in $(grep -o -- '--[a-z][a-z0-9-]*' <<<"$all_help" | sort -u); do
+  if grep -q -- "${opt//-/\\\\-}" "$man" || grep -q -- "$opt" "$man"; then ok; else fail "man page lacks $opt"; fi
+done
+warnings=$(LC_ALL=C.UTF-8 groff -man -ww -Tutf8 -z "$man" 2>&1)
+expect_eq "groff -man -ww is clean" "$warnings" ""
+
+finish

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Files are read in the order given, whatever their compression; stdin streams.
+source "$(dirname "$0")/lib/common.sh"
+
+sample="$SOURCE_DIR/samples/access.log"
+head -n 1000 "$sample" > "$TMP/a"
+sed -n '1001,2000p' "$sample" > "$TMP/b"
+gzip -c "$TMP/a" > "$TMP/access.log.3.gz"
+bzip2 -c "$TMP/b" > "$TMP/access.log.2"
+xz -c "$TMP/a" > "$TMP/weird-name.txt"
+zstd -q -c "$TMP/b" > "$TMP/access.log.1"
+want=$( (cat "$TMP/a" "$TMP/b" "$TMP/a" "$TMP/b") | "$DEFENDER_SCAN" --explain | sed 's/"line_no":[0-9]*,//')
+got=$("$DEFENDER_SCAN" --explain "$TMP/access.log.3.gz" "$TMP/access.log.2" "$TMP/weird-name.txt" "$TMP/access.log.1" | sed 's/"line_no":[0-9]*,//')
+expect_eq "compressed inputs in order give what the plain text gives" "$(md5sum <<<"$got")" "$(md5sum <<<"$want")"
+expect_eq "4000 lines" "$(wc -l <<<"$got")" 4000
+
+# '-' is stdin, between files.
+got=$(cat "$TMP/b" | "$DEFENDER_SCAN" --explain "$TMP/a" - | wc -l)
+expect_eq "a file then stdin" "$got" 2000
+
+# A line written to a pipe is processed at once, while the pipe stays open.
+mkfifo "$TMP/fifo"
+"$DEFENDER_SCAN" --explain < "$TMP/fifo" > "$TMP/stream.out" &
+scan=$!
+exec 3>"$TMP/fifo"
+start=$(date +%s%N)
+head -n 1 "$sample" >&3
+for _ in $(seq 1 100); do
+  [[ -s "$TMP/stream.out" ]] && break
+  sleep 0.01
+done
+latency_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+if [[ -s "$TMP/stream.out" ]]; then ok; else fail "no output 1 s after a line reached the pipe"; fi
+echo "stdin streaming: first line out after ${latency_ms} ms (pipe still open)"
+exec 3>&-
+wait "$scan"
+
+# A closed stdout ends the run quietly and successfully.
+set +e
+"$DEFENDER_SCAN" --explain "$sample" "$sample" "$sample" 2>"$TMP/err" | head -n 2 >/dev/null
+status=${PIPESTATUS[0]}
+set -e
+expect_eq "| head exits 0" "$status" 0
+expect_eq "| head prints nothing on stderr" "$(cat "$TMP/err")" ""
+
+finish

@@ -1,0 +1,24 @@
+# Shared by the end-to-end tests: set -e, a temp dir removed at exit, and
+# small assertions that print what differed.
+set -euo pipefail
+: "${DEFENDER_SCAN:?set by ctest}" "${SOURCE_DIR:?set by ctest}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"; jobs -p | xargs -r kill 2>/dev/null || true' EXIT
+failures=0
+checks=0
+
+ok() { checks=$((checks + 1)); }
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); checks=$((checks + 1)); }
+expect_eq() {  # expect_eq WHAT GOT WANT
+  if [[ "$2" == "$3" ]]; then ok; else fail "$1: got '$2', want '$3'"; fi
+}
+expect_contains() {  # expect_contains WHAT HAYSTACK NEEDLE
+  if [[ "$2" == *"$3"* ]]; then ok; else fail "$1: '$3' not in: $(head -c 600 <<<"$2")"; fi
+}
+expect_not_contains() {
+  if [[ "$2" != *"$3"* ]]; then ok; else fail "$1: '$3' unexpectedly in output"; fi
+}
+finish() {
+  echo "$(basename "$0"): $((checks - failures)) passed, $failures failed"
+  [[ $failures -eq 0 ]]
+}

@@ -1,0 +1,45 @@
+// libFuzzer target: any bytes as a log line, through every parser, the
+// decoders and the --explain printer. Built with -DDEFENDER_FUZZ=ON (clang,
+// ASan+UBSan); ctest runs it for a bounded time.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/explain.h"
+#include "core/cidr.h"
+#include "parsers/decode.h"
+#include "parsers/presets.h"
+
+using namespace defender;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static std::vector<std::unique_ptr<LineParser>> parsers = [] {
+    std::vector<std::unique_ptr<LineParser>> v;
+    std::string error;
+    for (const char* f : {"auto", "defender", "main", "combined", "common", "json", "error",
+                          R"(escape=json $remote_addr "$http_user_agent" $status)"}) {
+      v.push_back(NewParser(f, &error));
+    }
+    return v;
+  }();
+  std::string_view line(reinterpret_cast<const char*>(data), size);
+  LogRecord r;
+  std::string scratch;
+  fmt::memory_buffer out;
+  for (auto& p : parsers) {
+    Reject reject = p->Parse(line, &r);
+    AppendExplain(out, 1, r, reject, {}, {});
+    out.clear();
+    if (reject == Reject::kNone) {
+      UnescapeNginx(r.user_agent, &scratch);
+      PercentDecodeRepeated(r.query, true, 2, &scratch);
+      NormalizePath(r.path, &scratch);
+    }
+  }
+  auto a = IpAddress::Parse(line);
+  if (a && IpAddress::Parse(a->ToString()) != a) __builtin_trap();  // printing round-trips
+  (void)Cidr::Parse(line);
+  return 0;
+}
