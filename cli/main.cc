@@ -3,8 +3,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/config.h"
 #include "cli/options.h"
 #include "cli/pipeline.h"
+#include "cli/rules_command.h"
 #include "parsers/presets.h"
 
 #ifndef DEFENDER_VERSION
@@ -30,6 +32,19 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->capture_default_str()
       ->check(CLI::Range(size_t(256), size_t(64) << 20))
       ->group(in);
+  auto* detect = "Detection and decisions";
+  app.add_option("-c,--config", o.config, "YAML configuration: scenarios, custom rules, allowlist, ...")
+      ->check(CLI::ExistingFile)
+      ->group(detect);
+  app.add_option("--allow", o.allow, "Never ban this address or CIDR (repeatable)")->group(detect);
+  app.add_option("--trusted-proxy", o.trusted_proxies,
+                 "A proxy in front of nginx (repeatable): never banned, and the client is taken from "
+                 "X-Forwarded-For right to left past trusted proxies")
+      ->group(detect);
+  app.add_option("--ipv6-prefix", o.ipv6_prefix, "Count and ban IPv6 clients per this prefix (default 64)")
+      ->check(CLI::Range(32, 128))
+      ->group(detect);
+  app.add_flag("--dry-run", o.dry_run, "Decide and report, change nothing outside stdout")->group(detect);
   auto* out = "Output";
   app.add_option("--json", o.json, "Write JSON lines (alerts, decisions, --explain) to PATH or - (stdout)")
       ->capture_default_str()
@@ -37,8 +52,29 @@ void AddScanOptions(CLI::App& app, Options& o) {
   app.add_flag("--explain", o.explain,
                "Print one JSON line per input line: parsed fields, matching rules, reject reason")
       ->group(out);
-  app.add_flag("--stats", o.stats, "Print counters (lines, rejects by reason, ...) to stderr at the end")
+  app.add_flag("--stats", o.stats, "Print counters (lines, rejects by reason, scenarios, bans) to stderr at the end")
       ->group(out);
+}
+
+// Loads the config file and merges the command line into it. False on errors (printed).
+bool ResolveConfig(const Options& o, Config* config) {
+  std::vector<std::string> errors;
+  *config = LoadConfig(o.config, &errors);
+  for (const auto& [list, flag, out] :
+       {std::tuple{&o.allow, "--allow", &config->allowlist},
+        std::tuple{&o.trusted_proxies, "--trusted-proxy", &config->trusted_proxies}}) {
+    for (const std::string& text : *list) {
+      auto c = Cidr::Parse(text);
+      if (c) {
+        out->push_back(*c);
+      } else {
+        errors.push_back(fmt::format("{} {}: not an address or CIDR", flag, text));
+      }
+    }
+  }
+  if (o.ipv6_prefix != 0) config->ipv6_prefix = o.ipv6_prefix;
+  for (const auto& e : errors) fmt::print(stderr, "defender-scan: error: {}\n", e);
+  return errors.empty();
 }
 
 int Main(int argc, char** argv) {
@@ -49,6 +85,10 @@ int Main(int argc, char** argv) {
   app.set_version_flag("-V,--version", std::string("defender-scan ") + DEFENDER_VERSION);
   app.get_formatter()->column_width(36);
   AddScanOptions(app, options);
+  auto* rules = app.add_subcommand("rules", "List the scenarios and signature rules with their settings");
+  std::string rules_config;
+  rules->add_option("-c,--config", rules_config, "Show the settings after this configuration")
+      ->check(CLI::ExistingFile);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -56,13 +96,21 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "defender-scan: error: {}\n", e.what());
     return 2;
   }
+  if (rules->parsed()) options.config = rules_config.empty() ? options.config : rules_config;
+  Config config;
+  if (!ResolveConfig(options, &config)) return 2;
+  if (rules->parsed()) return RunRulesCommand(config.scenarios);
   std::string error;
   if (!NewParser(options.format, &error)) {
     fmt::print(stderr, "defender-scan: error: {}\n", error);
     return 2;
   }
-  Pipeline pipeline(options);
-  return pipeline.Run();
+  auto pipeline = Pipeline::Create(options, std::move(config), &error);
+  if (!pipeline) {
+    fmt::print(stderr, "defender-scan: error: {}\n", error);
+    return 2;
+  }
+  return pipeline->Run();
 }
 
 }  // namespace

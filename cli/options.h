@@ -1,5 +1,5 @@
-// Options: everything the command line (and later the config file) decides,
-// as plain data. Filled by ParseCommandLine in main.cc; read-only afterwards.
+// Options: everything the command line decides, as plain data. Filled by
+// main.cc; read-only afterwards. The config file (config.h) adds the rest.
 #pragma once
 
 #include <cstddef>
@@ -13,6 +13,11 @@ struct Options {
   std::string format = "auto";
   bool follow = false;
   size_t max_line = 64 * 1024;
+  std::string config;
+  std::vector<std::string> allow;           // CIDRs, added to the config's allowlist
+  std::vector<std::string> trusted_proxies; // CIDRs, added to the config's
+  int ipv6_prefix = 0;                      // 0: the config's (default 64)
+  bool dry_run = false;
   std::string json = "-";  // where JSON lines go
   bool explain = false;
   bool stats = false;

@@ -2,11 +2,12 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <thread>
 
 #include "cli/explain.h"
+#include "decisions/real_client.h"
 #include "parsers/presets.h"
+#include "sinks/json_sink.h"
 #include "sources/input.h"
 
 namespace defender {
@@ -19,8 +20,24 @@ void PrintError(std::string_view message) {
 
 }  // namespace
 
-Pipeline::Pipeline(const Options& options) : options_(options) {}
+Pipeline::Pipeline(const Options& options, Config config)
+    : options_(options), config_(std::move(config)),
+      allowlist_(config_.allowlist, config_.trusted_proxies),
+      engine_(allowlist_, DecisionOptions{config_.max_ban_s, config_.extend_on_alert}) {}
 Pipeline::~Pipeline() = default;
+
+std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config, std::string* error) {
+  DetectorOptions detector_options;
+  detector_options.ipv6_prefix = config.ipv6_prefix;
+  detector_options.max_buckets = config.max_buckets;
+  auto detector = Detector::Create(config.scenarios, detector_options, error);
+  if (!detector) return nullptr;
+  std::unique_ptr<Pipeline> p(new Pipeline(options, std::move(config)));
+  p->detector_ = std::move(detector);
+  p->alerts_.reserve(64);
+  p->decisions_.reserve(64);
+  return p;
+}
 
 bool Pipeline::OpenInputs() {
   std::vector<std::string> names = options_.files;
@@ -71,11 +88,71 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
   ++stats_.lines;
   Reject reject = input.parser->Parse(line, &record_);
   ++stats_.rejects[size_t(reject)];
-  if (reject == Reject::kNone) ++stats_.parsed;
+  if (reject != Reject::kNone) {
+    if (options_.explain) {
+      AppendExplain(out_.buffer(), input.line_no, record_, reject, {}, {});
+      out_.EndLine();
+    }
+    return;
+  }
+  ++stats_.parsed;
+  if (!config_.trusted_proxies.empty()) {
+    record_.client = RealClient(record_.client, record_.x_forwarded_for, allowlist_);
+  }
+  realip_.Add(record_.client, record_.client.is_private() || allowlist_.IsTrustedProxy(record_.client));
+  if (record_.has_time && record_.time > last_log_time_) {
+    last_log_time_ = record_.time;
+    last_line_wall_ = std::chrono::steady_clock::now();
+  }
+  if (!record_.has_time) record_.time = last_log_time_;
+  const DecodedRequest& decoded = decoder_.Decode(record_);
+  alerts_.clear();
+  detector_->Process(record_, decoded, &alerts_);
+  engine_.Advance(last_log_time_, &decisions_);
+  for (const Alert& a : alerts_) engine_.OnAlert(a, &decisions_);
   if (options_.explain) {
-    AppendExplain(out_.buffer(), input.line_no, record_, reject, {}, {});
+    detector_->LastSignatures(&explain_signatures_);
+    detector_->LastScenarios(&explain_scenarios_);
+    AppendExplain(out_.buffer(), input.line_no, record_, reject, explain_signatures_, explain_scenarios_);
     out_.EndLine();
   }
+  if (!decisions_.empty()) Deliver();
+}
+
+void Pipeline::Deliver() {
+  for (const Decision& d : decisions_) {
+    for (auto& sink : sinks_) {
+      Status s = sink->Apply(d);
+      if (!s.ok()) {
+        PrintError(s.message());
+        failed_ = true;
+      }
+    }
+  }
+  decisions_.clear();
+}
+
+void Pipeline::Flush() {
+  for (auto& sink : sinks_) {
+    Status s = sink->Flush();
+    if (!s.ok()) {
+      PrintError(s.message());
+      failed_ = true;
+    }
+  }
+  Status s = out_.Flush();
+  if (!s.ok()) {
+    PrintError(s.message());
+    failed_ = true;
+  }
+}
+
+void Pipeline::Tick() {
+  if (last_log_time_ == 0) return;
+  auto idle = std::chrono::steady_clock::now() - last_line_wall_;
+  LogTime now = last_log_time_ + std::chrono::duration_cast<std::chrono::milliseconds>(idle).count();
+  engine_.Advance(now, &decisions_);
+  if (!decisions_.empty()) Deliver();
 }
 
 void Pipeline::FinishInput(Input& input) {
@@ -98,21 +175,21 @@ int Pipeline::Run() {
     PrintError(s.message());
     return 1;
   }
+  sinks_.push_back(NewJsonSink(&out_));
   OpenInputs();
   bool any_live = false;
   for (const Input& in : inputs_) any_live |= in.live;
   if (!any_live) {
-    // Files one after the other, in the order given.
     for (Input& in : inputs_) {
       while (Drain(in, SIZE_MAX)) {
       }
       if (out_.closed()) break;
     }
   } else {
-    // Live inputs: take turns, flush output whenever everything is idle.
+    // Live inputs take turns; when all are idle, output is flushed and the
+    // clock moves on with the wall clock so that bans expire.
     while (!out_.closed()) {
-      bool any_open = false;
-      bool any_progress = false;
+      bool any_open = false, any_progress = false;
       for (Input& in : inputs_) {
         if (in.done) continue;
         uint64_t before = in.line_no;
@@ -120,24 +197,41 @@ int Pipeline::Run() {
         any_progress |= in.line_no != before;
       }
       if (!any_open) break;
-      if (!out_.Flush().ok()) failed_ = true;
-      if (!any_progress && options_.follow) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
+      if (!any_progress) Tick();
+      Flush();
+      if (!any_progress && options_.follow) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
-  s = out_.Flush();
-  if (!s.ok()) {
-    PrintError(s.message());
-    failed_ = true;
+  Flush();
+  if (auto suspect = realip_.Verdict(true)) {
+    fmt::print(stderr,
+               "defender-scan: warning: most lines come from {}, a private or trusted-proxy address: "
+               "configure nginx's realip module or --trusted-proxy so the real clients are seen\n",
+               suspect->ToString());
   }
   if (options_.stats) {
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    fmt::memory_buffer report;
-    stats_.AppendReport(report, secs);
-    fmt::print(stderr, "{}", fmt::to_string(report));
+    Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return failed_ ? 1 : 0;
+}
+
+void Pipeline::Report(double seconds) {
+  fmt::memory_buffer report;
+  auto it = std::back_inserter(report);
+  stats_.AppendReport(report, seconds);
+  const auto& c = engine_.counters();
+  fmt::format_to(it, "defender-scan: stats: bans {}, unbans {}, suppressed alerts {}, active bans {}\n", c.bans,
+                 c.unbans, c.suppressed, engine_.active().size());
+  fmt::format_to(it, "defender-scan: stats: buckets {} (cap {}), evicted {}\n", detector_->table().size(),
+                 detector_->table().max_buckets(), detector_->table().evictions());
+  const auto& scenarios = detector_->scenarios();
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const auto& sc = detector_->counters()[i];
+    if (sc.events == 0 && sc.alerts == 0) continue;
+    fmt::format_to(it, "defender-scan: stats: scenario {}: events {}, alerts {}\n", scenarios[i].name,
+                   sc.events, sc.alerts);
+  }
+  fmt::print(stderr, "{}", fmt::to_string(report));
 }
 
 }  // namespace defender

@@ -3,22 +3,31 @@
 // threads inside sources/). Run() returns the exit status.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "cli/config.h"
 #include "cli/options.h"
 #include "cli/stats.h"
 #include "core/log_record.h"
+#include "decisions/allowlist.h"
+#include "decisions/decision_engine.h"
+#include "decisions/realip_check.h"
+#include "detectors/detector.h"
 #include "parsers/line_parser.h"
+#include "parsers/request_decoder.h"
 #include "sinks/line_writer.h"
+#include "sinks/sink.h"
 #include "sources/line_reader.h"
 
 namespace defender {
 
 class Pipeline {
  public:
-  explicit Pipeline(const Options& options);
+  // nullptr and *error set on a configuration problem (exit 2).
+  static std::unique_ptr<Pipeline> Create(const Options& options, Config config, std::string* error);
   ~Pipeline();
   // 0 ok, 1 a runtime failure (an unreadable input, a sink failed).
   int Run();
@@ -33,17 +42,36 @@ class Pipeline {
     bool done = false;
   };
 
+  Pipeline(const Options& options, Config config);
   bool OpenInputs();
   // Reads lines of `input` until it is idle or over; false when over.
   bool Drain(Input& input, size_t max_lines);
   void ProcessLine(Input& input, std::string_view line);
   void FinishInput(Input& input);
+  // Hands the pending decisions to every sink.
+  void Deliver();
+  void Flush();
+  // Live input is idle: move the clock on by the wall time since the last line.
+  void Tick();
+  void Report(double seconds);
 
   const Options& options_;
+  Config config_;
   Stats stats_;
   LineWriter out_;
+  std::unique_ptr<Detector> detector_;
+  Allowlist allowlist_;
+  DecisionEngine engine_;
+  std::vector<std::unique_ptr<Sink>> sinks_;
+  RealipCheck realip_;
+  RequestDecoder decoder_;
   LogRecord record_;
+  std::vector<Alert> alerts_;
+  std::vector<Decision> decisions_;
+  std::vector<std::string_view> explain_signatures_, explain_scenarios_;
   std::vector<Input> inputs_;
+  LogTime last_log_time_ = 0;
+  std::chrono::steady_clock::time_point last_line_wall_;
   bool failed_ = false;
 };
 

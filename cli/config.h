@@ -1,0 +1,33 @@
+// Config: config.yaml read into the settings the pipeline uses. Built-in
+// scenarios are overridden by name; custom rules become scenarios. Every
+// problem is collected with its file, line and key, so all are reported at
+// once (exit 2). Plain data after loading.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/cidr.h"
+#include "detectors/scenario.h"
+
+namespace defender {
+
+struct Config {
+  std::vector<Scenario> scenarios;  // built-in (overridden) then custom
+  std::vector<Cidr> allowlist;
+  std::vector<Cidr> trusted_proxies;
+  int ipv6_prefix = 64;
+  size_t max_buckets = 3'000'000;
+  int64_t max_ban_s = 7 * 86400;
+  bool extend_on_alert = false;
+};
+
+// Built-in defaults, then `path` if not empty. Appends "file:line: ..."
+// messages to *errors; the Config is only meaningful when none were added.
+Config LoadConfig(const std::string& path, std::vector<std::string>* errors);
+
+// "500ms", "10s", "5m", "4h", "7d" or plain seconds; nullopt otherwise.
+std::optional<LogTime> ParseDuration(std::string_view text);
+
+}  // namespace defender

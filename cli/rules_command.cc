@@ -1,0 +1,54 @@
+#include "cli/rules_command.h"
+
+#include <fmt/format.h>
+
+#include "detectors/signature_rules.h"
+
+namespace defender {
+
+namespace {
+
+std::string Duration(LogTime ms) {
+  if (ms % (86400 * kSecond) == 0 && ms > 0) return fmt::format("{}d", ms / (86400 * kSecond));
+  if (ms % (3600 * kSecond) == 0 && ms > 0) return fmt::format("{}h", ms / (3600 * kSecond));
+  if (ms % (60 * kSecond) == 0 && ms > 0) return fmt::format("{}m", ms / (60 * kSecond));
+  if (ms % kSecond == 0) return fmt::format("{}s", ms / kSecond);
+  return fmt::format("{}ms", ms);
+}
+
+std::string_view DistinctName(Distinct d) {
+  switch (d) {
+    case Distinct::kNone: return "-";
+    case Distinct::kUri: return "uri";
+    case Distinct::kPath: return "path";
+    case Distinct::kUserAgent: return "user_agent";
+  }
+  return "?";
+}
+
+}  // namespace
+
+int RunRulesCommand(const std::vector<Scenario>& scenarios) {
+  fmt::print("{:<30} {:>8} {:>6} {:>10} {:>9} {:>5} {:>4}  {}\n", "SCENARIO", "CAPACITY", "LEAK", "DISTINCT",
+             "BLACKHOLE", "BAN", "ON", "DESCRIPTION");
+  for (const Scenario& s : scenarios) {
+    const BucketSettings& b = s.settings;
+    std::string on = !b.enabled ? "off" : b.simulate ? "sim" : "yes";
+    fmt::print("{:<30} {:>8} {:>6} {:>10} {:>9} {:>5} {:>4}  {}\n", s.name, b.capacity, Duration(b.leak),
+               DistinctName(b.distinct), Duration(b.blackhole), Duration(b.ban_s * kSecond), on, s.description);
+  }
+  fmt::print("\n{:<36} {:<30} {}\n", "SIGNATURE", "SCENARIO", "FIELDS");
+  for (const SignatureRule& r : BuiltinSignatures()) {
+    std::string fields;
+    for (auto [bit, name] : {std::pair{kFieldUri, "uri"}, std::pair{kFieldPath, "path"},
+                             std::pair{kFieldUserAgent, "user_agent"}, std::pair{kFieldReferer, "referer"}}) {
+      if (r.fields & bit) fields += fields.empty() ? name : std::string(",") + name;
+    }
+    fmt::print("{:<36} {:<30} {}\n", r.name, r.scenario, fields);
+  }
+  fmt::print("{:<36} {:<30} user_agent ({} patterns)\n", "bad-user-agent", "http-bad-user-agent",
+             BadUserAgents().size());
+  return 0;
+}
+
+}  // namespace defender

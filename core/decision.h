@@ -1,0 +1,34 @@
+// Decision: what the decision stage tells the sinks. A ban carries its
+// target (an address or an IPv6 prefix), length and expiry; an unban ends a
+// ban. Plain value; the reason points to a scenario name that outlives it.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "core/cidr.h"
+#include "core/log_time.h"
+
+namespace defender {
+
+enum class DecisionAction : uint8_t {
+  kDetect,  // an alert that does not become a ban (suppressed says why)
+  kBan,
+  kUnban,
+};
+
+struct Decision {
+  DecisionAction action = DecisionAction::kDetect;
+  std::string_view reason;      // scenario name
+  std::string_view suppressed;  // for kDetect: allowlist, simulate, already_banned, dry_run
+  IpAddress source;
+  Cidr target;
+  LogTime time = 0;
+  LogTime until = 0;
+  int64_t duration_s = 0;
+  uint32_t events_count = 0;
+  int score = 0;
+  int ban_count = 0;  // the n-th ban of this target
+};
+
+}  // namespace defender

@@ -1,0 +1,30 @@
+// Allowlist: addresses that are never banned: loopback, configured CIDRs and
+// trusted proxies. Immutable after start-up; thread-safe to read.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "core/cidr.h"
+
+namespace defender {
+
+class Allowlist {
+ public:
+  Allowlist(std::vector<Cidr> allowed, std::vector<Cidr> trusted_proxies)
+      : allowed_(std::move(allowed)), trusted_(std::move(trusted_proxies)) {}
+
+  // Why `a` is never banned ("loopback", "allowlist", "trusted_proxy"), or
+  // empty when it may be.
+  std::string_view Reason(const IpAddress& a) const;
+  // True when any address of `target` is allowlisted (a ban of an IPv6 /64
+  // must not cover an allowed address).
+  bool Overlaps(const Cidr& target) const;
+  bool IsTrustedProxy(const IpAddress& a) const;
+  const std::vector<Cidr>& trusted_proxies() const { return trusted_; }
+
+ private:
+  std::vector<Cidr> allowed_, trusted_;
+};
+
+}  // namespace defender

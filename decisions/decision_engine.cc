@@ -1,0 +1,113 @@
+#include "decisions/decision_engine.h"
+
+#include <algorithm>
+
+namespace defender {
+
+std::string_view DecisionEngine::Intern(std::string_view s) {
+  for (const std::string& i : interned_) {
+    if (i == s) return i;
+  }
+  return interned_.emplace_back(s);
+}
+
+Decision DecisionEngine::Ban(const Cidr& target, const ActiveBan& ban) {
+  Decision d;
+  d.action = DecisionAction::kBan;
+  d.reason = ban.reason;
+  d.source = ban.source;
+  d.target = target;
+  d.time = ban.since;
+  d.until = ban.until;
+  d.duration_s = (ban.until - ban.since) / kSecond;
+  d.score = ban.score;
+  d.ban_count = ban.count;
+  return d;
+}
+
+void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
+  Advance(a.time, out);
+  Decision d;
+  d.reason = a.scenario;
+  d.source = a.source;
+  d.target = a.client;
+  d.time = a.time;
+  d.events_count = a.events_count;
+  d.score = scores_.Add(a.client, a.severity, a.time);
+  std::string_view allowed = allowlist_.Reason(a.source);
+  if (allowed.empty() && allowlist_.Overlaps(a.client)) allowed = "allowlist";
+  auto active = active_.find(a.client);
+  if (!allowed.empty() || a.simulate || (active != active_.end() && !options_.extend_on_alert)) {
+    d.action = DecisionAction::kDetect;
+    d.suppressed = !allowed.empty() ? allowed : a.simulate ? "simulate" : "already_banned";
+    if (active != active_.end()) d.until = active->second.until;
+    ++counters_.suppressed;
+    out->push_back(d);
+    return;
+  }
+  int n = history_[a.client] + (active == active_.end() ? 1 : 0);
+  int64_t duration = a.ban_s;
+  for (int i = 1; i < n && duration < options_.max_ban_s; ++i) duration *= 2;
+  duration = std::min(duration, options_.max_ban_s);
+  ActiveBan ban;
+  ban.since = a.time;
+  ban.until = a.time + duration * kSecond;
+  ban.reason = a.scenario;
+  ban.source = a.source;
+  ban.count = n;
+  ban.score = d.score;
+  if (active != active_.end()) {  // extend_on_alert
+    ban.since = active->second.since;
+    ban.until = std::max(ban.until, active->second.until);
+    ban.count = active->second.count;
+  } else {
+    history_[a.client] = n;
+  }
+  active_[a.client] = ban;
+  expiries_.push({ban.until, a.client});
+  ++counters_.bans;
+  Decision b = Ban(a.client, ban);
+  b.time = a.time;
+  b.events_count = a.events_count;
+  out->push_back(b);
+}
+
+void DecisionEngine::Advance(LogTime now, std::vector<Decision>* out) {
+  if (now <= now_) return;
+  now_ = now;
+  while (!expiries_.empty() && expiries_.top().first <= now) {
+    auto [until, target] = expiries_.top();
+    expiries_.pop();
+    auto it = active_.find(target);
+    if (it == active_.end() || it->second.until != until) continue;  // extended or removed
+    Decision d = Ban(target, it->second);
+    d.action = DecisionAction::kUnban;
+    d.time = until;
+    active_.erase(it);
+    ++counters_.unbans;
+    out->push_back(d);
+  }
+}
+
+Decision DecisionEngine::AddBan(const Cidr& target, const IpAddress& source, std::string_view reason,
+                                LogTime since, LogTime until, int count, int score) {
+  ActiveBan ban{since, until, Intern(reason), source, count, score};
+  active_[target] = ban;
+  history_[target] = std::max(history_[target], count);
+  expiries_.push({until, target});
+  ++counters_.bans;
+  return Ban(target, ban);
+}
+
+bool DecisionEngine::RemoveBan(const Cidr& target, LogTime now, Decision* unban) {
+  auto it = active_.find(target);
+  if (it == active_.end()) return false;
+  *unban = Ban(target, it->second);
+  unban->action = DecisionAction::kUnban;
+  unban->time = now;
+  active_.erase(it);
+  ++counters_.unbans;
+  return true;
+}
+
+}  // namespace defender

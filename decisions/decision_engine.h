@@ -1,0 +1,81 @@
+// DecisionEngine: turns alerts into ban decisions and bans into unbans when
+// they expire, in log time. An alert becomes a ban only if its client is
+// not allowlisted, its scenario is not in simulate mode and the client is
+// not already banned; the n-th ban of the same client lasts 2^(n-1) times
+// the scenario's ban length, up to a cap. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <queue>
+#include <string>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "core/alert.h"
+#include "core/decision.h"
+#include "decisions/allowlist.h"
+#include "decisions/threat_score.h"
+
+namespace defender {
+
+struct DecisionOptions {
+  int64_t max_ban_s = 7 * 86400;  // cap of escalated bans
+  bool extend_on_alert = false;   // an alert for a banned client extends its ban
+};
+
+struct ActiveBan {
+  LogTime since = 0;
+  LogTime until = 0;
+  std::string_view reason;
+  IpAddress source;
+  int count = 1;  // the n-th ban of this target
+  int score = 0;
+};
+
+struct DecisionCounters {
+  uint64_t bans = 0, unbans = 0, suppressed = 0;
+};
+
+class DecisionEngine {
+ public:
+  DecisionEngine(const Allowlist& allowlist, DecisionOptions options)
+      : allowlist_(allowlist), options_(options) {}
+
+  void OnAlert(const Alert& alert, std::vector<Decision>* out);
+  // Moves the clock to `now`; bans that ended produce unbans.
+  void Advance(LogTime now, std::vector<Decision>* out);
+
+  // A ban from elsewhere (the state database, `bans add`). `history` is how
+  // many bans this target had before; returns the ban decision.
+  Decision AddBan(const Cidr& target, const IpAddress& source, std::string_view reason, LogTime since,
+                  LogTime until, int count, int score);
+  // Ends a ban now (`bans del`); false if there was none.
+  bool RemoveBan(const Cidr& target, LogTime now, Decision* unban);
+  // Sets how many bans a target had before (escalation history).
+  void SetHistory(const Cidr& target, int bans) { history_[target] = bans; }
+
+  const absl::flat_hash_map<Cidr, ActiveBan>& active() const { return active_; }
+  const absl::flat_hash_map<Cidr, int>& history() const { return history_; }
+  const DecisionCounters& counters() const { return counters_; }
+  LogTime now() const { return now_; }
+  const ThreatScore& scores() const { return scores_; }
+
+ private:
+  std::string_view Intern(std::string_view s);
+  Decision Ban(const Cidr& target, const ActiveBan& ban);
+
+  const Allowlist& allowlist_;
+  DecisionOptions options_;
+  absl::flat_hash_map<Cidr, ActiveBan> active_;
+  absl::flat_hash_map<Cidr, int> history_;
+  using Expiry = std::pair<LogTime, Cidr>;
+  std::priority_queue<Expiry, std::vector<Expiry>, std::greater<Expiry>> expiries_;
+  std::deque<std::string> interned_;
+  ThreatScore scores_;
+  DecisionCounters counters_;
+  LogTime now_ = 0;
+};
+
+}  // namespace defender

@@ -1,0 +1,106 @@
+#include "detectors/client_table.h"
+
+#include <algorithm>
+
+namespace defender {
+
+namespace {
+constexpr size_t kMaxDistinct = 256;  // values remembered per bucket
+}
+
+bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
+  if (b.distinct_first == 0) {
+    b.distinct_first = hash;
+    return false;
+  }
+  if (b.distinct_first == hash) return true;
+  if (b.distinct_more == 0) {
+    uint32_t index;
+    if (!free_pool_.empty()) {
+      index = free_pool_.back();
+      free_pool_.pop_back();
+    } else {
+      index = uint32_t(distinct_pool_.size());
+      distinct_pool_.emplace_back();
+    }
+    b.distinct_more = index + 1;
+  }
+  auto& values = distinct_pool_[b.distinct_more - 1];
+  if (std::find(values.begin(), values.end(), hash) != values.end()) return true;
+  if (values.size() < kMaxDistinct) values.push_back(hash);
+  return false;
+}
+
+void ClientTable::Release(LeakyBucket& b) {
+  b.distinct_first = 0;
+  if (b.distinct_more != 0) {
+    distinct_pool_[b.distinct_more - 1].clear();  // keeps its capacity for reuse
+    free_pool_.push_back(b.distinct_more - 1);
+    b.distinct_more = 0;
+  }
+}
+
+ClientTable::PourResult ClientTable::Pour(const IpAddress& client, uint16_t scenario,
+                                          const BucketSettings& settings, LogTime t, uint32_t distinct) {
+  PourResult result;
+  auto [it, inserted] = buckets_.try_emplace(Key{client, scenario});
+  LeakyBucket& b = it->second;
+  if (inserted) {
+    b.Start(t, settings);
+  } else if (t < b.blackhole_until) {
+    return result;
+  } else if (b.Drained(t, settings)) {
+    Release(b);  // a bucket that has leaked empty starts over
+    b.Start(t, settings);
+  }
+  if (distinct != 0 && SeenBefore(b, distinct)) {
+    result.poured = b.poured;
+    return result;
+  }
+  result.counted = true;
+  result.overflow = b.Pour(t, settings);
+  result.poured = b.poured;
+  if (result.overflow) {
+    Release(b);
+    b.Start(t, settings);
+    b.blackhole_until = t + settings.blackhole;
+  }
+  return result;
+}
+
+void ClientTable::Maintain(LogTime now, const std::vector<const BucketSettings*>& settings) {
+  if (buckets_.size() < next_maintain_size_ && buckets_.size() <= max_buckets_) return;
+  // 1. Forget buckets that have drained: they hold nothing a new one would not.
+  if (now - last_gc_ >= 10 * kSecond || buckets_.size() > max_buckets_) {
+    last_gc_ = now;
+    absl::erase_if(buckets_, [&](auto& entry) {
+      LeakyBucket& b = entry.second;
+      if (!b.Drained(now, *settings[entry.first.scenario])) return false;
+      Release(b);
+      return true;
+    });
+  }
+  // 2. Still over the cap: evict the least recently seen quarter.
+  if (buckets_.size() > max_buckets_) {
+    std::vector<LogTime> sample;
+    sample.reserve(4096);
+    for (const auto& [key, b] : buckets_) {
+      sample.push_back(b.last);
+      if (sample.size() == 4096) break;
+    }
+    auto nth = sample.begin() + long(sample.size() / 4);
+    std::nth_element(sample.begin(), nth, sample.end());
+    LogTime threshold = *nth;
+    size_t target = max_buckets_ * 3 / 4;
+    absl::erase_if(buckets_, [&](auto& entry) {
+      if (buckets_.size() <= target || entry.second.last > threshold) return false;
+      Release(entry.second);
+      ++evictions_;
+      return true;
+    });
+  }
+  // Check again after the table has grown by a quarter (amortised O(1)).
+  next_maintain_size_ = std::max<size_t>(4096, buckets_.size() + buckets_.size() / 4);
+}
+
+}  // namespace defender

@@ -1,0 +1,64 @@
+// ClientTable: the leaky buckets of every (client, scenario) pair, in one
+// hash map with a cap. Buckets that have drained are dropped now and then;
+// when the cap is reached anyway, the least recently seen buckets are
+// evicted first and counted. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <absl/container/flat_hash_map.h>
+
+#include "core/ip_address.h"
+#include "detectors/leaky_bucket.h"
+#include "detectors/scenario.h"
+
+namespace defender {
+
+class ClientTable {
+ public:
+  explicit ClientTable(size_t max_buckets) : max_buckets_(max_buckets) {}
+
+  struct PourResult {
+    bool overflow = false;
+    bool counted = false;  // false: a repeated distinct value or a blackhole
+    uint32_t poured = 0;
+  };
+  // Pours one event for `client` (already grouped, e.g. an IPv6 /64) into
+  // scenario `scenario`'s bucket. `distinct` is the hash of the distinct
+  // value, or 0 when the scenario has none.
+  PourResult Pour(const IpAddress& client, uint16_t scenario, const BucketSettings& settings, LogTime t,
+                  uint32_t distinct);
+
+  // Drops drained buckets and, if still over the cap, evicts the oldest.
+  // Cheap to call often: it only works when the table has grown.
+  void Maintain(LogTime now, const std::vector<const BucketSettings*>& settings);
+
+  size_t size() const { return buckets_.size(); }
+  size_t max_buckets() const { return max_buckets_; }
+  uint64_t evictions() const { return evictions_; }
+
+ private:
+  struct Key {
+    IpAddress client;
+    uint16_t scenario;
+    bool operator==(const Key&) const = default;
+    template <typename H>
+    friend H AbslHashValue(H h, const Key& k) {
+      return H::combine(std::move(h), k.client, k.scenario);
+    }
+  };
+  // True if `hash` was seen in the bucket; records it otherwise.
+  bool SeenBefore(LeakyBucket& b, uint32_t hash);
+  void Release(LeakyBucket& b);
+
+  size_t max_buckets_;
+  absl::flat_hash_map<Key, LeakyBucket> buckets_;
+  std::vector<std::vector<uint32_t>> distinct_pool_;
+  std::vector<uint32_t> free_pool_;
+  uint64_t evictions_ = 0;
+  size_t next_maintain_size_ = 4096;
+  LogTime last_gc_ = 0;
+};
+
+}  // namespace defender

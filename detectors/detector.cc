@@ -1,0 +1,199 @@
+#include "detectors/detector.h"
+
+#include <re2/re2.h>
+
+#include <absl/hash/hash.h>
+#include <fmt/format.h>
+
+namespace defender {
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+bool CaselessContains(std::string_view haystack, std::string_view needle) {
+  if (needle.empty()) return true;
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; };
+  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size() && lower(haystack[i + k]) == lower(needle[k])) ++k;
+    if (k == needle.size()) return true;
+  }
+  return false;
+}
+
+uint32_t DistinctHash(std::string_view v) {
+  uint32_t h = uint32_t(absl::HashOf(v));
+  return h == 0 ? 1 : h;
+}
+
+bool IsJunkRequest(const LogRecord& r) {
+  if (r.method.empty()) return true;  // "-", TLS bytes, a bare path
+  if (r.protocol.empty()) return false;  // HTTP/0.9 style "GET /"
+  return r.protocol != "HTTP/1.1" && r.protocol != "HTTP/1.0" && r.protocol != "HTTP/2.0" &&
+         r.protocol != "HTTP/3.0" && r.protocol != "HTTP/2" && r.protocol != "HTTP/3";
+}
+
+bool IsProxyRequest(const LogRecord& r) {
+  if (r.method == "CONNECT") return true;
+  auto starts = [&](std::string_view p) {
+    return r.path.size() >= p.size() && CaselessContains(r.path.substr(0, p.size()), p);
+  };
+  return starts("http://") || starts("https://");
+}
+
+}  // namespace
+
+bool IsStaticPath(std::string_view p) {
+  static constexpr std::string_view kExtensions[] = {
+      ".css", ".js", ".mjs", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".avif",
+      ".bmp", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp4", ".webm", ".mp3", ".ogg", ".wav", ".pdf"};
+  static constexpr std::string_view kWellKnown[] = {
+      "/robots.txt", "/favicon.ico", "/sitemap.xml", "/ads.txt", "/app-ads.txt", "/humans.txt",
+      "/security.txt", "/browserconfig.xml", "/manifest.json", "/site.webmanifest", "/crossdomain.xml"};
+  for (auto w : kWellKnown) {
+    if (p == w) return true;
+  }
+  if (p.substr(0, 13) == "/.well-known/" || p.substr(0, 17) == "/apple-touch-icon") return true;
+  size_t dot = p.rfind('.');
+  if (dot == std::string_view::npos || p.find('/', dot) != std::string_view::npos) return false;
+  for (auto e : kExtensions) {
+    if (EndsWith(p, e)) return true;
+  }
+  return false;
+}
+
+Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
+    : scenarios_(std::move(scenarios)), options_(options), table_(options.max_buckets),
+      counters_(scenarios_.size()) {
+  for (const auto& s : scenarios_) settings_.push_back(&s.settings);
+  counted_.reserve(scenarios_.size());
+}
+
+std::unique_ptr<Detector> Detector::Create(std::vector<Scenario> scenarios, DetectorOptions options,
+                                           std::string* error) {
+  if (scenarios.size() > 64) {
+    *error = "at most 64 scenarios";
+    return nullptr;
+  }
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    for (size_t k = 0; k < i; ++k) {
+      if (scenarios[i].name == scenarios[k].name) {
+        *error = fmt::format("two scenarios are named '{}'", scenarios[i].name);
+        return nullptr;
+      }
+    }
+  }
+  std::unique_ptr<Detector> d(new Detector(std::move(scenarios), options));
+  d->matcher_ = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), error);
+  if (!d->matcher_) return nullptr;
+  for (uint16_t id = 0; id < d->matcher_->size(); ++id) {
+    uint64_t bit = 0;
+    for (size_t i = 0; i < d->scenarios_.size(); ++i) {
+      if (d->scenarios_[i].name == d->matcher_->scenario(id)) bit = 1ull << i;
+    }
+    d->rule_scenario_bit_.push_back(bit);
+  }
+  return d;
+}
+
+Cidr Detector::ClientOf(const IpAddress& a) const {
+  return a.is_v4() ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
+}
+
+bool Detector::Matches(const Scenario& s, size_t index, const LogRecord& r, const DecodedRequest& d) const {
+  const EventFilter& f = s.filter;
+  if (!(f.kinds & (1u << uint8_t(r.kind)))) return false;
+  if (r.kind == EventKind::kRequest) {
+    if (!f.statuses.empty() &&
+        std::find(f.statuses.begin(), f.statuses.end(), r.status) == f.statuses.end()) {
+      return false;
+    }
+    if (!f.methods.empty() &&
+        std::find(f.methods.begin(), f.methods.end(), r.method) == f.methods.end()) {
+      return false;
+    }
+  }
+  if (f.signature && !(signature_scenarios_ & (1ull << index))) return false;
+  switch (f.special) {
+    case EventFilter::Special::kNone: break;
+    case EventFilter::Special::kNonStatic:
+      if (is_static_ || r.method.empty()) return false;
+      break;
+    case EventFilter::Special::kJunkRequest:
+      if (!IsJunkRequest(r)) return false;
+      break;
+    case EventFilter::Special::kProxyRequest:
+      if (!IsProxyRequest(r)) return false;
+      break;
+  }
+  if (f.field != EventFilter::Field::kNone) {
+    std::string_view v;
+    switch (f.field) {
+      case EventFilter::Field::kNone: break;
+      case EventFilter::Field::kUri: v = d.uri; break;
+      case EventFilter::Field::kPath: v = d.path; break;
+      case EventFilter::Field::kQuery: {
+        size_t q = d.uri.find('?');
+        v = q == std::string_view::npos ? std::string_view() : d.uri.substr(q + 1);
+        break;
+      }
+      case EventFilter::Field::kUserAgent: v = d.user_agent; break;
+      case EventFilter::Field::kReferer: v = d.referer; break;
+      case EventFilter::Field::kMethod: v = r.method; break;
+      case EventFilter::Field::kHost: v = r.host; break;
+    }
+    if (f.regex && !RE2::PartialMatch(v, *f.regex)) return false;
+    if (!f.literals.empty()) {
+      bool any = false;
+      for (const auto& lit : f.literals) any = any || CaselessContains(v, lit);
+      if (!any) return false;
+    }
+  }
+  return true;
+}
+
+void Detector::Process(const LogRecord& r, const DecodedRequest& d, std::vector<Alert>* alerts) {
+  hits_ = &matcher_->Scan(d);
+  signature_scenarios_ = 0;
+  for (int i = 0; i < hits_->count; ++i) signature_scenarios_ |= rule_scenario_bit_[hits_->ids[i]];
+  is_static_ = IsStaticPath(d.path);
+  counted_.clear();
+  Cidr client = ClientOf(r.client);
+  for (size_t i = 0; i < scenarios_.size(); ++i) {
+    const Scenario& s = scenarios_[i];
+    if (!s.settings.enabled || !Matches(s, i, r, d)) continue;
+    uint32_t distinct = 0;
+    switch (s.settings.distinct) {
+      case Distinct::kNone: break;
+      case Distinct::kUri: distinct = DistinctHash(d.uri); break;
+      case Distinct::kPath: distinct = DistinctHash(d.path); break;
+      case Distinct::kUserAgent: distinct = DistinctHash(d.user_agent); break;
+    }
+    auto result = table_.Pour(client.address(), uint16_t(i), s.settings, r.time, distinct);
+    if (!result.counted) continue;
+    counted_.push_back(uint16_t(i));
+    ++counters_[i].events;
+    if (result.overflow) {
+      ++counters_[i].alerts;
+      alerts->push_back(Alert{s.name, r.client, client, r.time, result.poured, s.settings.ban_s,
+                              s.settings.severity, s.settings.simulate});
+    }
+  }
+  table_.Maintain(r.time, settings_);
+}
+
+void Detector::LastSignatures(std::vector<std::string_view>* names) const {
+  names->clear();
+  if (!hits_) return;
+  for (int i = 0; i < hits_->count; ++i) names->push_back(matcher_->name(hits_->ids[i]));
+}
+
+void Detector::LastScenarios(std::vector<std::string_view>* names) const {
+  names->clear();
+  for (uint16_t i : counted_) names->push_back(scenarios_[i].name);
+}
+
+}  // namespace defender

@@ -1,0 +1,74 @@
+// Detector: runs each record through the signature matcher and every
+// enabled scenario's filter, pours matching events into the client's
+// buckets and returns the alerts of the buckets that overflowed. Compiled at
+// start-up; Process() does not allocate in the steady state. Not
+// thread-safe: one detector per pipeline.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/alert.h"
+#include "core/decoded_request.h"
+#include "core/log_record.h"
+#include "detectors/client_table.h"
+#include "detectors/scenario.h"
+#include "detectors/signature_matcher.h"
+
+namespace defender {
+
+struct DetectorOptions {
+  int ipv6_prefix = 64;            // IPv6 clients are counted per this prefix
+  size_t max_buckets = 3'000'000;  // about 256 MB of buckets
+};
+
+struct ScenarioCounters {
+  uint64_t events = 0;
+  uint64_t alerts = 0;
+};
+
+class Detector {
+ public:
+  // Fails (nullptr, *error set) when a signature does not compile or two
+  // scenarios share a name.
+  static std::unique_ptr<Detector> Create(std::vector<Scenario> scenarios, DetectorOptions options,
+                                          std::string* error);
+
+  // Appends the alerts this record raises to *alerts.
+  void Process(const LogRecord& record, const DecodedRequest& request, std::vector<Alert>* alerts);
+
+  // What the last Process() saw, for --explain.
+  void LastSignatures(std::vector<std::string_view>* names) const;
+  void LastScenarios(std::vector<std::string_view>* names) const;
+
+  const std::vector<Scenario>& scenarios() const { return scenarios_; }
+  const std::vector<ScenarioCounters>& counters() const { return counters_; }
+  const SignatureMatcher& signatures() const { return *matcher_; }
+  const ClientTable& table() const { return table_; }
+  // The client key of an address: itself, or its IPv6 prefix.
+  Cidr ClientOf(const IpAddress& address) const;
+
+ private:
+  Detector(std::vector<Scenario> scenarios, DetectorOptions options);
+  bool Matches(const Scenario& s, size_t index, const LogRecord& r, const DecodedRequest& d) const;
+
+  std::vector<Scenario> scenarios_;
+  std::vector<const BucketSettings*> settings_;
+  DetectorOptions options_;
+  std::unique_ptr<SignatureMatcher> matcher_;
+  std::vector<uint64_t> rule_scenario_bit_;  // signature id -> bit of its scenario
+  ClientTable table_;
+  std::vector<ScenarioCounters> counters_;
+  // Per line:
+  const SignatureHits* hits_ = nullptr;
+  uint64_t signature_scenarios_ = 0;  // bit i: a signature of scenario i matched
+  bool is_static_ = false;
+  std::vector<uint16_t> counted_;
+};
+
+// A request for an asset or a well-known file, by its decoded path.
+bool IsStaticPath(std::string_view lower_path);
+
+}  // namespace defender

@@ -1,0 +1,65 @@
+// Scenario: a leaky bucket per client over the events a filter selects.
+// Scenarios are rows of data (name, filter, bucket settings), built-in ones
+// in scenarios.cc and custom ones from the configuration. The bucket model
+// is in leaky_bucket.h. Plain data; immutable after start-up.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/log_record.h"
+#include "core/log_time.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace defender {
+
+enum class Distinct : uint8_t { kNone, kUri, kPath, kUserAgent };
+
+struct BucketSettings {
+  bool enabled = true;
+  int capacity = 5;              // tokens at the start; capacity 0 is a trigger
+  LogTime leak = 10 * kSecond;   // one token comes back every `leak`
+  Distinct distinct = Distinct::kNone;  // count each distinct value once
+  LogTime blackhole = 5 * 60 * kSecond;  // no new alert for the same client this long
+  int64_t ban_s = 4 * 3600;      // ban length before escalation
+  bool simulate = false;         // alert, never ban
+  int severity = 40;             // weight in the threat score (1-100)
+};
+
+// Which events a scenario counts. All conditions must hold.
+struct EventFilter {
+  enum class Special : uint8_t {
+    kNone,
+    kNonStatic,     // a request for a page, not an asset or a well-known file
+    kJunkRequest,   // not an HTTP request line, or an invalid HTTP version
+    kProxyRequest,  // CONNECT, or an absolute http(s):// target
+  };
+  bool signature = false;  // one of the scenario's signature rules matched
+  uint8_t kinds = 1u << uint8_t(EventKind::kRequest);  // EventKind bits
+  std::vector<int> statuses;          // empty: any
+  std::vector<std::string> methods;   // empty: any
+  Special special = Special::kNone;
+  // Custom rules: an RE2 pattern or literals on a field.
+  enum class Field : uint8_t { kNone, kUri, kPath, kQuery, kUserAgent, kReferer, kMethod, kHost };
+  Field field = Field::kNone;
+  std::shared_ptr<re2::RE2> regex;
+  std::vector<std::string> literals;  // any of them, caseless substring
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  EventFilter filter;
+  BucketSettings settings;
+};
+
+// The built-in scenarios with their defaults (CrowdSec's names where the
+// hub has the same attack; thresholds at least as sensitive as its).
+std::vector<Scenario> BuiltinScenarios();
+
+}  // namespace defender

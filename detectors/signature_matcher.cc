@@ -1,0 +1,106 @@
+#include "detectors/signature_matcher.h"
+
+#include <hs/hs.h>
+
+#include <fmt/format.h>
+
+namespace defender {
+
+struct SignatureMatcher::Database {
+  hs_database_t* db = nullptr;
+  ~Database() { hs_free_database(db); }
+};
+
+namespace {
+
+constexpr uint8_t kFields[4] = {kFieldUri, kFieldPath, kFieldUserAgent, kFieldReferer};
+
+// A literal as a Hyperscan regex.
+std::string EscapeLiteral(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::string_view("\\^$.|?*+()[]{}/").find(c) != std::string_view::npos) out.push_back('\\');
+    if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+int OnMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int, void* ctx) {
+  auto* hits = static_cast<SignatureHits*>(ctx);
+  if (hits->Has(uint16_t(id))) return 0;
+  if (hits->count < SignatureHits::kMax) hits->ids[hits->count++] = uint16_t(id);
+  return 0;
+}
+
+}  // namespace
+
+SignatureMatcher::~SignatureMatcher() { hs_free_scratch(static_cast<hs_scratch_t*>(scratch_)); }
+
+std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<SignatureRule>& rules,
+                                                           const std::vector<std::string_view>& bad_agents,
+                                                           std::string* error) {
+  std::unique_ptr<SignatureMatcher> m(new SignatureMatcher());
+  for (const auto& r : rules) {
+    m->names_.push_back(r.name);
+    m->scenarios_.push_back(r.scenario);
+  }
+  const uint16_t bad_agent_id = uint16_t(m->names_.size());
+  m->names_.push_back("bad-user-agent");
+  m->scenarios_.push_back("http-bad-user-agent");
+
+  for (int f = 0; f < 4; ++f) {
+    std::vector<std::string> patterns;
+    std::vector<unsigned> ids, flags;
+    const unsigned kFlags = HS_FLAG_CASELESS | HS_FLAG_MULTILINE | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+    for (size_t i = 0; i < rules.size(); ++i) {
+      if (!(rules[i].fields & kFields[f])) continue;
+      patterns.emplace_back(rules[i].pattern);
+      ids.push_back(unsigned(i));
+      flags.push_back(kFlags);
+    }
+    if (kFields[f] == kFieldUserAgent) {
+      for (std::string_view agent : bad_agents) {
+        patterns.push_back(EscapeLiteral(agent));
+        ids.push_back(bad_agent_id);
+        flags.push_back(kFlags);
+      }
+    }
+    if (patterns.empty()) continue;
+    std::vector<const char*> cpatterns;
+    for (const auto& p : patterns) cpatterns.push_back(p.c_str());
+    m->databases_[f] = std::make_unique<Database>();
+    hs_compile_error_t* compile_error = nullptr;
+    if (hs_compile_multi(cpatterns.data(), flags.data(), ids.data(), unsigned(patterns.size()),
+                         HS_MODE_BLOCK, nullptr, &m->databases_[f]->db, &compile_error) != HS_SUCCESS) {
+      int bad = compile_error->expression;
+      std::string what = bad >= 0 ? std::string(m->names_[ids[size_t(bad)]]) : "?";
+      *error = fmt::format("signature rule '{}': {}", what, compile_error->message);
+      hs_free_compile_error(compile_error);
+      return nullptr;
+    }
+    hs_scratch_t* scratch = static_cast<hs_scratch_t*>(m->scratch_);
+    if (hs_alloc_scratch(m->databases_[f]->db, &scratch) != HS_SUCCESS) {
+      *error = "cannot allocate Hyperscan scratch space";
+      return nullptr;
+    }
+    m->scratch_ = scratch;
+  }
+  return m;
+}
+
+const SignatureHits& SignatureMatcher::Scan(const DecodedRequest& request) {
+  hits_.count = 0;
+  const std::string_view fields[4] = {request.uri, request.path, request.user_agent, request.referer};
+  for (int f = 0; f < 4; ++f) {
+    if (!databases_[f] || fields[f].empty()) continue;
+    hs_scan(databases_[f]->db, fields[f].data(), unsigned(fields[f].size()), 0,
+            static_cast<hs_scratch_t*>(scratch_), OnMatch, &hits_);
+  }
+  return hits_;
+}
+
+}  // namespace defender

@@ -1,0 +1,56 @@
+// SignatureMatcher: all signature rules compiled into one Hyperscan database
+// per field (decoded URI, normalised path, user agent, referer), so one scan
+// per field finds every rule that matches. Compiled once at start-up; Scan()
+// reuses its scratch space and does not allocate. Not thread-safe (one
+// scratch); the returned hits are valid until the next Scan().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/decoded_request.h"
+#include "detectors/signature_rules.h"
+
+namespace defender {
+
+struct SignatureHits {
+  static constexpr int kMax = 32;
+  uint16_t ids[kMax];
+  int count = 0;
+  bool Has(uint16_t id) const {
+    for (int i = 0; i < count; ++i) {
+      if (ids[i] == id) return true;
+    }
+    return false;
+  }
+};
+
+class SignatureMatcher {
+ public:
+  ~SignatureMatcher();
+  // The rules are indexed in order; the bad user-agent list becomes one more
+  // rule, "bad-user-agent", feeding http-bad-user-agent. On a pattern that
+  // does not compile, returns nullptr and names the rule in *error.
+  static std::unique_ptr<SignatureMatcher> Create(const std::vector<SignatureRule>& rules,
+                                                  const std::vector<std::string_view>& bad_agents,
+                                                  std::string* error);
+
+  const SignatureHits& Scan(const DecodedRequest& request);
+
+  size_t size() const { return names_.size(); }
+  std::string_view name(uint16_t id) const { return names_[id]; }
+  std::string_view scenario(uint16_t id) const { return scenarios_[id]; }
+
+ private:
+  SignatureMatcher() = default;
+  struct Database;
+  std::vector<std::string_view> names_, scenarios_;
+  std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer
+  void* scratch_ = nullptr;
+  SignatureHits hits_;
+};
+
+}  // namespace defender

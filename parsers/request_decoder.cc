@@ -1,0 +1,61 @@
+#include "parsers/request_decoder.h"
+
+#include "parsers/decode.h"
+
+namespace defender {
+
+namespace {
+
+bool NeedsUnescape(std::string_view s) { return s.find('\\') != std::string_view::npos; }
+bool NeedsUrlDecode(std::string_view s, bool plus) {
+  return s.find('%') != std::string_view::npos || (plus && s.find('+') != std::string_view::npos);
+}
+
+// nginx-unescapes then URL-decodes `in` into *out, or returns `in` untouched
+// when there is nothing to decode.
+std::string_view DecodeUrlPart(std::string_view in, bool plus, std::string* scratch, std::string* out) {
+  if (NeedsUnescape(in)) {
+    UnescapeNginx(in, scratch);
+    in = *scratch;
+  }
+  if (!NeedsUrlDecode(in, plus)) {
+    if (in.data() == scratch->data()) {
+      out->assign(in);
+      return *out;
+    }
+    return in;
+  }
+  PercentDecodeRepeated(in, plus, 2, out);
+  return *out;
+}
+
+std::string_view DecodeHeader(std::string_view in, std::string* out) {
+  if (!NeedsUnescape(in)) return in;
+  UnescapeNginx(in, out);
+  return *out;
+}
+
+}  // namespace
+
+const DecodedRequest& RequestDecoder::Decode(const LogRecord& r) {
+  std::string_view target_path = r.path;
+  if (r.method.empty() && !r.request.empty()) target_path = r.request;  // junk: let rules see it
+  std::string_view path = DecodeUrlPart(target_path, false, &scratch_, &path_);
+  std::string_view query = DecodeUrlPart(r.query, true, &scratch_, &query_);
+  if (query.empty() && r.query.empty()) {
+    out_.uri = path;
+  } else {
+    uri_.assign(path);
+    uri_.push_back('?');
+    uri_.append(query);
+    out_.uri = uri_;
+  }
+  NormalizePath(path, &normalized_);
+  AsciiLower(&normalized_);
+  out_.path = normalized_;
+  out_.user_agent = DecodeHeader(r.user_agent, &user_agent_);
+  out_.referer = DecodeHeader(r.referer, &referer_);
+  return out_;
+}
+
+}  // namespace defender
