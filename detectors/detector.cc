@@ -68,7 +68,10 @@ bool IsStaticPath(std::string_view p) {
 Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
     : scenarios_(std::move(scenarios)), options_(options), table_(options.max_buckets),
       counters_(scenarios_.size()) {
-  for (const auto& s : scenarios_) settings_.push_back(&s.settings);
+  for (size_t i = 0; i < scenarios_.size(); ++i) {
+    settings_.push_back(&scenarios_[i].settings);
+    if (scenarios_[i].filter.signature) signature_only_ |= 1ull << i;
+  }
   counted_.reserve(scenarios_.size());
 }
 
@@ -162,7 +165,11 @@ void Detector::Process(const LogRecord& r, const DecodedRequest& d, std::vector<
   is_static_ = IsStaticPath(d.path);
   counted_.clear();
   Cidr client = ClientOf(r.client);
+  // Signature-driven scenarios are skipped with one bit test unless one of
+  // their rules matched: most lines match none.
+  const uint64_t candidates = ~signature_only_ | signature_scenarios_;
   for (size_t i = 0; i < scenarios_.size(); ++i) {
+    if (!(candidates & (1ull << i))) continue;
     const Scenario& s = scenarios_[i];
     if (!s.settings.enabled || !Matches(s, i, r, d)) continue;
     uint32_t distinct = 0;

@@ -59,6 +59,7 @@ class Detector {
   DetectorOptions options_;
   std::unique_ptr<SignatureMatcher> matcher_;
   std::vector<uint64_t> rule_scenario_bit_;  // signature id -> bit of its scenario
+  uint64_t signature_only_ = 0;              // bit i: scenario i needs a signature
   ClientTable table_;
   std::vector<ScenarioCounters> counters_;
   // Per line:

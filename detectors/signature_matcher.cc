@@ -2,6 +2,11 @@
 
 #include <hs/hs.h>
 
+#include <algorithm>
+#include <thread>
+
+#include <absl/hash/hash.h>
+
 #include <fmt/format.h>
 
 namespace defender {
@@ -52,36 +57,50 @@ std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<Sig
   m->names_.push_back("bad-user-agent");
   m->scenarios_.push_back("http-bad-user-agent");
 
+  // The four databases compile in parallel: compiling is most of start-up.
+  std::string errors[4];
+  std::vector<std::thread> workers;
   for (int f = 0; f < 4; ++f) {
-    std::vector<std::string> patterns;
-    std::vector<unsigned> ids, flags;
-    const unsigned kFlags = HS_FLAG_CASELESS | HS_FLAG_MULTILINE | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
-    for (size_t i = 0; i < rules.size(); ++i) {
-      if (!(rules[i].fields & kFields[f])) continue;
-      patterns.emplace_back(rules[i].pattern);
-      ids.push_back(unsigned(i));
-      flags.push_back(kFlags);
-    }
-    if (kFields[f] == kFieldUserAgent) {
-      for (std::string_view agent : bad_agents) {
-        patterns.push_back(EscapeLiteral(agent));
-        ids.push_back(bad_agent_id);
+    workers.emplace_back([&, f] {
+      std::vector<std::string> patterns;
+      std::vector<unsigned> ids, flags;
+      const unsigned kFlags = HS_FLAG_CASELESS | HS_FLAG_MULTILINE | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+      for (size_t i = 0; i < rules.size(); ++i) {
+        if (!(rules[i].fields & kFields[f])) continue;
+        patterns.emplace_back(rules[i].pattern);
+        ids.push_back(unsigned(i));
         flags.push_back(kFlags);
       }
-    }
-    if (patterns.empty()) continue;
-    std::vector<const char*> cpatterns;
-    for (const auto& p : patterns) cpatterns.push_back(p.c_str());
-    m->databases_[f] = std::make_unique<Database>();
-    hs_compile_error_t* compile_error = nullptr;
-    if (hs_compile_multi(cpatterns.data(), flags.data(), ids.data(), unsigned(patterns.size()),
-                         HS_MODE_BLOCK, nullptr, &m->databases_[f]->db, &compile_error) != HS_SUCCESS) {
-      int bad = compile_error->expression;
-      std::string what = bad >= 0 ? std::string(m->names_[ids[size_t(bad)]]) : "?";
-      *error = fmt::format("signature rule '{}': {}", what, compile_error->message);
-      hs_free_compile_error(compile_error);
+      if (kFields[f] == kFieldUserAgent) {
+        for (std::string_view agent : bad_agents) {
+          patterns.push_back(EscapeLiteral(agent));
+          ids.push_back(bad_agent_id);
+          flags.push_back(kFlags);
+        }
+      }
+      if (patterns.empty()) return;
+      std::vector<const char*> cpatterns;
+      for (const auto& p : patterns) cpatterns.push_back(p.c_str());
+      auto db = std::make_unique<Database>();
+      hs_compile_error_t* compile_error = nullptr;
+      if (hs_compile_multi(cpatterns.data(), flags.data(), ids.data(), unsigned(patterns.size()),
+                           HS_MODE_BLOCK, nullptr, &db->db, &compile_error) != HS_SUCCESS) {
+        int bad = compile_error->expression;
+        std::string what = bad >= 0 ? std::string(m->names_[ids[size_t(bad)]]) : "?";
+        errors[f] = fmt::format("signature rule '{}': {}", what, compile_error->message);
+        hs_free_compile_error(compile_error);
+        return;
+      }
+      m->databases_[f] = std::move(db);
+    });
+  }
+  for (auto& w : workers) w.join();
+  for (int f = 0; f < 4; ++f) {
+    if (!errors[f].empty()) {
+      *error = errors[f];
       return nullptr;
     }
+    if (!m->databases_[f]) continue;
     hs_scratch_t* scratch = static_cast<hs_scratch_t*>(m->scratch_);
     if (hs_alloc_scratch(m->databases_[f]->db, &scratch) != HS_SUCCESS) {
       *error = "cannot allocate Hyperscan scratch space";
@@ -92,13 +111,43 @@ std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<Sig
   return m;
 }
 
+void SignatureMatcher::ScanField(int f, std::string_view value) {
+  auto add = [&](uint16_t id) {
+    if (!hits_.Has(id) && hits_.count < SignatureHits::kMax) hits_.ids[hits_.count++] = id;
+  };
+  if (value.size() > kMaxCachedValue) {  // rare: scan without the cache
+    field_hits_.count = 0;
+    hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0, static_cast<hs_scratch_t*>(scratch_),
+            OnMatch, &field_hits_);
+    for (int i = 0; i < field_hits_.count; ++i) add(field_hits_.ids[i]);
+    return;
+  }
+  uint64_t hash = absl::HashOf(value) | 1;
+  if (cache_[f].empty()) cache_[f].resize(kCacheSlots);
+  CacheSlot& slot = cache_[f][hash & (kCacheSlots - 1)];
+  if (slot.hash != hash || slot.value != value) {
+    field_hits_.count = 0;
+    hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0, static_cast<hs_scratch_t*>(scratch_),
+            OnMatch, &field_hits_);
+    for (int i = 0; i < field_hits_.count; ++i) add(field_hits_.ids[i]);
+    if (field_hits_.count > int(std::size(slot.ids))) {
+      slot.hash = 0;  // too many matches to cache: scan this value every time
+      return;
+    }
+    slot.hash = hash;
+    slot.value.assign(value);  // reuses the slot's capacity
+    slot.count = uint8_t(field_hits_.count);
+    std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, slot.ids);
+    return;
+  }
+  for (int i = 0; i < slot.count; ++i) add(slot.ids[i]);
+}
+
 const SignatureHits& SignatureMatcher::Scan(const DecodedRequest& request) {
   hits_.count = 0;
   const std::string_view fields[4] = {request.uri, request.path, request.user_agent, request.referer};
   for (int f = 0; f < 4; ++f) {
-    if (!databases_[f] || fields[f].empty()) continue;
-    hs_scan(databases_[f]->db, fields[f].data(), unsigned(fields[f].size()), 0,
-            static_cast<hs_scratch_t*>(scratch_), OnMatch, &hits_);
+    if (databases_[f] && !fields[f].empty()) ScanField(f, fields[f]);
   }
   return hits_;
 }

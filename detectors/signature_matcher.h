@@ -1,8 +1,11 @@
 // SignatureMatcher: all signature rules compiled into one Hyperscan database
 // per field (decoded URI, normalised path, user agent, referer), so one scan
-// per field finds every rule that matches. Compiled once at start-up; Scan()
-// reuses its scratch space and does not allocate. Not thread-safe (one
-// scratch); the returned hits are valid until the next Scan().
+// per field finds every rule that matches. Field values repeat a lot (a site
+// sees a few hundred user agents and asset paths), so each field has a small
+// direct-mapped cache of exact values and their matches in front of its
+// scan. Compiled once at start-up; Scan() reuses its scratch space and cache
+// and does not allocate once warm. Not thread-safe; the returned hits are
+// valid until the next Scan().
 #pragma once
 
 #include <cstdint>
@@ -48,9 +51,20 @@ class SignatureMatcher {
   SignatureMatcher() = default;
   struct Database;
   std::vector<std::string_view> names_, scenarios_;
+  struct CacheSlot {
+    uint64_t hash = 0;
+    std::string value;
+    uint8_t count = 0;
+    uint16_t ids[6];
+  };
+  static constexpr size_t kCacheSlots = 2048;   // per field, a power of two
+  static constexpr size_t kMaxCachedValue = 256;
+  void ScanField(int field, std::string_view value);
+
   std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer
   void* scratch_ = nullptr;
-  SignatureHits hits_;
+  SignatureHits hits_, field_hits_;
+  std::vector<CacheSlot> cache_[4];
 };
 
 }  // namespace defender

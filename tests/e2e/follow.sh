@@ -8,7 +8,7 @@ log="$TMP/access.log"
 line 1 old > "$log"
 "$DEFENDER_SCAN" --follow --format combined --explain "$log" > "$TMP/out" &
 scan=$!
-sleep 0.5
+sleep 1.5  # started, and at the end of the file
 line 2 a >> "$log"
 sleep 0.5
 mv "$log" "$log.1"
