@@ -37,3 +37,9 @@ gm=$(printf '%s\n' "${g[@]}" | median); dm=$(printf '%s\n' "${d[@]}" | median)
 echo "gzip -dc:          ${gm} s"
 echo "defender-scan .gz: ${dm} s"
 echo "speed-up: $(echo "scale=2; $gm / $dm" | bc)x"
+
+echo "== memory: 5M distinct clients with one request each (issue 3: under the cap, nobody banned)"
+unique="$data/unique-5000000.log"
+# All within 50 s of log time, so no bucket drains: the cap has to hold.
+[[ -f "$unique" ]] || ./build/bench/loggen --lines 5000000 --unique-clients --rate 100000 > "$unique"
+/usr/bin/time -f "peak RSS: %M KB" "$scan" --stats "$unique" 2>&1 >/dev/null | grep -E "peak RSS|buckets|bans "

@@ -1,5 +1,7 @@
 #include "cli/config.h"
 
+#include <algorithm>
+
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 

@@ -36,10 +36,13 @@ void AddScanOptions(CLI::App& app, Options& o) {
   app.add_option("-c,--config", o.config, "YAML configuration: scenarios, custom rules, allowlist, ...")
       ->check(CLI::ExistingFile)
       ->group(detect);
-  app.add_option("--allow", o.allow, "Never ban this address or CIDR (repeatable)")->group(detect);
+  app.add_option("--allow", o.allow, "Never ban this address or CIDR (repeatable)")
+      ->allow_extra_args(false)
+      ->group(detect);
   app.add_option("--trusted-proxy", o.trusted_proxies,
                  "A proxy in front of nginx (repeatable): never banned, and the client is taken from "
                  "X-Forwarded-For right to left past trusted proxies")
+      ->allow_extra_args(false)
       ->group(detect);
   app.add_option("--ipv6-prefix", o.ipv6_prefix, "Count and ban IPv6 clients per this prefix (default 64)")
       ->check(CLI::Range(32, 128))

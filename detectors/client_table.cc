@@ -6,6 +6,9 @@ namespace defender {
 
 namespace {
 constexpr size_t kMaxDistinct = 256;  // values remembered per bucket
+// Pool entries are created with room for this many values, so reusing one
+// for another bucket does not allocate (a few buckets need more).
+constexpr size_t kPoolReserve = 64;
 }
 
 bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
@@ -21,7 +24,7 @@ bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
       free_pool_.pop_back();
     } else {
       index = uint32_t(distinct_pool_.size());
-      distinct_pool_.emplace_back();
+      distinct_pool_.emplace_back().reserve(kPoolReserve);
     }
     b.distinct_more = index + 1;
   }

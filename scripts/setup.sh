@@ -11,7 +11,7 @@ packages=(
   libyaml-cpp-dev libsqlite3-dev libisal-dev zlib1g-dev libbz2-dev
   liblzma-dev libzstd-dev libsimdjson-dev doctest-dev
   # tests: real nginx, compressors for fixtures, man page lint, sqlite3 CLI
-  nginx gzip bzip2 xz-utils zstd groff-base man-db sqlite3 python3 curl bc
+  nginx gzip bzip2 xz-utils zstd groff-base man-db sqlite3 python3 curl bc time
 )
 
 missing=()

@@ -1,0 +1,62 @@
+#include "cli/config.h"
+
+#include <algorithm>
+
+#include <doctest/doctest.h>
+
+#include "tests/test_util.h"
+
+using namespace defender;
+using defender::testing::TempDir;
+using defender::testing::WriteFile;
+
+TEST_CASE("the sample configuration loads without errors and changes what it says") {
+  std::vector<std::string> errors;
+  Config c = LoadConfig(std::string(SOURCE_DIR) + "/samples/config.yaml", &errors);
+  CHECK(errors.empty());
+  auto custom = std::find_if(c.scenarios.begin(), c.scenarios.end(), [](const Scenario& s) { return s.name == "old-api-probe"; });
+  REQUIRE(custom != c.scenarios.end());
+  CHECK(custom->settings.capacity == 3);
+  CHECK(custom->settings.ban_s == 3600);
+  CHECK(custom->filter.statuses == std::vector<int>{404, 410});
+  CHECK(c.allowlist.size() == 1);
+}
+
+TEST_CASE("every configuration error names the file, the line and the key") {
+  TempDir dir;
+  std::string path = dir.File("bad.yaml");
+  WriteFile(path,
+            "scenarios:\n"
+            "  http-probing:\n"
+            "    capacity: lots\n"
+            "    leak: soon\n"
+            "  no-such-scenario: {capacity: 1}\n"
+            "custom_rules:\n"
+            "  - name: broken\n"
+            "    regex: '(unclosed'\n"
+            "allowlist: [0.0.0.0/33, localhost]\n"
+            "typo_key: 1\n");
+  std::vector<std::string> errors;
+  LoadConfig(path, &errors);
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  CHECK(errors.size() == 7);
+  CHECK(all.find(path + ":3: scenarios.http-probing.capacity") != std::string::npos);
+  CHECK(all.find(path + ":4: scenarios.http-probing.leak: 'soon' is not a duration") != std::string::npos);
+  CHECK(all.find(path + ":5: scenarios.no-such-scenario") != std::string::npos);
+  CHECK(all.find(path + ":8: custom_rules.broken.regex") != std::string::npos);
+  CHECK(all.find("'0.0.0.0/33' is not an address or CIDR") != std::string::npos);
+  CHECK(all.find("'localhost' is not an address or CIDR") != std::string::npos);
+  CHECK(all.find(path + ":10: typo_key: unknown key") != std::string::npos);
+}
+
+TEST_CASE("durations") {
+  CHECK(*ParseDuration("500ms") == 500);
+  CHECK(*ParseDuration("10s") == 10 * kSecond);
+  CHECK(*ParseDuration("10") == 10 * kSecond);
+  CHECK(*ParseDuration("4h") == 4 * 3600 * kSecond);
+  CHECK(*ParseDuration("7d") == 7 * 86400 * kSecond);
+  CHECK(!ParseDuration("soon"));
+  CHECK(!ParseDuration("-1s"));
+  CHECK(!ParseDuration("5 m"));
+}

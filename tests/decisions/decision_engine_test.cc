@@ -1,0 +1,97 @@
+#include "decisions/decision_engine.h"
+
+#include <doctest/doctest.h>
+
+#include "decisions/real_client.h"
+
+using namespace defender;
+
+namespace {
+Alert MakeAlert(std::string_view ip, LogTime t, int64_t ban_s = 3600, bool simulate = false) {
+  IpAddress a = *IpAddress::Parse(ip);
+  return Alert{"http-probing", a, a.is_v4() ? Cidr::Host(a) : Cidr(a, 64), t, 11, ban_s, 40, simulate};
+}
+}  // namespace
+
+TEST_CASE("an alert becomes a ban, and the ban expires into an unban in log time") {
+  Allowlist allow({}, {});
+  DecisionEngine e(allow, {});
+  std::vector<Decision> out;
+  e.OnAlert(MakeAlert("203.0.113.1", 0), &out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].action == DecisionAction::kBan);
+  CHECK(out[0].duration_s == 3600);
+  CHECK(out[0].until == 3600 * kSecond);
+  out.clear();
+  e.Advance(3599 * kSecond, &out);
+  CHECK(out.empty());
+  e.Advance(3600 * kSecond, &out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].action == DecisionAction::kUnban);
+  CHECK(e.active().empty());
+}
+
+TEST_CASE("the n-th ban lasts 2^(n-1) times longer, up to the cap") {
+  Allowlist allow({}, {});
+  DecisionEngine e(allow, DecisionOptions{4 * 3600, false});
+  std::vector<Decision> out;
+  LogTime t = 0;
+  std::vector<int64_t> durations;
+  for (int n = 0; n < 5; ++n) {
+    out.clear();
+    e.OnAlert(MakeAlert("203.0.113.2", t), &out);
+    durations.push_back(out.back().duration_s);
+    t = out.back().until + kSecond;
+    e.Advance(t, &out);
+  }
+  CHECK(durations == std::vector<int64_t>{3600, 7200, 14400, 14400, 14400});
+}
+
+TEST_CASE("allowlisted, simulated and already banned clients are reported, not banned") {
+  Allowlist allow({*Cidr::Parse("192.0.2.0/24")}, {*Cidr::Parse("10.0.0.1")});
+  DecisionEngine e(allow, {});
+  std::vector<Decision> out;
+  e.OnAlert(MakeAlert("192.0.2.9", 0), &out);
+  e.OnAlert(MakeAlert("127.0.0.1", 0), &out);
+  e.OnAlert(MakeAlert("10.0.0.1", 0), &out);
+  e.OnAlert(MakeAlert("203.0.113.3", 0, 3600, true), &out);
+  e.OnAlert(MakeAlert("203.0.113.4", 0), &out);
+  e.OnAlert(MakeAlert("203.0.113.4", 1), &out);
+  REQUIRE(out.size() == 6);
+  CHECK(out[0].suppressed == "allowlist");
+  CHECK(out[1].suppressed == "loopback");
+  CHECK(out[2].suppressed == "trusted_proxy");
+  CHECK(out[3].suppressed == "simulate");
+  CHECK(out[4].action == DecisionAction::kBan);
+  CHECK(out[5].suppressed == "already_banned");
+  CHECK(e.active().size() == 1);
+}
+
+TEST_CASE("an IPv6 /64 that contains an allowed address is never banned") {
+  Allowlist allow({*Cidr::Parse("2001:db8:1:2::10")}, {});
+  DecisionEngine e(allow, {});
+  std::vector<Decision> out;
+  e.OnAlert(MakeAlert("2001:db8:1:2::99", 0), &out);
+  CHECK(out[0].action == DecisionAction::kDetect);
+}
+
+TEST_CASE("the threat score rises with alerts and decays by half each hour") {
+  ThreatScore s;
+  Cidr c = Cidr::Host(*IpAddress::Parse("203.0.113.5"));
+  CHECK(s.Add(c, 50, 0) == 50);
+  CHECK(s.Add(c, 50, 0) == 75);
+  CHECK(s.Get(c, ThreatScore::kHalfLife) == 38);
+  CHECK(s.Get(Cidr::Host(*IpAddress::Parse("203.0.113.6")), 0) == 0);
+}
+
+TEST_CASE("the real client is found right to left past trusted proxies") {
+  Allowlist allow({}, {*Cidr::Parse("10.0.0.0/8"), *Cidr::Parse("192.0.2.1")});
+  auto ip = [](const char* s) { return *IpAddress::Parse(s); };
+  CHECK(RealClient(ip("10.0.0.5"), "203.0.113.7", allow).ToString() == "203.0.113.7");
+  CHECK(RealClient(ip("10.0.0.5"), "6.6.6.6, 203.0.113.7, 192.0.2.1", allow).ToString() == "203.0.113.7");
+  // A client-written X-Forwarded-For from an untrusted peer is ignored.
+  CHECK(RealClient(ip("203.0.113.8"), "6.6.6.6", allow).ToString() == "203.0.113.8");
+  // Garbage stops the walk at the last trusted hop.
+  CHECK(RealClient(ip("10.0.0.5"), "localhost, 10.0.0.9", allow).ToString() == "10.0.0.9");
+  CHECK(RealClient(ip("10.0.0.5"), "", allow).ToString() == "10.0.0.5");
+}

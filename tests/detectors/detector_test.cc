@@ -1,0 +1,102 @@
+#include "detectors/detector.h"
+
+#include <algorithm>
+
+#include <doctest/doctest.h>
+
+#include "parsers/presets.h"
+#include "parsers/request_decoder.h"
+
+using namespace defender;
+
+namespace {
+
+struct Harness {
+  std::unique_ptr<Detector> detector;
+  std::unique_ptr<LineParser> parser;
+  RequestDecoder decoder;
+  std::vector<Alert> alerts;
+
+  Harness() {
+    std::string error;
+    detector = Detector::Create(BuiltinScenarios(), DetectorOptions(), &error);
+    REQUIRE_MESSAGE(detector != nullptr, error);
+    parser = NewParser("combined", &error);
+  }
+  // Feeds one combined-format line; returns the names of the alerts it raised.
+  std::vector<std::string> Feed(std::string_view client, int second, std::string_view request, int status,
+                                std::string_view ua = "Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Firefox/124.0") {
+    std::string line = fmt::format(R"({} - - [31/Mar/2024:01:{:02}:{:02} +0000] "{}" {} 100 "-" "{}")", client,
+                                   second / 60, second % 60, request, status, ua);
+    LogRecord r;
+    REQUIRE_MESSAGE(parser->Parse(line, &r) == Reject::kNone, line);
+    alerts.clear();
+    detector->Process(r, decoder.Decode(r), &alerts);
+    std::vector<std::string> names;
+    for (const auto& a : alerts) names.emplace_back(a.scenario);
+    return names;
+  }
+};
+
+bool Has(const std::vector<std::string>& v, std::string_view name) {
+  return std::find(v.begin(), v.end(), name) != v.end();
+}
+
+}  // namespace
+
+TEST_CASE("sensitive-file probes overflow on the fifth distinct file within seconds") {
+  Harness h;
+  const char* files[] = {"/.env", "/.git/config", "/backup.sql", "/id_rsa", "/.htpasswd"};
+  std::vector<std::string> last;
+  for (int i = 0; i < 5; ++i) last = h.Feed("203.0.113.5", i, fmt::format("GET {} HTTP/1.1", files[i]), 404);
+  CHECK(Has(last, "http-sensitive-files"));
+  CHECK(h.alerts[0].events_count == 5);
+}
+
+TEST_CASE("a CVE probe is a trigger and a bad user agent fires on its second request") {
+  Harness h;
+  CHECK(Has(h.Feed("203.0.113.6", 0, "GET /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1", 404),
+            "http-cve-probing"));
+  CHECK(h.Feed("203.0.113.7", 0, "GET / HTTP/1.1", 200, "sqlmap/1.7.2#stable").empty());
+  CHECK(Has(h.Feed("203.0.113.7", 1, "GET /a HTTP/1.1", 200, "sqlmap/1.7.2#stable"), "http-bad-user-agent"));
+}
+
+TEST_CASE("10 000 requests hopping through one IPv6 /64 are one client") {
+  Harness h;
+  bool alerted = false;
+  for (int i = 0; i < 10000 && !alerted; ++i) {
+    std::string addr = fmt::format("2001:db8:1:2:{:x}:{:x}::1", i / 7, i % 65536);
+    alerted = Has(h.Feed(addr, 0, fmt::format("GET /probe-{}.php HTTP/1.1", i), 404), "http-probing");
+  }
+  CHECK(alerted);
+  CHECK(h.alerts[0].client.ToString() == "2001:db8:1:2::/64");
+  CHECK(h.alerts[0].events_count == 11);
+}
+
+TEST_CASE("benign browsing with 404s on favicon, robots and a few stale links raises nothing") {
+  Harness h;
+  for (int s = 0; s < 600; ++s) {
+    const char* requests[] = {"GET / HTTP/2.0", "GET /static/css/app.css HTTP/2.0", "GET /favicon.ico HTTP/2.0",
+                              "GET /robots.txt HTTP/2.0", "GET /search?q=select+union HTTP/2.0",
+                              "GET /blog/old-post-1 HTTP/2.0"};
+    int status = (s % 6 >= 2 && s % 6 != 4) ? 404 : 200;
+    CHECK(h.Feed("198.51.100.20", s, requests[s % 6], status).empty());
+  }
+}
+
+TEST_CASE("a request flood overflows http-flood") {
+  Harness h;
+  bool flood = false;
+  for (int i = 0; i < 400 && !flood; ++i) flood = Has(h.Feed("203.0.113.9", i / 50, "GET / HTTP/1.1", 200), "http-flood");
+  CHECK(flood);
+}
+
+TEST_CASE("static paths are recognised") {
+  CHECK(IsStaticPath("/static/js/app.9c8d7e.js"));
+  CHECK(IsStaticPath("/favicon.ico"));
+  CHECK(IsStaticPath("/.well-known/assetlinks.json"));
+  CHECK(IsStaticPath("/apple-touch-icon-precomposed.png"));
+  CHECK(!IsStaticPath("/"));
+  CHECK(!IsStaticPath("/wp-login.php"));
+  CHECK(!IsStaticPath("/a.js/admin"));
+}

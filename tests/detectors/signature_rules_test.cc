@@ -1,0 +1,97 @@
+#include "detectors/signature_rules.h"
+
+#include <doctest/doctest.h>
+
+#include "detectors/signature_matcher.h"
+#include "parsers/log_format.h"
+#include "parsers/request_decoder.h"
+
+using namespace defender;
+
+namespace {
+
+// Runs one sample through the real decoder and matcher, as a log line's
+// field would go: "ua:..." and "referer:..." are headers, the rest targets.
+bool Matches(SignatureMatcher& m, uint16_t id, std::string_view sample) {
+  LogRecord r;
+  std::string request;
+  if (sample.starts_with("ua:")) {
+    r.user_agent = sample.substr(3);
+    SplitRequest("GET / HTTP/1.1", &r);
+  } else if (sample.starts_with("referer:")) {
+    r.referer = sample.substr(8);
+    SplitRequest("GET / HTTP/1.1", &r);
+  } else {
+    request = fmt::format("GET {} HTTP/1.1", sample);
+    SplitRequest(request, &r);
+  }
+  RequestDecoder decoder;
+  return m.Scan(decoder.Decode(r)).Has(id);
+}
+
+}  // namespace
+
+TEST_CASE("every built-in signature matches its samples and none of its look-alikes") {
+  std::string error;
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  REQUIRE_MESSAGE(m != nullptr, error);
+  const auto& rules = BuiltinSignatures();
+  for (uint16_t id = 0; id < rules.size(); ++id) {
+    const SignatureRule& rule = rules[id];
+    CHECK_MESSAGE(!rule.must_match.empty(), rule.name);
+    CHECK_MESSAGE(!rule.must_not_match.empty(), rule.name);
+    for (std::string_view s : rule.must_match) CHECK_MESSAGE(Matches(*m, id, s), rule.name, " must match ", s);
+    for (std::string_view s : rule.must_not_match) CHECK_MESSAGE(!Matches(*m, id, s), rule.name, " must not match ", s);
+  }
+}
+
+TEST_CASE("benign traffic of the kinds the issue names matches no signature at all") {
+  std::string error;
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  REQUIRE(m != nullptr);
+  RequestDecoder decoder;
+  for (std::string_view target :
+       {"/search?q=select+union", "/blog/union-station", "/api/v1/passwords/reset", "/search?q=%22quoted+phrase%22",
+        "/search?q=o%27reilly", "/search?q=drop+table+tennis", "/search?q=1%3D1+math", "/blog/sleep-better",
+        "/static/js/app.9c8d7e.js", "/api/v1/items?limit=20&offset=40", "/category/shoes?page=2", "/",
+        "/blog/the-passwd-of-the-ancients", "/search?q=caf%C3%A9", "/search?q=50%25+off", "/products/42"}) {
+    LogRecord r;
+    std::string request = fmt::format("GET {} HTTP/1.1", target);
+    SplitRequest(request, &r);
+    r.user_agent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/123.0.0.0 Safari/537.36";
+    r.referer = "https://www.google.com/";
+    const auto& hits = m->Scan(decoder.Decode(r));
+    CHECK_MESSAGE(hits.count == 0, target, " matched ", hits.count ? m->name(hits.ids[0]) : "");
+  }
+  for (std::string_view ua : {"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                              "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "curl/8.4.0",
+                              "python-requests/2.31.0", "Wget/1.21.3", "Go-http-client/2.0",
+                              "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15"}) {
+    LogRecord r;
+    SplitRequest("GET / HTTP/1.1", &r);
+    r.user_agent = ua;
+    CHECK_MESSAGE(m->Scan(decoder.Decode(r)).count == 0, ua);
+  }
+}
+
+TEST_CASE("the bad user-agent list is a real list and catches the usual tools") {
+  CHECK(BadUserAgents().size() >= 200);
+  std::string error;
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  REQUIRE(m != nullptr);
+  uint16_t bad = uint16_t(BuiltinSignatures().size());
+  CHECK(m->name(bad) == "bad-user-agent");
+  for (std::string_view ua : {"sqlmap/1.7.2#stable (https://sqlmap.org)", "Mozilla/5.00 (Nikto/2.5.0) (Evasions:None)",
+                              "masscan/1.3", "Mozilla/5.0 zgrab/0.x", "WPScan v3.8.25", "gobuster/3.6",
+                              "Fuzz Faster U Fool v2.1.0-dev", "Mozilla/5.0 (compatible; Nmap Scripting Engine)",
+                              "Nuclei - Open-source project (github.com/projectdiscovery/nuclei)"}) {
+    CHECK_MESSAGE(Matches(*m, bad, std::string("ua:") + std::string(ua)), ua);
+  }
+}
+
+TEST_CASE("a signature that does not compile is reported with its name") {
+  std::vector<SignatureRule> rules = {{"broken-rule", "x", kFieldUri, "(unclosed", {}, {}}};
+  std::string error;
+  CHECK(SignatureMatcher::Create(rules, {}, &error) == nullptr);
+  CHECK(error.find("broken-rule") != std::string::npos);
+}
