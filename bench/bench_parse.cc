@@ -93,21 +93,29 @@ uint64_t MemchrLoop(const std::string& data, uint64_t* checksum) {
   return lines;
 }
 
-uint64_t ParserLoop(const std::string& data, defender::LineParser& parser, uint64_t* checksum) {
+// Calls fn(line) for each line of `data`; returns the number of lines.
+template <typename Fn>
+uint64_t ForEachLine(const std::string& data, Fn fn) {
   const char* p = data.data();
   const char* end = p + data.size();
-  defender::LogRecord r;
   uint64_t lines = 0;
   while (p < end) {
     const char* eol = Until(p, end, '\n');
-    if (parser.Parse(std::string_view(p, size_t(eol - p)), &r) == defender::Reject::kNone) {
-      *checksum += r.client.bytes()[15] + unsigned(r.status) + r.user_agent.size() + uint64_t(r.time) +
-                   r.path.size() + r.x_forwarded_for.size();
-    }
+    fn(std::string_view(p, size_t(eol - p)));
     ++lines;
     p = eol + 1;
   }
   return lines;
+}
+
+uint64_t ParserLoop(const std::string& data, defender::LineParser& parser, uint64_t* checksum) {
+  defender::LogRecord r;
+  return ForEachLine(data, [&](std::string_view line) {
+    if (parser.Parse(line, &r) == defender::Reject::kNone) {
+      *checksum += r.client.bytes()[15] + unsigned(r.status) + r.user_agent.size() + uint64_t(r.time) +
+                   r.path.size() + r.x_forwarded_for.size();
+    }
+  });
 }
 
 // The whole default chain of the main job, as the pipeline runs it per line.
@@ -124,29 +132,21 @@ struct Chain {
 };
 
 uint64_t ChainLoop(const std::string& data, Chain& c, uint64_t* checksum) {
-  const char* p = data.data();
-  const char* end = p + data.size();
   defender::LogRecord r;
-  uint64_t lines = 0;
-  while (p < end) {
-    const char* eol = Until(p, end, '\n');
-    if (c.parser->Parse(std::string_view(p, size_t(eol - p)), &r) == defender::Reject::kNone) {
-      const auto& d = c.decoder.Decode(r);
-      *checksum += d.path.size();
-      if (c.stage == 2) *checksum += uint64_t(c.matcher->Scan(d).count);
-      if (c.stage == 3) {
-        c.alerts.clear();
-        c.detector->Process(r, d, &c.alerts);
-        c.engine.Advance(r.time, &c.decisions);
-        for (const auto& a : c.alerts) c.engine.OnAlert(a, &c.decisions);
-        *checksum += c.decisions.size();
-        c.decisions.clear();
-      }
+  return ForEachLine(data, [&](std::string_view line) {
+    if (c.parser->Parse(line, &r) != defender::Reject::kNone) return;
+    const auto& d = c.decoder.Decode(r);
+    *checksum += d.path.size();
+    if (c.stage == 2) *checksum += uint64_t(c.matcher->Scan(d).count);
+    if (c.stage == 3) {
+      c.alerts.clear();
+      c.detector->Process(r, d, &c.alerts);
+      c.engine.Advance(r.time, &c.decisions);
+      for (const auto& a : c.alerts) c.engine.OnAlert(a, &c.decisions);
+      *checksum += c.decisions.size();
+      c.decisions.clear();
     }
-    ++lines;
-    p = eol + 1;
-  }
-  return lines;
+  });
 }
 
 double Median(std::vector<double> v) {

@@ -21,7 +21,7 @@ namespace defender {
 
 struct DetectorOptions {
   int ipv6_prefix = 64;            // IPv6 clients are counted per this prefix
-  size_t max_buckets = 3'000'000;  // about 256 MB of buckets
+  size_t max_buckets = 1'800'000;  // about 135 bytes each: 256 MB resident in all
 };
 
 struct ScenarioCounters {
