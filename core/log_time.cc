@@ -100,7 +100,7 @@ std::optional<LogTime> ParseTimeMsec(std::string_view s) {
   int64_t secs = 0;
   size_t i = 0;
   for (; i < s.size() && s[i] != '.'; ++i) {
-    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+    if (s[i] < '0' || s[i] > '9' || i >= 12) return std::nullopt;  // 12 digits: year 33658
     secs = secs * 10 + (s[i] - '0');
   }
   if (i == 0) return std::nullopt;

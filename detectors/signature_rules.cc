@@ -3,7 +3,7 @@
 namespace defender {
 
 namespace {
-constexpr uint8_t kUri = kFieldUri, kPath = kFieldPath, kUa = kFieldUserAgent, kRef = kFieldReferer;
+constexpr uint8_t kUri = kFieldUri, kPath = kFieldPath, kRef = kFieldReferer;
 constexpr uint8_t kAnyText = kFieldUri | kFieldUserAgent | kFieldReferer;
 }  // namespace
 

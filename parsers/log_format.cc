@@ -34,8 +34,11 @@ bool ParseByteCount(std::string_view v, int64_t* out) {
 int32_t ParseSecondsToMs(std::string_view v) {
   int64_t secs = 0;
   size_t i = 0;
-  for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i) secs = secs * 10 + (v[i] - '0');
-  if (i == 0 || secs > 1000000) return -1;
+  for (; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i) {
+    secs = secs * 10 + (v[i] - '0');
+    if (secs > 1000000) return -1;  // before it can overflow
+  }
+  if (i == 0) return -1;
   int ms = 0;
   if (i < v.size() && v[i] == '.') {
     int scale = 100;

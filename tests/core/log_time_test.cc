@@ -26,3 +26,8 @@ TEST_CASE("malformed times are refused") {
   CHECK(!ParseTimeMsec("12a.5"));
   CHECK(!ParseTimeMsec(""));
 }
+
+TEST_CASE("absurdly long numbers are refused, not overflowed") {
+  CHECK(!ParseTimeMsec("99999999999999999999.5"));
+  CHECK(!ParseTimeMsec("9999999999999"));
+}

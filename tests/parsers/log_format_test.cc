@@ -131,3 +131,9 @@ TEST_CASE("bad log_format strings are configuration errors") {
   CHECK(error.find("remote_addr") != std::string::npos);
   CHECK(NewParser("$remote_addr ${status", &error) == nullptr);
 }
+
+TEST_CASE("request times that do not fit are absent, not overflowed") {
+  CHECK(ParseSecondsToMs("6666666666666666666666.5") == -1);
+  CHECK(ParseSecondsToMs("0.250") == 250);
+  CHECK(ParseSecondsToMs("-") == -1);
+}
