@@ -48,6 +48,25 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->check(CLI::Range(32, 128))
       ->group(detect);
   app.add_flag("--dry-run", o.dry_run, "Decide and report, change nothing outside stdout")->group(detect);
+  auto* enforce = "Enforcement";
+  app.add_option("--nginx-conf", o.nginx_conf,
+                 "Write the active bans to this nginx include (replaced atomically, only when changed)")
+      ->group(enforce);
+  app.add_option("--nginx-style", o.nginx_style, "deny: 'deny ADDR;' lines; geo: a geo $defender_blocked block")
+      ->check(CLI::IsMember({"deny", "geo"}))
+      ->capture_default_str()
+      ->group(enforce);
+  app.add_option("--reload-cmd", o.reload_cmd,
+                 "Run after the include changed (no shell; e.g. \"sh -c 'nginx -t && nginx -s reload'\"); "
+                 "if it fails the previous include is restored")
+      ->group(enforce);
+  app.add_option("--reload-interval", o.reload_interval_s, "Seconds between two reloads at most")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str()
+      ->group(enforce);
+  app.add_option("--on-ban", o.on_ban, "Action run for each ban: argv template with {ip} {duration} {reason} {until}")
+      ->group(enforce);
+  app.add_option("--on-unban", o.on_unban, "Action run for each unban, same placeholders")->group(enforce);
   auto* out = "Output";
   app.add_option("--json", o.json, "Write JSON lines (alerts, decisions, --explain) to PATH or - (stdout)")
       ->capture_default_str()

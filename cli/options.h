@@ -18,6 +18,11 @@ struct Options {
   std::vector<std::string> trusted_proxies; // CIDRs, added to the config's
   int ipv6_prefix = 0;                      // 0: the config's (default 64)
   bool dry_run = false;
+  std::string nginx_conf;         // the deny-list include to write
+  std::string nginx_style = "deny";
+  std::string reload_cmd;         // split into argv, run without a shell
+  int reload_interval_s = 5;
+  std::string on_ban, on_unban;   // action argv templates
   std::string json = "-";  // where JSON lines go
   bool explain = false;
   bool stats = false;

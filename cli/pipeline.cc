@@ -7,7 +7,10 @@
 #include "cli/explain.h"
 #include "decisions/real_client.h"
 #include "parsers/presets.h"
+#include "sinks/action_sink.h"
+#include "sinks/command.h"
 #include "sinks/json_sink.h"
+#include "sinks/nginx_conf_sink.h"
 #include "sources/input.h"
 
 namespace defender {
@@ -27,6 +30,32 @@ Pipeline::Pipeline(const Options& options, Config config)
 Pipeline::~Pipeline() = default;
 
 std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config, std::string* error) {
+  std::vector<std::unique_ptr<Sink>> sinks;
+  // --dry-run: decide and report, change nothing outside stdout.
+  if (!options.nginx_conf.empty() && !options.dry_run) {
+    NginxConfOptions n;
+    n.path = options.nginx_conf;
+    n.geo = options.nginx_style == "geo";
+    n.debounce_ms = options.reload_interval_s * 1000;
+    if (!options.reload_cmd.empty() && !SplitCommand(options.reload_cmd, &n.reload_argv, error)) {
+      *error = "--reload-cmd: " + *error;
+      return nullptr;
+    }
+    auto sink = NewNginxConfSink(std::move(n), error);
+    if (!sink) return nullptr;
+    sinks.push_back(std::move(sink));
+  }
+  if ((!options.on_ban.empty() || !options.on_unban.empty()) && !options.dry_run) {
+    ActionOptions a;
+    for (auto [text, argv, flag] : {std::tuple{&options.on_ban, &a.on_ban, "--on-ban"},
+                                    std::tuple{&options.on_unban, &a.on_unban, "--on-unban"}}) {
+      if (!text->empty() && !SplitCommand(*text, argv, error)) {
+        *error = fmt::format("{}: {}", flag, *error);
+        return nullptr;
+      }
+    }
+    sinks.push_back(NewActionSink(std::move(a)));
+  }
   DetectorOptions detector_options;
   detector_options.ipv6_prefix = config.ipv6_prefix;
   detector_options.max_buckets = config.max_buckets;
@@ -34,6 +63,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
   if (!detector) return nullptr;
   std::unique_ptr<Pipeline> p(new Pipeline(options, std::move(config)));
   p->detector_ = std::move(detector);
+  p->sinks_ = std::move(sinks);
   p->alerts_.reserve(64);
   p->decisions_.reserve(64);
   return p;
@@ -175,7 +205,7 @@ int Pipeline::Run() {
     PrintError(s.message());
     return 1;
   }
-  sinks_.push_back(NewJsonSink(&out_));
+  sinks_.insert(sinks_.begin(), NewJsonSink(&out_));
   OpenInputs();
   bool any_live = false;
   for (const Input& in : inputs_) any_live |= in.live;
@@ -203,6 +233,13 @@ int Pipeline::Run() {
     }
   }
   Flush();
+  for (auto& sink : sinks_) {  // what waits for its interval takes effect now
+    Status f = sink->Finish();
+    if (!f.ok()) {
+      PrintError(f.message());
+      failed_ = true;
+    }
+  }
   if (auto suspect = realip_.Verdict(true)) {
     fmt::print(stderr,
                "defender-scan: warning: most lines come from {}, a private or trusted-proxy address: "

@@ -24,8 +24,9 @@ bool CaselessContains(std::string_view haystack, std::string_view needle) {
   return false;
 }
 
-uint32_t DistinctHash(std::string_view v) {
-  uint32_t h = uint32_t(absl::HashOf(v));
+// A non-zero 32-bit hash of v; `known` is one already computed for it, or 0.
+uint32_t DistinctHash(std::string_view v, uint64_t known) {
+  uint32_t h = uint32_t(known != 0 ? known : absl::HashOf(v));
   return h == 0 ? 1 : h;
 }
 
@@ -175,9 +176,9 @@ void Detector::Process(const LogRecord& r, const DecodedRequest& d, std::vector<
     uint32_t distinct = 0;
     switch (s.settings.distinct) {
       case Distinct::kNone: break;
-      case Distinct::kUri: distinct = DistinctHash(d.uri); break;
-      case Distinct::kPath: distinct = DistinctHash(d.path); break;
-      case Distinct::kUserAgent: distinct = DistinctHash(d.user_agent); break;
+      case Distinct::kUri: distinct = DistinctHash(d.uri, matcher_->last_hash(0)); break;
+      case Distinct::kPath: distinct = DistinctHash(d.path, matcher_->last_hash(1)); break;
+      case Distinct::kUserAgent: distinct = DistinctHash(d.user_agent, matcher_->last_hash(2)); break;
     }
     auto result = table_.Pour(client.address(), uint16_t(i), s.settings, r.time, distinct);
     if (!result.counted) continue;

@@ -123,6 +123,7 @@ void SignatureMatcher::ScanField(int f, std::string_view value) {
     return;
   }
   uint64_t hash = absl::HashOf(value) | 1;
+  last_hash_[f] = hash;
   if (cache_[f].empty()) cache_[f].resize(kCacheSlots);
   CacheSlot& slot = cache_[f][hash & (kCacheSlots - 1)];
   if (slot.hash != hash || slot.value != value) {
@@ -147,6 +148,7 @@ const SignatureHits& SignatureMatcher::Scan(const DecodedRequest& request) {
   hits_.count = 0;
   const std::string_view fields[4] = {request.uri, request.path, request.user_agent, request.referer};
   for (int f = 0; f < 4; ++f) {
+    last_hash_[f] = 0;
     if (databases_[f] && !fields[f].empty()) ScanField(f, fields[f]);
   }
   return hits_;

@@ -43,6 +43,10 @@ class SignatureMatcher {
 
   const SignatureHits& Scan(const DecodedRequest& request);
 
+  // The hash of field f's value (0 uri, 1 path, 2 user agent, 3 referer) as
+  // the last Scan() computed it, or 0; detectors reuse it for distinct counts.
+  uint64_t last_hash(int f) const { return last_hash_[f]; }
+
   size_t size() const { return names_.size(); }
   std::string_view name(uint16_t id) const { return names_[id]; }
   std::string_view scenario(uint16_t id) const { return scenarios_[id]; }
@@ -64,6 +68,7 @@ class SignatureMatcher {
   std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer
   void* scratch_ = nullptr;
   SignatureHits hits_, field_hits_;
+  uint64_t last_hash_[4] = {};
   std::vector<CacheSlot> cache_[4];
 };
 

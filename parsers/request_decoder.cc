@@ -35,6 +35,18 @@ std::string_view DecodeHeader(std::string_view in, std::string* out) {
   return *out;
 }
 
+// True when NormalizePath + AsciiLower would return `p` unchanged, so the
+// copy can be skipped (the common case).
+bool IsNormalLowerPath(std::string_view p) {
+  if (p.empty() || p[0] != '/') return false;
+  for (size_t i = 0; i < p.size(); ++i) {
+    char c = p[i];
+    if ((c >= 'A' && c <= 'Z') || c == '\\') return false;
+    if (c == '/' && i + 1 < p.size() && (p[i + 1] == '/' || p[i + 1] == '.')) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 const DecodedRequest& RequestDecoder::Decode(const LogRecord& r) {
@@ -44,15 +56,22 @@ const DecodedRequest& RequestDecoder::Decode(const LogRecord& r) {
   std::string_view query = DecodeUrlPart(r.query, true, &scratch_, &query_);
   if (query.empty() && r.query.empty()) {
     out_.uri = path;
+  } else if (path.data() == r.path.data() && query.data() == r.query.data() &&
+             path.data() + path.size() + 1 == query.data()) {
+    out_.uri = std::string_view(path.data(), path.size() + 1 + query.size());  // "path?query" as logged
   } else {
     uri_.assign(path);
     uri_.push_back('?');
     uri_.append(query);
     out_.uri = uri_;
   }
-  NormalizePath(path, &normalized_);
-  AsciiLower(&normalized_);
-  out_.path = normalized_;
+  if (IsNormalLowerPath(path)) {
+    out_.path = path;
+  } else {
+    NormalizePath(path, &normalized_);
+    AsciiLower(&normalized_);
+    out_.path = normalized_;
+  }
   out_.user_agent = DecodeHeader(r.user_agent, &user_agent_);
   out_.referer = DecodeHeader(r.referer, &referer_);
   return out_;

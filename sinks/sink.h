@@ -13,8 +13,11 @@ class Sink {
  public:
   virtual ~Sink() = default;
   virtual Status Apply(const Decision& decision) = 0;
-  // Makes what was applied take effect (write, reload); called often.
+  // Makes what was applied take effect (write, reload); called often, so a
+  // sink may wait (debounce) before acting.
   virtual Status Flush() = 0;
+  // The end of the run: whatever is pending takes effect now.
+  virtual Status Finish() { return Flush(); }
 };
 
 }  // namespace defender

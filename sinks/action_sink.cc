@@ -1,0 +1,155 @@
+#include "sinks/action_sink.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <deque>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/cidr.h"
+#include "core/log_time.h"
+#include "sinks/command.h"
+
+namespace defender {
+
+namespace {
+
+bool IsSafeName(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
+  for (size_t p = s->find(from); p != std::string::npos; p = s->find(from, p + to.size())) {
+    s->replace(p, from.size(), to);
+  }
+}
+
+}  // namespace
+
+bool ExpandAction(const std::vector<std::string>& tmpl, const Decision& d, std::vector<std::string>* argv,
+                  std::string* why) {
+  std::string ip = d.target.ToString();
+  auto again = Cidr::Parse(ip);
+  if (!again || *again != d.target) {
+    *why = fmt::format("'{}' is not a canonical address", ip);
+    return false;
+  }
+  if (!IsSafeName(d.reason)) {
+    *why = "the reason is not a plain scenario name";
+    return false;
+  }
+  std::string duration = std::to_string(d.duration_s);
+  std::string until = FormatIso8601(d.until);
+  argv->clear();
+  for (std::string arg : tmpl) {
+    ReplaceAll(&arg, "{ip}", ip);
+    ReplaceAll(&arg, "{duration}", duration);
+    ReplaceAll(&arg, "{reason}", d.reason);
+    ReplaceAll(&arg, "{scenario}", d.reason);
+    ReplaceAll(&arg, "{until}", until);
+    argv->push_back(std::move(arg));
+  }
+  return true;
+}
+
+namespace {
+
+class ActionSink : public Sink {
+ public:
+  explicit ActionSink(ActionOptions o) : o_(std::move(o)) {}
+  ~ActionSink() override { (void)Finish(); }
+
+  Status Apply(const Decision& d) override {
+    const auto& tmpl = d.action == DecisionAction::kBan     ? o_.on_ban
+                       : d.action == DecisionAction::kUnban ? o_.on_unban
+                                                            : empty_;
+    if (tmpl.empty()) return Status::Ok();
+    Job job;
+    std::string why;
+    if (!ExpandAction(tmpl, d, &job.argv, &why)) return Status::Error(fmt::format("action not run: {}", why));
+    queue_.push_back(std::move(job));
+    return Flush();
+  }
+
+  Status Flush() override {
+    std::string errors;
+    // Reap what has ended or run too long.
+    for (auto it = running_.begin(); it != running_.end();) {
+      int status = 0;
+      pid_t r = waitpid(it->pid, &status, WNOHANG);
+      bool timed_out = r == 0 && std::chrono::steady_clock::now() > it->deadline;
+      if (timed_out) {
+        kill(it->pid, SIGKILL);
+        waitpid(it->pid, &status, 0);
+      } else if (r == 0) {
+        ++it;
+        continue;
+      }
+      bool ok = !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+      if (!ok) {
+        if (it->attempt < o_.attempts) {
+          queue_.push_back(std::move(*it));
+        } else {
+          errors += fmt::format("{}action '{}' failed {} times ({})", errors.empty() ? "" : "; ",
+                                fmt::join(it->argv, " "), it->attempt,
+                                timed_out ? "timed out" : WIFEXITED(status)
+                                                              ? fmt::format("exit status {}", WEXITSTATUS(status))
+                                                              : "killed");
+        }
+      }
+      it = running_.erase(it);
+    }
+    // Start what waits, up to the limit.
+    while (!queue_.empty() && int(running_.size()) < o_.max_running) {
+      Job job = std::move(queue_.front());
+      queue_.pop_front();
+      std::string error;
+      job.pid = SpawnCommand(job.argv, &error);
+      ++job.attempt;
+      if (job.pid < 0) {
+        errors += fmt::format("{}action not started: {}", errors.empty() ? "" : "; ", error);
+        continue;
+      }
+      job.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.timeout_ms);
+      running_.push_back(std::move(job));
+    }
+    return errors.empty() ? Status::Ok() : Status::Error(errors);
+  }
+
+  Status Finish() override {
+    std::string errors;
+    while (!queue_.empty() || !running_.empty()) {
+      Status s = Flush();
+      if (!s.ok()) errors += (errors.empty() ? "" : "; ") + s.message();
+      if (!running_.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return errors.empty() ? Status::Ok() : Status::Error(errors);
+  }
+
+ private:
+  struct Job {
+    std::vector<std::string> argv;
+    int attempt = 0;
+    int pid = -1;
+    std::chrono::steady_clock::time_point deadline;
+  };
+  ActionOptions o_;
+  std::vector<std::string> empty_;
+  std::deque<Job> queue_;
+  std::deque<Job> running_;
+};
+
+}  // namespace
+
+std::unique_ptr<Sink> NewActionSink(ActionOptions options) { return std::make_unique<ActionSink>(std::move(options)); }
+
+}  // namespace defender

@@ -1,0 +1,101 @@
+#include "sinks/command.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include <fmt/format.h>
+
+extern char** environ;
+
+namespace defender {
+
+bool SplitCommand(const std::string& line, std::vector<std::string>* argv, std::string* error) {
+  argv->clear();
+  std::string word;
+  bool in_word = false;
+  char quote = 0;
+  for (size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else if (c == '\\' && quote == '"' && i + 1 < line.size()) {
+        word += line[++i];
+      } else {
+        word += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      in_word = true;
+    } else if (c == '\\' && i + 1 < line.size()) {
+      word += line[++i];
+      in_word = true;
+    } else if (c == ' ' || c == '\t') {
+      if (in_word) argv->push_back(std::move(word));
+      word.clear();
+      in_word = false;
+    } else {
+      word += c;
+      in_word = true;
+    }
+  }
+  if (quote != 0) {
+    *error = fmt::format("unterminated {} in '{}'", quote, line);
+    return false;
+  }
+  if (in_word) argv->push_back(std::move(word));
+  if (argv->empty()) {
+    *error = "empty command";
+    return false;
+  }
+  return true;
+}
+
+int SpawnCommand(const std::vector<std::string>& argv, std::string* error) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  pid_t pid = -1;
+  int r = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (r != 0) {
+    *error = fmt::format("{}: {}", argv[0], strerror(r));
+    return -1;
+  }
+  return pid;
+}
+
+Status RunCommand(const std::vector<std::string>& argv, int timeout_ms) {
+  std::string error;
+  pid_t pid = SpawnCommand(argv, &error);
+  if (pid < 0) return Status::Error(error);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (true) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) return Status::Error(fmt::format("{}: {}", argv[0], strerror(errno)));
+    if (std::chrono::steady_clock::now() > deadline) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      return Status::Error(fmt::format("{}: killed after {} ms", argv[0], timeout_ms));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
+  if (WIFEXITED(status)) return Status::Error(fmt::format("{}: exit status {}", argv[0], WEXITSTATUS(status)));
+  return Status::Error(fmt::format("{}: killed by signal {}", argv[0], WTERMSIG(status)));
+}
+
+}  // namespace defender

@@ -1,0 +1,23 @@
+// Commands run without a shell: a command line is split once, at start-up,
+// into an argv (quotes group words, backslash escapes; no expansion of any
+// kind), and run with posix_spawn and a timeout. Thread-compatible.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace defender {
+
+// "sh -c 'nginx -t && nginx -s reload'" -> {"sh", "-c", "nginx -t && nginx -s reload"}.
+// False with *error for an unterminated quote or an empty command.
+bool SplitCommand(const std::string& line, std::vector<std::string>* argv, std::string* error);
+
+// Starts argv[0] (searched in PATH) with stdin from /dev/null; returns its pid or -1.
+int SpawnCommand(const std::vector<std::string>& argv, std::string* error);
+
+// Runs argv to completion, killing it after timeout_ms. Ok on exit status 0.
+Status RunCommand(const std::vector<std::string>& argv, int timeout_ms);
+
+}  // namespace defender

@@ -1,0 +1,35 @@
+// The nginx deny-list include: the set of active bans written as `deny`
+// lines or as a `geo $defender_blocked` block, sorted, with a header
+// comment, replaced atomically and only when the list changed. Every value
+// is re-validated as a canonical address or a prefix no broader than the
+// minimum before it is written. After a change, the reload command runs (no
+// shell), at most once per debounce interval; if it fails the previous
+// include is put back and the failure reported. Not thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/cidr.h"
+#include "sinks/sink.h"
+
+namespace defender {
+
+struct NginxConfOptions {
+  std::string path;
+  bool geo = false;                      // --nginx-style geo (default deny)
+  int min_prefix_v4 = 16;                // refuse broader IPv4 bans
+  int min_prefix_v6 = 32;                // refuse broader IPv6 bans
+  std::vector<std::string> reload_argv;  // empty: no reload
+  int debounce_ms = 5000;
+  int reload_timeout_ms = 30000;
+};
+
+// The include's text for `targets` (validated, sorted), without the header.
+std::string RenderNginxBody(const std::vector<Cidr>& targets, bool geo);
+
+// Fails (nullptr, *error) when the existing file cannot be read.
+std::unique_ptr<Sink> NewNginxConfSink(NginxConfOptions options, std::string* error);
+
+}  // namespace defender
