@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build -G Ninja >/dev/null
-cmake --build build -j "$(nproc)" --target defender-scan loggen bench_parse bench_input >/dev/null
+cmake --build build -j "$(nproc)" --target defender-scan loggen bench_parse bench_input bench_nginx >/dev/null
 lines=${1:-1000000}
 data=bench/data
 mkdir -p "$data"
@@ -47,3 +47,15 @@ unique="$data/unique-5000000.log"
 # All within 50 s of log time, so no bucket drains: the cap has to hold.
 [[ -f "$unique" ]] || ./build/bench/loggen --lines 5000000 --unique-clients --rate 100000 > "$unique"
 /usr/bin/time -f "peak RSS: %M KB" "$scan" --stats "$unique" 2>&1 >/dev/null | grep -E "peak RSS|buckets|bans "
+
+echo "== nginx include: 100 000 bans as a geo include (issue 4: < 1 s, nginx -t accepts it)"
+ngx=$(mktemp -d)
+./build/bench/bench_nginx "$ngx/blocks.conf" 100000
+cat > "$ngx/nginx.conf" <<CONF
+pid $ngx/nginx.pid;
+error_log $ngx/error.log;
+events {}
+http { include $ngx/blocks.conf; server { listen 127.0.0.1:1; if (\$defender_blocked) { return 403; } } }
+CONF
+nginx -p "$ngx" -c "$ngx/nginx.conf" -t 2>&1 | tail -1
+rm -rf "$ngx"

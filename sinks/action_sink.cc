@@ -76,6 +76,7 @@ class ActionSink : public Sink {
     Job job;
     std::string why;
     if (!ExpandAction(tmpl, d, &job.argv, &why)) return Status::Error(fmt::format("action not run: {}", why));
+    job.target = d.target;
     queue_.push_back(std::move(job));
     return Flush();
   }
@@ -108,10 +109,18 @@ class ActionSink : public Sink {
       }
       it = running_.erase(it);
     }
-    // Start what waits, up to the limit.
-    while (!queue_.empty() && int(running_.size()) < o_.max_running) {
-      Job job = std::move(queue_.front());
-      queue_.pop_front();
+    // Start what waits, up to the limit, in order; a job waits while an
+    // earlier one for the same target runs or waits (a ban, then its unban).
+    for (size_t i = 0; i < queue_.size() && int(running_.size()) < o_.max_running;) {
+      bool blocked = false;
+      for (const Job& r : running_) blocked |= r.target == queue_[i].target;
+      for (size_t k = 0; k < i; ++k) blocked |= queue_[k].target == queue_[i].target;
+      if (blocked) {
+        ++i;
+        continue;
+      }
+      Job job = std::move(queue_[i]);
+      queue_.erase(queue_.begin() + long(i));
       std::string error;
       job.pid = SpawnCommand(job.argv, &error);
       ++job.attempt;
@@ -137,6 +146,7 @@ class ActionSink : public Sink {
 
  private:
   struct Job {
+    Cidr target;
     std::vector<std::string> argv;
     int attempt = 0;
     int pid = -1;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# --on-ban / --on-unban run without a shell, with exactly the argv the
+# template asks for, filled from typed values: IPv4, an IPv6 /64, and lines
+# whose URI and user agent carry shell metacharacters never change it.
+source "$(dirname "$0")/lib/common.sh"
+
+record="$TMP/record.sh"
+cat > "$record" <<'SH'
+#!/bin/sh
+# Appends its argv as one line (one write, so concurrent calls do not mix).
+line=""
+for a in "$@"; do line="$line[$a]"; done
+printf '%s\n' "$line" >> "$RECORD_FILE"
+SH
+chmod +x "$record"
+export RECORD_FILE="$TMP/calls"
+
+line() { echo "$1 - - [31/Mar/2024:$2 +0000] \"GET $3 HTTP/1.1\" 404 0 \"-\" \"$4\""; }
+{
+  for f in /.env /.git/config /backup.sql /id_rsa /.htpasswd; do
+    line 203.0.113.7 01:00:00 "$f?x=;\$(touch%20/tmp/pwned)|sh" 'x`id`; rm -rf / #'
+  done
+  line 2001:db8:1:2::7 01:00:01 /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php 'Mozilla/5.0 $(reboot) && echo hi'
+  line 198.51.100.9 06:00:00 / ok   # five hours later: both bans expire
+} > "$TMP/access.log"
+
+"$DEFENDER_SCAN" --format combined --on-ban "$record ban {ip} {duration} {reason} '{until} with spaces'" \
+  --on-unban "$record unban {ip}" "$TMP/access.log" > /dev/null
+# The hostile query itself (`;$(...)|sh`) is what bans 203.0.113.7 first.
+want='[ban][203.0.113.7][14400][http-rce-probing][2024-03-31T05:00:00Z with spaces]
+[ban][2001:db8:1:2::/64][14400][http-cve-probing][2024-03-31T05:00:01Z with spaces]
+[unban][203.0.113.7]
+[unban][2001:db8:1:2::/64]'
+expect_eq "recorded argv" "$(sort "$RECORD_FILE")" "$(sort <<<"$want")"
+# Actions for one target run in order: its ban before its unban.
+for ip in 203.0.113.7 2001:db8:1:2::/64; do
+  expect_eq "ban then unban for $ip" "$(grep -F "[$ip]" "$RECORD_FILE" | cut -d']' -f1)" $'[ban\n[unban'
+done
+expect_eq "nothing from the log ran" "$(ls /tmp/pwned 2>/dev/null || true)" ""
+
+# A failing action is retried, then reported, and the run exits 1.
+set +e
+"$DEFENDER_SCAN" --format combined --on-ban "false {ip}" "$TMP/access.log" > /dev/null 2> "$TMP/err"
+s=$?
+set -e
+expect_eq "failing action: exit 1" "$s" 1
+expect_contains "failing action: reported after its retries" "$(cat "$TMP/err")" "action 'false 203.0.113.7' failed 3 times"
+
+# --dry-run runs no action at all.
+: > "$RECORD_FILE"
+"$DEFENDER_SCAN" --dry-run --format combined --on-ban "$record ban {ip}" "$TMP/access.log" > /dev/null
+expect_eq "dry run: no action" "$(cat "$RECORD_FILE")" ""
+
+# The sample scripts refuse what is not an address, a number or a name.
+for script in ban-ip.sh ipset-ban.sh nft-ban.sh; do
+  set +e
+  out=$("$SOURCE_DIR/samples/actions/$script" '1.2.3.4;reboot' 60 x 2>&1); s1=$?
+  out2=$("$SOURCE_DIR/samples/actions/$script" 1.2.3.4 '60;reboot' x 2>&1); s2=$?
+  set -e
+  expect_eq "$script: bad address refused" "$s1:$out" "2:$script: bad address: 1.2.3.4;reboot"
+  expect_eq "$script: bad duration refused" "$s2:$out2" "2:$script: bad duration: 60;reboot"
+done
+
+finish
