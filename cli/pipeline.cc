@@ -130,6 +130,7 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
     record_.client = RealClient(record_.client, record_.x_forwarded_for, allowlist_);
   }
   realip_.Add(record_.client, record_.client.is_private() || allowlist_.IsTrustedProxy(record_.client));
+  if (stats_.parsed == RealipCheck::kSample) WarnRealip(false);
   if (record_.has_time && record_.time > last_log_time_) {
     last_log_time_ = record_.time;
     last_line_wall_ = std::chrono::steady_clock::now();
@@ -250,6 +251,15 @@ int Pipeline::Run() {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return failed_ ? 1 : 0;
+}
+
+void Pipeline::WarnRealip(bool at_end) {
+  if (auto suspect = realip_.Verdict(at_end)) {
+    fmt::print(stderr,
+               "defender-scan: warning: most lines come from {}, a private or trusted-proxy address: "
+               "configure nginx's realip module or --trusted-proxy so the real clients are seen\n",
+               suspect->ToString());
+  }
 }
 
 void Pipeline::Report(double seconds) {

@@ -53,6 +53,8 @@ class Pipeline {
   void Flush();
   // Live input is idle: move the clock on by the wall time since the last line.
   void Tick();
+  // Once: most lines come from one private or trusted-proxy address.
+  void WarnRealip(bool at_end);
   void Report(double seconds);
 
   const Options& options_;

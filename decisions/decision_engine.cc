@@ -4,13 +4,6 @@
 
 namespace defender {
 
-std::string_view DecisionEngine::Intern(std::string_view s) {
-  for (const std::string& i : interned_) {
-    if (i == s) return i;
-  }
-  return interned_.emplace_back(s);
-}
-
 Decision DecisionEngine::Ban(const Cidr& target, const ActiveBan& ban) {
   Decision d;
   d.action = DecisionAction::kBan;
@@ -87,27 +80,6 @@ void DecisionEngine::Advance(LogTime now, std::vector<Decision>* out) {
     ++counters_.unbans;
     out->push_back(d);
   }
-}
-
-Decision DecisionEngine::AddBan(const Cidr& target, const IpAddress& source, std::string_view reason,
-                                LogTime since, LogTime until, int count, int score) {
-  ActiveBan ban{since, until, Intern(reason), source, count, score};
-  active_[target] = ban;
-  history_[target] = std::max(history_[target], count);
-  expiries_.push({until, target});
-  ++counters_.bans;
-  return Ban(target, ban);
-}
-
-bool DecisionEngine::RemoveBan(const Cidr& target, LogTime now, Decision* unban) {
-  auto it = active_.find(target);
-  if (it == active_.end()) return false;
-  *unban = Ban(target, it->second);
-  unban->action = DecisionAction::kUnban;
-  unban->time = now;
-  active_.erase(it);
-  ++counters_.unbans;
-  return true;
 }
 
 }  // namespace defender

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <queue>
 #include <string>
 #include <vector>
@@ -47,23 +46,10 @@ class DecisionEngine {
   // Moves the clock to `now`; bans that ended produce unbans.
   void Advance(LogTime now, std::vector<Decision>* out);
 
-  // A ban from elsewhere (the state database, `bans add`). `history` is how
-  // many bans this target had before; returns the ban decision.
-  Decision AddBan(const Cidr& target, const IpAddress& source, std::string_view reason, LogTime since,
-                  LogTime until, int count, int score);
-  // Ends a ban now (`bans del`); false if there was none.
-  bool RemoveBan(const Cidr& target, LogTime now, Decision* unban);
-  // Sets how many bans a target had before (escalation history).
-  void SetHistory(const Cidr& target, int bans) { history_[target] = bans; }
-
   const absl::flat_hash_map<Cidr, ActiveBan>& active() const { return active_; }
-  const absl::flat_hash_map<Cidr, int>& history() const { return history_; }
   const DecisionCounters& counters() const { return counters_; }
-  LogTime now() const { return now_; }
-  const ThreatScore& scores() const { return scores_; }
 
  private:
-  std::string_view Intern(std::string_view s);
   Decision Ban(const Cidr& target, const ActiveBan& ban);
 
   const Allowlist& allowlist_;
@@ -72,7 +58,6 @@ class DecisionEngine {
   absl::flat_hash_map<Cidr, int> history_;
   using Expiry = std::pair<LogTime, Cidr>;
   std::priority_queue<Expiry, std::vector<Expiry>, std::greater<Expiry>> expiries_;
-  std::deque<std::string> interned_;
   ThreatScore scores_;
   DecisionCounters counters_;
   LogTime now_ = 0;

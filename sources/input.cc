@@ -51,7 +51,6 @@ Status OpenInput(const std::string& name, const InputOptions& options, OpenedInp
     return Status::Error(fmt::format("{}: is a directory", name));
   }
   out->live = is_stdin && !S_ISREG(st.st_mode);
-  out->size = S_ISREG(st.st_mode) ? uint64_t(st.st_size) : 0;
   // A live pipe may hold fewer than 6 bytes for a long time: sniff only what
   // the first read brings, since compressed data arrives in blocks anyway.
   std::string prefix = out->live ? std::string() : ReadPrefix(fd, 6);

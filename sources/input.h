@@ -21,7 +21,6 @@ struct OpenedInput {
   std::unique_ptr<ByteSource> source;
   Compression compression = Compression::kNone;
   bool live = false;       // stdin pipe/terminal or --follow: the wall clock matters
-  uint64_t size = 0;       // file size when known (progress), else 0
 };
 
 Status OpenInput(const std::string& name, const InputOptions& options, OpenedInput* out);

@@ -30,7 +30,6 @@ class LineReader {
   uint64_t too_long() const { return too_long_; }
   uint64_t truncated() const { return truncated_; }
   uint64_t bytes_read() const { return bytes_read_; }
-  const ByteSource& source() const { return *source_; }
 
  private:
   // Reads more into the buffer. False if nothing was added.
