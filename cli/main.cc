@@ -49,6 +49,15 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->group(detect);
   app.add_flag("--dry-run", o.dry_run, "Decide and report, change nothing outside stdout")->group(detect);
   auto* enforce = "Enforcement";
+  app.add_option("--state", o.state,
+                 "SQLite state: bans, ban history, input checkpoints and open buckets, so that a "
+                 "rerun (cron) reads only new lines and decides as one long run would")
+      ->group(enforce);
+  app.add_option("--state-wait", o.state_wait_s,
+                 "Seconds to wait while another run holds the state database, then exit 1")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str()
+      ->group(enforce);
   app.add_option("--nginx-conf", o.nginx_conf,
                  "Write the active bans to this nginx include (replaced atomically, only when changed)")
       ->group(enforce);

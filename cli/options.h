@@ -18,6 +18,8 @@ struct Options {
   std::vector<std::string> trusted_proxies; // CIDRs, added to the config's
   int ipv6_prefix = 0;                      // 0: the config's (default 64)
   bool dry_run = false;
+  std::string state;              // the SQLite state database
+  int state_wait_s = 10;          // wait this long for another run to finish
   std::string nginx_conf;         // the deny-list include to write
   std::string nginx_style = "deny";
   std::string reload_cmd;         // split into argv, run without a shell

@@ -11,6 +11,7 @@
 #include "sinks/command.h"
 #include "sinks/json_sink.h"
 #include "sinks/nginx_conf_sink.h"
+#include "sinks/state_sink.h"
 #include "sources/input.h"
 
 namespace defender {
@@ -78,6 +79,23 @@ bool Pipeline::OpenInputs() {
     ++stats_.inputs;
     OpenedInput opened;
     Status s = OpenInput(name, in_options, &opened);
+    // --state: the same file (device, inode, first bytes) continues at its
+    // checkpoint, under whatever name it has now (access.log -> access.log.1).
+    const Checkpoint* resume = nullptr;
+    if (s.ok() && state_ && opened.regular && !options_.follow) {
+      for (const Checkpoint& c : checkpoints_) {
+        if (c.dev == opened.dev && c.ino == opened.ino && !c.fingerprint.empty() &&
+            opened.fingerprint.compare(0, c.fingerprint.size(), c.fingerprint) == 0 && c.offset <= opened.size) {
+          resume = &c;
+        }
+      }
+      if (resume && resume->complete) continue;  // a compressed file read to its end before
+      if (resume && resume->offset > 0 && opened.compression == Compression::kNone) {
+        InputOptions again = in_options;
+        again.start_offset = resume->offset;
+        s = OpenInput(name, again, &opened);
+      }
+    }
     if (!s.ok()) {
       PrintError(s.message());
       ++stats_.input_errors;
@@ -87,7 +105,14 @@ bool Pipeline::OpenInputs() {
     Input input;
     input.name = name == "-" ? "<stdin>" : name;
     input.live = opened.live;
-    input.reader = std::make_unique<LineReader>(std::move(opened.source), options_.max_line);
+    input.regular = opened.regular;
+    input.compressed = opened.compression != Compression::kNone;
+    input.dev = opened.dev;
+    input.ino = opened.ino;
+    input.fingerprint = opened.fingerprint;
+    // With --state a plain file's unfinished last line waits for the next run.
+    bool hold_tail = state_ && opened.regular && !input.compressed && !options_.follow;
+    input.reader = std::make_unique<LineReader>(std::move(opened.source), options_.max_line, hold_tail);
     std::string error;
     input.parser = NewParser(options_.format, &error);  // validated in main
     inputs_.push_back(std::move(input));
@@ -207,6 +232,7 @@ int Pipeline::Run() {
     return 1;
   }
   sinks_.insert(sinks_.begin(), NewJsonSink(&out_));
+  if (!options_.state.empty() && !RestoreState()) return 1;
   OpenInputs();
   bool any_live = false;
   for (const Input& in : inputs_) any_live |= in.live;
@@ -233,6 +259,7 @@ int Pipeline::Run() {
       if (!any_progress && options_.follow) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
   }
+  if (state_) SaveState();
   Flush();
   for (auto& sink : sinks_) {  // what waits for its interval takes effect now
     Status f = sink->Finish();
@@ -251,6 +278,86 @@ int Pipeline::Run() {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return failed_ ? 1 : 0;
+}
+
+bool Pipeline::RestoreState() {
+  std::string error;
+  state_ = StateStore::Open(options_.state, options_.state_wait_s * 1000, &error);
+  if (!state_) {
+    PrintError(error);
+    return false;
+  }
+  std::vector<StoredBan> bans;
+  std::vector<std::pair<Cidr, int>> history;
+  std::vector<StoredBucket> buckets;
+  LogTime clock = 0;
+  for (Status s : {state_->LoadBans(&bans), state_->LoadHistory(&history), state_->LoadBuckets(&buckets),
+                   state_->LoadCheckpoints(&checkpoints_), state_->LoadClock(&clock)}) {
+    if (!s.ok()) {
+      PrintError(s.message());
+      return false;
+    }
+  }
+  // The state is written before anything reports a decision.
+  if (!options_.dry_run) sinks_.insert(sinks_.begin(), NewStateSink(state_.get()));
+  for (const auto& [target, n] : history) engine_.RestoreHistory(target, n);
+  for (const StoredBan& b : bans) {
+    decisions_.push_back(engine_.Restore(b.target, b.source, b.reason, b.since, b.until, b.count, b.score));
+  }
+  for (const StoredBucket& b : buckets) {
+    int index = detector_->ScenarioIndex(b.scenario);
+    if (index < 0) continue;  // a scenario the configuration no longer has
+    LeakyBucket bucket;
+    bucket.last = b.last;
+    bucket.blackhole_until = b.blackhole_until;
+    bucket.tokens = float(b.tokens);
+    bucket.poured = b.poured;
+    detector_->mutable_table().Restore(b.client, uint16_t(index), bucket, b.distinct);
+  }
+  last_log_time_ = clock;
+  last_line_wall_ = std::chrono::steady_clock::now();
+  engine_.Advance(clock, &decisions_);  // bans that ended while nobody ran
+  Deliver();
+  return true;
+}
+
+void Pipeline::SaveState() {
+  if (options_.dry_run) return;
+  // Runs on current logs (cron) also move the clock to now, so bans expire
+  // while the log is quiet; replays of old logs keep their own time.
+  LogTime wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count();
+  if (last_log_time_ > 0 && wall > last_log_time_ && wall - last_log_time_ < 86400 * kSecond) {
+    engine_.Advance(wall, &decisions_);
+    Deliver();
+    last_log_time_ = wall;
+  }
+  std::vector<Checkpoint> checkpoints = checkpoints_;
+  for (const Input& in : inputs_) {
+    if (!in.regular || in.live) continue;
+    Checkpoint c{in.dev, in.ino, in.fingerprint, 0, false};
+    if (in.compressed) {
+      c.complete = in.done && in.reader->status().ok();
+    } else {
+      c.offset = in.reader->consumed_offset();
+    }
+    std::erase_if(checkpoints, [&](const Checkpoint& old) { return old.dev == c.dev && old.ino == c.ino; });
+    checkpoints.push_back(std::move(c));
+  }
+  if (checkpoints.size() > 256) checkpoints.erase(checkpoints.begin(), checkpoints.end() - 256);
+  std::vector<StoredBucket> buckets;
+  const auto& scenarios = detector_->scenarios();
+  detector_->table().ForEach([&](const IpAddress& client, uint16_t scenario, const LeakyBucket& b,
+                                 const std::vector<uint32_t>& distinct) {
+    if (b.Drained(last_log_time_, scenarios[scenario].settings)) return;  // holds nothing
+    buckets.push_back(StoredBucket{client, scenarios[scenario].name, b.last, b.blackhole_until, b.tokens, b.poured,
+                                   distinct});
+  });
+  Status s = state_->SaveRun(checkpoints, buckets, last_log_time_);
+  if (!s.ok()) {
+    PrintError(s.message());
+    failed_ = true;
+  }
 }
 
 void Pipeline::WarnRealip(bool at_end) {

@@ -20,6 +20,7 @@
 #include "parsers/request_decoder.h"
 #include "sinks/line_writer.h"
 #include "sinks/sink.h"
+#include "sinks/state_store.h"
 #include "sources/line_reader.h"
 
 namespace defender {
@@ -40,10 +41,18 @@ class Pipeline {
     bool live = false;
     uint64_t line_no = 0;
     bool done = false;
+    // For checkpoints (--state): a regular file's identity.
+    bool regular = false;
+    bool compressed = false;
+    uint64_t dev = 0, ino = 0;
+    std::string fingerprint;
   };
 
   Pipeline(const Options& options, Config config);
   bool OpenInputs();
+  // --state: reads back bans, history, buckets, clock and checkpoints.
+  bool RestoreState();
+  void SaveState();
   // Reads lines of `input` until it is idle or over; false when over.
   bool Drain(Input& input, size_t max_lines);
   void ProcessLine(Input& input, std::string_view line);
@@ -72,6 +81,8 @@ class Pipeline {
   std::vector<Decision> decisions_;
   std::vector<std::string_view> explain_signatures_, explain_scenarios_;
   std::vector<Input> inputs_;
+  std::unique_ptr<StateStore> state_;
+  std::vector<Checkpoint> checkpoints_;
   LogTime last_log_time_ = 0;
   std::chrono::steady_clock::time_point last_line_wall_;
   bool failed_ = false;

@@ -29,6 +29,10 @@ struct Decision {
   uint32_t events_count = 0;
   int score = 0;
   int ban_count = 0;  // the n-th ban of this target
+  // A ban read back from the state database at start: sinks that keep a
+  // list (the nginx include) apply it; those that report or act on events
+  // (JSON, actions, the state itself) have seen it already and skip it.
+  bool restored = false;
 };
 
 }  // namespace defender

@@ -82,4 +82,22 @@ void DecisionEngine::Advance(LogTime now, std::vector<Decision>* out) {
   }
 }
 
+std::string_view DecisionEngine::Intern(std::string_view s) {
+  for (const std::string& i : interned_) {
+    if (i == s) return i;
+  }
+  return interned_.emplace_back(s);
+}
+
+Decision DecisionEngine::Restore(const Cidr& target, const IpAddress& source, std::string_view reason,
+                                 LogTime since, LogTime until, int count, int score) {
+  ActiveBan ban{since, until, Intern(reason), source, count, score};
+  active_[target] = ban;
+  RestoreHistory(target, count);
+  expiries_.push({until, target});
+  Decision d = Ban(target, ban);
+  d.restored = true;
+  return d;
+}
+
 }  // namespace defender

@@ -5,7 +5,9 @@
 // the scenario's ban length, up to a cap. Not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <queue>
 #include <string>
 #include <vector>
@@ -46,11 +48,18 @@ class DecisionEngine {
   // Moves the clock to `now`; bans that ended produce unbans.
   void Advance(LogTime now, std::vector<Decision>* out);
 
+  // State read back from the database at start. Restore() returns the ban
+  // as a decision marked `restored`.
+  Decision Restore(const Cidr& target, const IpAddress& source, std::string_view reason, LogTime since,
+                   LogTime until, int count, int score);
+  void RestoreHistory(const Cidr& target, int bans) { history_[target] = std::max(history_[target], bans); }
+
   const absl::flat_hash_map<Cidr, ActiveBan>& active() const { return active_; }
   const DecisionCounters& counters() const { return counters_; }
 
  private:
   Decision Ban(const Cidr& target, const ActiveBan& ban);
+  std::string_view Intern(std::string_view s);
 
   const Allowlist& allowlist_;
   DecisionOptions options_;
@@ -58,6 +67,7 @@ class DecisionEngine {
   absl::flat_hash_map<Cidr, int> history_;
   using Expiry = std::pair<LogTime, Cidr>;
   std::priority_queue<Expiry, std::vector<Expiry>, std::greater<Expiry>> expiries_;
+  std::deque<std::string> interned_;  // reasons read back from the database
   ThreatScore scores_;
   DecisionCounters counters_;
   LogTime now_ = 0;

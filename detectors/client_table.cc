@@ -71,6 +71,16 @@ ClientTable::PourResult ClientTable::Pour(const IpAddress& client, uint16_t scen
   return result;
 }
 
+void ClientTable::Restore(const IpAddress& client, uint16_t scenario, const LeakyBucket& bucket,
+                          const std::vector<uint32_t>& distinct) {
+  LeakyBucket& b = buckets_[Key{client, scenario}];
+  Release(b);
+  b = bucket;
+  b.distinct_first = 0;
+  b.distinct_more = 0;
+  for (uint32_t h : distinct) SeenBefore(b, h);
+}
+
 void ClientTable::Maintain(LogTime now, const std::vector<const BucketSettings*>& settings) {
   if (buckets_.size() < next_maintain_size_ && buckets_.size() <= max_buckets_) return;
   // 1. Forget buckets that have drained: they hold nothing a new one would not.

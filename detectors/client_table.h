@@ -34,6 +34,24 @@ class ClientTable {
   // Cheap to call often: it only works when the table has grown.
   void Maintain(LogTime now, const std::vector<const BucketSettings*>& settings);
 
+  // Every bucket, for the state database: fn(client, scenario, bucket, distinct hashes).
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    std::vector<uint32_t> distinct;
+    for (const auto& [key, b] : buckets_) {
+      distinct.clear();
+      if (b.distinct_first != 0) distinct.push_back(b.distinct_first);
+      if (b.distinct_more != 0) {
+        const auto& more = distinct_pool_[b.distinct_more - 1];
+        distinct.insert(distinct.end(), more.begin(), more.end());
+      }
+      fn(key.client, key.scenario, b, distinct);
+    }
+  }
+  // Puts back a bucket saved by a previous run.
+  void Restore(const IpAddress& client, uint16_t scenario, const LeakyBucket& bucket,
+               const std::vector<uint32_t>& distinct);
+
   size_t size() const { return buckets_.size(); }
   size_t max_buckets() const { return max_buckets_; }
   uint64_t evictions() const { return evictions_; }

@@ -103,6 +103,13 @@ std::unique_ptr<Detector> Detector::Create(std::vector<Scenario> scenarios, Dete
   return d;
 }
 
+int Detector::ScenarioIndex(std::string_view name) const {
+  for (size_t i = 0; i < scenarios_.size(); ++i) {
+    if (scenarios_[i].name == name) return int(i);
+  }
+  return -1;
+}
+
 Cidr Detector::ClientOf(const IpAddress& a) const {
   return a.is_v4() ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
 }

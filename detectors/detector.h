@@ -47,6 +47,9 @@ class Detector {
   const std::vector<ScenarioCounters>& counters() const { return counters_; }
   const SignatureMatcher& signatures() const { return *matcher_; }
   const ClientTable& table() const { return table_; }
+  ClientTable& mutable_table() { return table_; }
+  // The index of the scenario with this name, or -1.
+  int ScenarioIndex(std::string_view name) const;
   // The client key of an address: itself, or its IPv6 prefix.
   Cidr ClientOf(const IpAddress& address) const;
 

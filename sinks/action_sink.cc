@@ -69,6 +69,7 @@ class ActionSink : public Sink {
   ~ActionSink() override { (void)Finish(); }
 
   Status Apply(const Decision& d) override {
+    if (d.restored) return Status::Ok();  // its action ran when it was decided
     const auto& tmpl = d.action == DecisionAction::kBan     ? o_.on_ban
                        : d.action == DecisionAction::kUnban ? o_.on_unban
                                                             : empty_;

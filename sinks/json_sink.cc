@@ -39,6 +39,7 @@ class JsonSink : public Sink {
  public:
   explicit JsonSink(LineWriter* writer) : writer_(writer) {}
   Status Apply(const Decision& d) override {
+    if (d.restored) return Status::Ok();  // reported by the run that decided it
     AppendDecisionJson(writer_->buffer(), d);
     writer_->EndLine();
     return Status::Ok();

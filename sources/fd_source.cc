@@ -16,9 +16,9 @@ namespace {
 
 class FdSource : public ByteSource {
  public:
-  FdSource(int fd, bool owns_fd, std::string prefix, bool live, int idle_ms, std::string name)
+  FdSource(int fd, bool owns_fd, std::string prefix, bool live, int idle_ms, std::string name, uint64_t start)
       : fd_(fd), owns_fd_(owns_fd), prefix_(std::move(prefix)), live_(live), idle_ms_(idle_ms),
-        name_(std::move(name)), position_(prefix_.size()) {}
+        name_(std::move(name)), position_(start + prefix_.size()) {}
   ~FdSource() override {
     if (owns_fd_) close(fd_);
   }
@@ -78,9 +78,9 @@ class FdSource : public ByteSource {
 }  // namespace
 
 std::unique_ptr<ByteSource> NewFdSource(int fd, bool owns_fd, std::string prefix, bool live,
-                                        int idle_ms, std::string name) {
+                                        int idle_ms, std::string name, uint64_t start) {
   return std::make_unique<FdSource>(fd, owns_fd, std::move(prefix), live, idle_ms,
-                                    std::move(name));
+                                    std::move(name), start);
 }
 
 }  // namespace defender

@@ -51,17 +51,36 @@ Status OpenInput(const std::string& name, const InputOptions& options, OpenedInp
     return Status::Error(fmt::format("{}: is a directory", name));
   }
   out->live = is_stdin && !S_ISREG(st.st_mode);
-  // A live pipe may hold fewer than 6 bytes for a long time: sniff only what
-  // the first read brings, since compressed data arrives in blocks anyway.
-  std::string prefix = out->live ? std::string() : ReadPrefix(fd, 6);
-  if (out->live) {
+  out->regular = S_ISREG(st.st_mode);
+  std::string prefix;
+  if (out->regular) {
+    // A file's identity, and its magic bytes read in place.
+    out->dev = uint64_t(st.st_dev);
+    out->ino = uint64_t(st.st_ino);
+    out->size = uint64_t(st.st_size);
+    out->fingerprint.resize(kFingerprintSize);
+    ssize_t n = pread(fd, out->fingerprint.data(), kFingerprintSize, 0);
+    out->fingerprint.resize(n > 0 ? size_t(n) : 0);
+  } else if (!out->live) {
+    prefix = ReadPrefix(fd, 6);
+  } else {
+    // A live pipe may hold fewer than 6 bytes for a long time: sniff only
+    // what the first read brings, since compressed data arrives in blocks.
     char first[6];
     ssize_t r = ::read(fd, first, sizeof(first));
     if (r > 0) prefix.assign(first, size_t(r));
   }
-  out->compression = DetectCompression(prefix);
+  out->compression = DetectCompression(out->regular ? std::string_view(out->fingerprint) : std::string_view(prefix));
+  uint64_t start = 0;
+  if (out->regular && out->compression == Compression::kNone && options.start_offset <= out->size) {
+    start = options.start_offset;
+  }
+  if (out->regular && lseek(fd, off_t(start), SEEK_SET) < 0) {
+    if (!is_stdin) close(fd);
+    return Status::Error(fmt::format("{}: {}", name, strerror(errno)));
+  }
   std::string display = is_stdin ? "<stdin>" : name;
-  auto source = NewFdSource(fd, !is_stdin, std::move(prefix), out->live, options.idle_ms, display);
+  auto source = NewFdSource(fd, !is_stdin, std::move(prefix), out->live, options.idle_ms, display, start);
   switch (out->compression) {
     case Compression::kNone: break;
     case Compression::kGzip: source = NewGzipSource(std::move(source), display); break;

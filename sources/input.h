@@ -13,15 +13,21 @@
 namespace defender {
 
 struct InputOptions {
-  bool follow = false;  // --follow (files only)
-  int idle_ms = 250;    // live inputs report idle this often
+  bool follow = false;        // --follow (files only)
+  int idle_ms = 250;          // live inputs report idle this often
+  uint64_t start_offset = 0;  // uncompressed regular files: start reading here
 };
 
 struct OpenedInput {
   std::unique_ptr<ByteSource> source;
   Compression compression = Compression::kNone;
   bool live = false;       // stdin pipe/terminal or --follow: the wall clock matters
+  bool regular = false;    // a regular file: identity below is set
+  uint64_t dev = 0, ino = 0, size = 0;
+  std::string fingerprint;  // its first bytes (up to kFingerprintSize)
 };
+
+constexpr size_t kFingerprintSize = 64;
 
 Status OpenInput(const std::string& name, const InputOptions& options, OpenedInput* out);
 

@@ -9,8 +9,9 @@ namespace {
 constexpr size_t kReadSize = 1 << 20;
 }
 
-LineReader::LineReader(std::unique_ptr<ByteSource> source, size_t max_line)
-    : source_(std::move(source)), max_line_(max_line), buf_(max_line + kReadSize + 1) {}
+LineReader::LineReader(std::unique_ptr<ByteSource> source, size_t max_line, bool hold_partial_tail)
+    : source_(std::move(source)), max_line_(max_line), hold_partial_tail_(hold_partial_tail),
+      buf_(max_line + kReadSize + 1) {}
 
 bool LineReader::Fill(bool* idle) {
   *idle = false;
@@ -71,6 +72,7 @@ LineReader::Result LineReader::Next(std::string_view* line) {
     if (idle) return Result::kIdle;
     // End of input: a last line without a newline.
     if (end_ > begin_ && !skipping_) {
+      if (hold_partial_tail_ && status_.ok()) return Result::kEnd;  // left for the next run
       if (!status_.ok()) {
         ++truncated_;  // the input broke off mid-line: not a real line
         begin_ = scan_from_ = end_;

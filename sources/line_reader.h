@@ -20,7 +20,9 @@ class LineReader {
  public:
   enum class Result { kLine, kIdle, kEnd };
 
-  LineReader(std::unique_ptr<ByteSource> source, size_t max_line);
+  // With hold_partial_tail, a last line without a newline is not returned
+  // at end of input (nginx may be writing it): the next run reads it whole.
+  LineReader(std::unique_ptr<ByteSource> source, size_t max_line, bool hold_partial_tail = false);
 
   // kLine: *line is set. kIdle: live input has nothing now; call again later.
   // kEnd: input is over; see status().
@@ -30,6 +32,9 @@ class LineReader {
   uint64_t too_long() const { return too_long_; }
   uint64_t truncated() const { return truncated_; }
   uint64_t bytes_read() const { return bytes_read_; }
+  // The source position just after the last line returned (or skipped):
+  // where a later run continues. Meaningful for uncompressed files.
+  uint64_t consumed_offset() const { return source_->position() - (end_ - begin_); }
 
  private:
   // Reads more into the buffer. False if nothing was added.
@@ -37,6 +42,7 @@ class LineReader {
 
   std::unique_ptr<ByteSource> source_;
   size_t max_line_;
+  bool hold_partial_tail_;
   std::vector<char> buf_;
   size_t begin_ = 0, end_ = 0;
   size_t scan_from_ = 0;  // no '\n' in [begin_, scan_from_)

@@ -1,0 +1,252 @@
+#include "sinks/state_store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include <fmt/format.h>
+
+namespace defender {
+
+namespace {
+
+constexpr const char* kSchema = R"sql(
+PRAGMA journal_mode = WAL;
+PRAGMA synchronous = NORMAL;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS bans (
+  target TEXT PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL,
+  since INTEGER NOT NULL, until INTEGER NOT NULL, count INTEGER NOT NULL, score INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS history (target TEXT PRIMARY KEY, bans INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS checkpoints (
+  dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint BLOB NOT NULL,
+  offset INTEGER NOT NULL, complete INTEGER NOT NULL, PRIMARY KEY (dev, ino));
+CREATE TABLE IF NOT EXISTS buckets (
+  client BLOB NOT NULL, scenario TEXT NOT NULL, last INTEGER NOT NULL, blackhole_until INTEGER NOT NULL,
+  tokens REAL NOT NULL, poured INTEGER NOT NULL, distinct_values BLOB, PRIMARY KEY (client, scenario));
+INSERT OR IGNORE INTO meta VALUES ('schema', 1);
+)sql";
+
+// A prepared statement, finalised at scope end.
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &s_, nullptr); }
+  ~Stmt() { sqlite3_finalize(s_); }
+  sqlite3_stmt* get() { return s_; }
+  bool ok() const { return s_ != nullptr; }
+
+ private:
+  sqlite3_stmt* s_ = nullptr;
+};
+
+std::string_view Text(sqlite3_stmt* s, int col) {
+  auto p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
+  return p ? std::string_view(p, size_t(sqlite3_column_bytes(s, col))) : std::string_view();
+}
+
+std::string_view Blob(sqlite3_stmt* s, int col) {
+  auto p = static_cast<const char*>(sqlite3_column_blob(s, col));
+  return p ? std::string_view(p, size_t(sqlite3_column_bytes(s, col))) : std::string_view();
+}
+
+}  // namespace
+
+StateStore::~StateStore() {
+  sqlite3_close(db_);
+  if (lock_fd_ >= 0) close(lock_fd_);  // releases the lock
+}
+
+Status StateStore::Error(std::string_view what) {
+  return Status::Error(fmt::format("{}: {}: {}", path_, what, db_ ? sqlite3_errmsg(db_) : "cannot open"));
+}
+
+Status StateStore::Exec(const char* sql) {
+  char* message = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+    std::string m = message ? message : "?";
+    sqlite3_free(message);
+    return Status::Error(fmt::format("{}: {}", path_, m));
+  }
+  return Status::Ok();
+}
+
+std::unique_ptr<StateStore> StateStore::Open(const std::string& path, int wait_ms, std::string* error) {
+  std::unique_ptr<StateStore> s(new StateStore());
+  s->path_ = path;
+  // One run at a time: an exclusive flock on the database file for the whole
+  // run (SQLite's own locks only cover single transactions).
+  s->lock_fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (s->lock_fd_ < 0) {
+    *error = fmt::format("{}: {}", path, strerror(errno));
+    return nullptr;
+  }
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  while (flock(s->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      *error = fmt::format("{}: another defender-scan is using this state database; try again when it has finished",
+                           path);
+      return nullptr;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (sqlite3_open_v2(path.c_str(), &s->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+                      nullptr) != SQLITE_OK) {
+    *error = s->Error("cannot open").message();
+    return nullptr;
+  }
+  sqlite3_busy_timeout(s->db_, 5000);
+  Status st = s->Exec(kSchema);
+  if (!st.ok()) {
+    *error = fmt::format("{} (is it a defender-scan state database?)", st.message());
+    return nullptr;
+  }
+  return s;
+}
+
+Status StateStore::LoadBans(std::vector<StoredBan>* bans) {
+  Stmt q(db_, "SELECT target, source, reason, since, until, count, score FROM bans ORDER BY target");
+  if (!q.ok()) return Error("reading bans");
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    auto target = Cidr::Parse(Text(q.get(), 0));
+    auto source = IpAddress::Parse(Text(q.get(), 1));
+    if (!target || !source) continue;  // never trusted blindly: re-validated like everything else
+    bans->push_back(StoredBan{*target, *source, std::string(Text(q.get(), 2)), sqlite3_column_int64(q.get(), 3),
+                              sqlite3_column_int64(q.get(), 4), sqlite3_column_int(q.get(), 5),
+                              sqlite3_column_int(q.get(), 6)});
+  }
+  return Status::Ok();
+}
+
+Status StateStore::LoadHistory(std::vector<std::pair<Cidr, int>>* history) {
+  Stmt q(db_, "SELECT target, bans FROM history");
+  if (!q.ok()) return Error("reading history");
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    auto target = Cidr::Parse(Text(q.get(), 0));
+    if (target) history->emplace_back(*target, sqlite3_column_int(q.get(), 1));
+  }
+  return Status::Ok();
+}
+
+Status StateStore::LoadCheckpoints(std::vector<Checkpoint>* checkpoints) {
+  Stmt q(db_, "SELECT dev, ino, fingerprint, offset, complete FROM checkpoints");
+  if (!q.ok()) return Error("reading checkpoints");
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    checkpoints->push_back(Checkpoint{uint64_t(sqlite3_column_int64(q.get(), 0)),
+                                      uint64_t(sqlite3_column_int64(q.get(), 1)), std::string(Blob(q.get(), 2)),
+                                      uint64_t(sqlite3_column_int64(q.get(), 3)), sqlite3_column_int(q.get(), 4) != 0});
+  }
+  return Status::Ok();
+}
+
+Status StateStore::LoadBuckets(std::vector<StoredBucket>* buckets) {
+  Stmt q(db_, "SELECT client, scenario, last, blackhole_until, tokens, poured, distinct_values FROM buckets");
+  if (!q.ok()) return Error("reading buckets");
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    std::string_view client = Blob(q.get(), 0);
+    if (client.size() != 16) continue;
+    StoredBucket b;
+    std::array<uint8_t, 16> bytes;
+    std::memcpy(bytes.data(), client.data(), 16);
+    b.client = IpAddress::FromBytes(bytes);
+    b.scenario = std::string(Text(q.get(), 1));
+    b.last = sqlite3_column_int64(q.get(), 2);
+    b.blackhole_until = sqlite3_column_int64(q.get(), 3);
+    b.tokens = sqlite3_column_double(q.get(), 4);
+    b.poured = uint32_t(sqlite3_column_int64(q.get(), 5));
+    std::string_view d = Blob(q.get(), 6);
+    b.distinct.resize(d.size() / 4);
+    std::memcpy(b.distinct.data(), d.data(), b.distinct.size() * 4);
+    buckets->push_back(std::move(b));
+  }
+  return Status::Ok();
+}
+
+Status StateStore::LoadClock(LogTime* clock) {
+  Stmt q(db_, "SELECT value FROM meta WHERE key = 'clock'");
+  *clock = 0;
+  if (q.ok() && sqlite3_step(q.get()) == SQLITE_ROW) *clock = sqlite3_column_int64(q.get(), 0);
+  return Status::Ok();
+}
+
+Status StateStore::PutBan(const StoredBan& b) {
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  std::string target = b.target.ToString(), source = b.source.ToString();
+  Stmt put(db_, "INSERT OR REPLACE INTO bans VALUES (?, ?, ?, ?, ?, ?, ?)");
+  sqlite3_bind_text(put.get(), 1, target.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(put.get(), 2, source.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(put.get(), 3, b.reason.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(put.get(), 4, b.since);
+  sqlite3_bind_int64(put.get(), 5, b.until);
+  sqlite3_bind_int(put.get(), 6, b.count);
+  sqlite3_bind_int(put.get(), 7, b.score);
+  Stmt hist(db_, "INSERT INTO history VALUES (?, ?) ON CONFLICT(target) DO UPDATE SET bans = max(bans, excluded.bans)");
+  sqlite3_bind_text(hist.get(), 1, target.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(hist.get(), 2, b.count);
+  if (sqlite3_step(put.get()) != SQLITE_DONE || sqlite3_step(hist.get()) != SQLITE_DONE) {
+    Status s = Error("saving a ban");
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  return Exec("COMMIT");
+}
+
+Status StateStore::DeleteBan(const Cidr& target) {
+  std::string t = target.ToString();
+  Stmt del(db_, "DELETE FROM bans WHERE target = ?");
+  sqlite3_bind_text(del.get(), 1, t.c_str(), -1, SQLITE_TRANSIENT);
+  return sqlite3_step(del.get()) == SQLITE_DONE ? Status::Ok() : Error("removing a ban");
+}
+
+Status StateStore::SaveRun(const std::vector<Checkpoint>& checkpoints, const std::vector<StoredBucket>& buckets,
+                           LogTime clock) {
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+  bool ok = Exec("DELETE FROM buckets").ok();
+  {
+    Stmt put(db_, "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?)");
+    for (const Checkpoint& c : checkpoints) {
+      if (!ok) break;
+      sqlite3_reset(put.get());
+      sqlite3_bind_int64(put.get(), 1, int64_t(c.dev));
+      sqlite3_bind_int64(put.get(), 2, int64_t(c.ino));
+      sqlite3_bind_blob(put.get(), 3, c.fingerprint.data(), int(c.fingerprint.size()), SQLITE_TRANSIENT);
+      sqlite3_bind_int64(put.get(), 4, int64_t(c.offset));
+      sqlite3_bind_int(put.get(), 5, c.complete ? 1 : 0);
+      ok = sqlite3_step(put.get()) == SQLITE_DONE;
+    }
+  }
+  {
+    Stmt put(db_, "INSERT OR REPLACE INTO buckets VALUES (?, ?, ?, ?, ?, ?, ?)");
+    for (const StoredBucket& b : buckets) {
+      if (!ok) break;
+      sqlite3_reset(put.get());
+      sqlite3_bind_blob(put.get(), 1, b.client.bytes().data(), 16, SQLITE_TRANSIENT);
+      sqlite3_bind_text(put.get(), 2, b.scenario.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(put.get(), 3, b.last);
+      sqlite3_bind_int64(put.get(), 4, b.blackhole_until);
+      sqlite3_bind_double(put.get(), 5, b.tokens);
+      sqlite3_bind_int64(put.get(), 6, b.poured);
+      sqlite3_bind_blob(put.get(), 7, b.distinct.data(), int(b.distinct.size() * 4), SQLITE_TRANSIENT);
+      ok = sqlite3_step(put.get()) == SQLITE_DONE;
+    }
+  }
+  if (ok) {
+    Stmt put(db_, "INSERT OR REPLACE INTO meta VALUES ('clock', ?)");
+    sqlite3_bind_int64(put.get(), 1, clock);
+    ok = sqlite3_step(put.get()) == SQLITE_DONE;
+  }
+  if (!ok) {
+    Status s = Error("saving the run");
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  return Exec("COMMIT");
+}
+
+}  // namespace defender

@@ -1,0 +1,80 @@
+// StateStore: the SQLite state database (--state). It holds the active bans
+// and the ban history (for escalation), the input checkpoints (file identity
+// and offset) and the open buckets, so that a run can continue exactly where
+// the last one stopped. WAL mode; every ban is committed when it is decided,
+// before it is reported, so kill -9 loses no reported ban. One run at a time:
+// Open() takes an exclusive lock on the database, waiting up to `wait_ms`.
+// Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/cidr.h"
+#include "core/log_time.h"
+#include "core/status.h"
+
+struct sqlite3;
+
+namespace defender {
+
+struct StoredBan {
+  Cidr target;
+  IpAddress source;
+  std::string reason;
+  LogTime since = 0, until = 0;
+  int count = 1;
+  int score = 0;
+};
+
+struct Checkpoint {
+  uint64_t dev = 0, ino = 0;
+  std::string fingerprint;  // the first bytes of the file
+  uint64_t offset = 0;      // where the next run starts (a line boundary)
+  bool complete = false;    // a compressed file read to its end
+};
+
+struct StoredBucket {
+  IpAddress client;  // the client key (an address or an IPv6 prefix's address)
+  std::string scenario;
+  LogTime last = 0, blackhole_until = 0;
+  double tokens = 0;
+  uint32_t poured = 0;
+  std::vector<uint32_t> distinct;  // hashes of the distinct values seen
+};
+
+class StateStore {
+ public:
+  ~StateStore();
+  static std::unique_ptr<StateStore> Open(const std::string& path, int wait_ms, std::string* error);
+
+  Status LoadBans(std::vector<StoredBan>* bans);
+  Status LoadHistory(std::vector<std::pair<Cidr, int>>* history);
+  Status LoadCheckpoints(std::vector<Checkpoint>* checkpoints);
+  Status LoadBuckets(std::vector<StoredBucket>* buckets);
+  Status LoadClock(LogTime* clock);
+
+  // Committed at once (autocommit).
+  Status PutBan(const StoredBan& ban);
+  Status DeleteBan(const Cidr& target);
+
+  // The end of a run: checkpoints, buckets and the clock replace the stored
+  // ones in one transaction.
+  Status SaveRun(const std::vector<Checkpoint>& checkpoints, const std::vector<StoredBucket>& buckets,
+                 LogTime clock);
+
+  const std::string& path() const { return path_; }
+
+ private:
+  StateStore() = default;
+  Status Exec(const char* sql);
+  Status Error(std::string_view what);
+
+  std::string path_;
+  sqlite3* db_ = nullptr;
+  int lock_fd_ = -1;
+};
+
+}  // namespace defender

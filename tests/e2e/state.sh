@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# --state: N runs over a growing log decide exactly what one run decides,
+# a rotated file continues where it stopped, a restart regenerates the
+# include from the state, two runs never share the database, and kill -9
+# loses no reported ban.
+source "$(dirname "$0")/lib/common.sh"
+: "${LOGGEN:?set by ctest}"
+
+decisions() {  # ban/unban decisions of JSON lines on stdin, one per line, sorted
+  python3 -c '
+import json, sys
+for l in sys.stdin:
+    d = json.loads(l)
+    if d["event"]["action"] in ("ban", "unban"):
+        dec = d["defender"]["decision"]
+        print(d["event"]["action"], dec["value"], d["rule"]["name"], dec["until"], dec["ban_count"])' | sort
+}
+
+"$LOGGEN" --lines 200000 --seed 5 > "$TMP/full.log"
+one=$("$DEFENDER_SCAN" "$TMP/full.log" | decisions)
+expect_eq "the workload has decisions" "$( [[ $(wc -l <<<"$one") -gt 50 ]] && echo yes)" yes
+
+# Cron: the log grows in 5 chunks cut anywhere (mid-line too), a run after each.
+size=$(stat -c %s "$TMP/full.log")
+: > "$TMP/growing.log"
+prev=0
+for i in 1 2 3 4 5; do
+  cut=$(( size * i / 5 - 37 * (5 - i) ))
+  head -c "$cut" "$TMP/full.log" | tail -c +$((prev + 1)) >> "$TMP/growing.log"
+  prev=$cut
+  "$DEFENDER_SCAN" --state "$TMP/cron.db" "$TMP/growing.log" >> "$TMP/cron.jsonl"
+done
+expect_eq "5 incremental runs decide what one run decides" "$(decisions < "$TMP/cron.jsonl")" "$one"
+expect_eq "the checkpoint is at the end of the file" \
+  "$(sqlite3 "$TMP/cron.db" 'select offset from checkpoints')" "$size"
+again=$("$DEFENDER_SCAN" --stats --state "$TMP/cron.db" "$TMP/growing.log" 2>&1 >/dev/null)
+expect_contains "a rerun with nothing new reads nothing" "$again" "lines 0,"
+
+# Rotation between runs: access.log becomes access.log.1 and a new access.log
+# starts; the next run is given both, oldest first.
+half=$(( size / 2 + 11 ))
+head -c "$half" "$TMP/full.log" > "$TMP/access.log"
+"$DEFENDER_SCAN" --state "$TMP/rot.db" "$TMP/access.log" > "$TMP/rot.jsonl"
+mv "$TMP/access.log" "$TMP/access.log.1"
+lines_in_1=$(( $(head -c "$half" "$TMP/full.log" | wc -l) + 1 ))
+tail -c +$((half + 1)) "$TMP/full.log" | sed -n 1p >> "$TMP/access.log.1"   # nginx finishes its line
+tail -n +$((lines_in_1 + 1)) "$TMP/full.log" > "$TMP/access.log"
+"$DEFENDER_SCAN" --state "$TMP/rot.db" "$TMP/access.log.1" "$TMP/access.log" >> "$TMP/rot.jsonl"
+expect_eq "a rotated log continues where it stopped" "$(decisions < "$TMP/rot.jsonl")" "$one"
+
+# A restart (no new lines) regenerates the include from the state alone.
+"$DEFENDER_SCAN" --state "$TMP/inc.db" --nginx-conf "$TMP/blocks.conf" "$TMP/access.log.1" > /dev/null
+want=$(tail -n +2 "$TMP/blocks.conf")
+rm "$TMP/blocks.conf"
+"$DEFENDER_SCAN" --state "$TMP/inc.db" --nginx-conf "$TMP/blocks.conf" "$TMP/access.log.1" > "$TMP/restart.jsonl"
+expect_eq "the include is regenerated from the state" "$(tail -n +2 "$TMP/blocks.conf")" "$want"
+expect_eq "restored bans are not reported again" "$(cat "$TMP/restart.jsonl")" ""
+expect_eq "the state holds the active bans" "$(sqlite3 "$TMP/inc.db" 'select count(*) from bans')" \
+  "$(grep -c '^deny ' "$TMP/blocks.conf")"
+
+# Two runs on one database: the second waits, or gives up with a message.
+flock "$TMP/inc.db" sleep 2 &
+sleep 0.3
+start=$(date +%s%N)
+"$DEFENDER_SCAN" --state "$TMP/inc.db" "$TMP/access.log.1" > /dev/null && ok || fail "the waiting run failed"
+waited=$(( ($(date +%s%N) - start) / 1000000 ))
+if (( waited >= 1000 )); then ok; else fail "the second run did not wait ($waited ms)"; fi
+flock "$TMP/inc.db" sleep 3 &
+sleep 0.3
+set +e
+"$DEFENDER_SCAN" --state "$TMP/inc.db" --state-wait 0 "$TMP/access.log.1" > /dev/null 2> "$TMP/lock.err"
+s=$?
+set -e
+expect_eq "a busy database: exit 1" "$s" 1
+expect_contains "a busy database: said so" "$(cat "$TMP/lock.err")" "another defender-scan is using this state database"
+wait
+
+# kill -9 in the middle of a run: every ban already reported is in the state,
+# and the next run finishes the job with the same bans as one run.
+"$LOGGEN" --lines 1000000 --seed 6 > "$TMP/big.log"
+whole=$("$DEFENDER_SCAN" "$TMP/big.log" | decisions | grep '^ban' | cut -d' ' -f2 | sort)
+"$DEFENDER_SCAN" --state "$TMP/kill.db" --json "$TMP/killed.jsonl" "$TMP/big.log" &
+victim=$!
+for _ in $(seq 1 200); do [[ -s "$TMP/killed.jsonl" ]] && break; sleep 0.01; done
+sleep 0.2
+kill -9 "$victim" 2>/dev/null || true
+wait "$victim" 2>/dev/null || true
+reported=$(decisions < "$TMP/killed.jsonl" | grep '^ban' | cut -d' ' -f2 | sort -u)
+in_state=$(sqlite3 "$TMP/kill.db" 'select target from bans union select target from history' | sort -u)
+expect_eq "some bans were reported before the kill" "$( [[ -n "$reported" ]] && echo yes)" yes
+missing=$(comm -23 <(echo "$reported") <(echo "$in_state"))
+expect_eq "no reported ban is missing from the state" "$missing" ""
+"$DEFENDER_SCAN" --state "$TMP/kill.db" --json "$TMP/killed.jsonl" "$TMP/big.log"
+after=$(sqlite3 "$TMP/kill.db" 'select target from history' | sort)
+expect_eq "after the rerun the state has every ban of one run" "$after" "$(sort -u <<<"$whole")"
+
+finish
