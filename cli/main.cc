@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/bans_command.h"
 #include "cli/config.h"
 #include "cli/options.h"
 #include "cli/pipeline.h"
@@ -120,12 +121,29 @@ int Main(int argc, char** argv) {
   std::string rules_config;
   rules->add_option("-c,--config", rules_config, "Show the settings after this configuration")
       ->check(CLI::ExistingFile);
+  auto* bans = app.add_subcommand("bans", "List, add or remove bans in the state database (like fail2ban-client)");
+  BansOptions bans_options;
+  bans->add_option("ACTION", bans_options.action, "list, add or del")
+      ->required()
+      ->check(CLI::IsMember({"list", "add", "del"}));
+  bans->add_option("TARGET", bans_options.target, "An address or CIDR (add, del)");
+  bans->add_option("--state", bans_options.state, "The state database")->required();
+  bans->add_option("--duration", bans_options.duration, "How long (add): 30m, 4h, 7d ...")->capture_default_str();
+  bans->add_option("--reason", bans_options.reason, "Why (add)")->capture_default_str();
+  bans->add_flag("--json", bans_options.json, "list: one JSON object per ban");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     fmt::print(stderr, "defender-scan: error: {}\n", e.what());
     return 2;
+  }
+  if (bans->parsed()) {
+    if (bans_options.action != "list" && bans_options.target.empty()) {
+      fmt::print(stderr, "defender-scan: error: bans {}: TARGET is required\n", bans_options.action);
+      return 2;
+    }
+    return RunBansCommand(bans_options);
   }
   if (rules->parsed()) options.config = rules_config.empty() ? options.config : rules_config;
   Config config;

@@ -58,6 +58,30 @@ expect_eq "restored bans are not reported again" "$(cat "$TMP/restart.jsonl")" "
 expect_eq "the state holds the active bans" "$(sqlite3 "$TMP/inc.db" 'select count(*) from bans')" \
   "$(grep -c '^deny ' "$TMP/blocks.conf")"
 
+# bans add / list / del, applied to the include by the next run.
+"$DEFENDER_SCAN" bans add 198.51.100.77 --state "$TMP/inc.db" --duration 2h --reason manual > /dev/null
+expect_contains "bans list shows it" "$("$DEFENDER_SCAN" bans list --state "$TMP/inc.db")" "198.51.100.77"
+expect_contains "bans list --json" "$("$DEFENDER_SCAN" bans list --json --state "$TMP/inc.db")" \
+  '"target":"198.51.100.77","source":"198.51.100.77","reason":"manual"'
+"$DEFENDER_SCAN" --state "$TMP/inc.db" --nginx-conf "$TMP/blocks.conf" "$TMP/access.log.1" > /dev/null
+expect_contains "a manual ban reaches the include" "$(cat "$TMP/blocks.conf")" "deny 198.51.100.77;"
+"$DEFENDER_SCAN" bans del 198.51.100.77 --state "$TMP/inc.db" > /dev/null
+"$DEFENDER_SCAN" --state "$TMP/inc.db" --nginx-conf "$TMP/blocks.conf" "$TMP/access.log.1" > /dev/null
+expect_not_contains "bans del takes it out" "$(cat "$TMP/blocks.conf")" "198.51.100.77"
+# Hostile values never get in.
+for bad in '1.2.3.4;} include /etc/passwd;' '1.2.3.4 $(reboot)' localhost 0.0.0.0/0 ::/0 all 10.0.0.0/8 127.0.0.1; do
+  set +e
+  "$DEFENDER_SCAN" bans add "$bad" --state "$TMP/inc.db" > /dev/null 2>&1
+  s=$?
+  set -e
+  expect_eq "bans add '$bad' refused" "$s" 2
+done
+set +e
+"$DEFENDER_SCAN" bans add 203.0.113.1 --reason 'x; rm -rf /' --state "$TMP/inc.db" > /dev/null 2>&1
+expect_eq "a reason that is not a plain name is refused" "$?" 2
+set -e
+expect_eq "nothing hostile in the include" "$(grep -vE '^(#|deny [0-9a-f.:/]+;$)' "$TMP/blocks.conf")" ""
+
 # Two runs on one database: the second waits, or gives up with a message.
 flock "$TMP/inc.db" sleep 2 &
 sleep 0.3

@@ -1,0 +1,99 @@
+#include "cli/bans_command.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "cli/config.h"
+#include "core/json.h"
+#include "sinks/state_store.h"
+
+namespace defender {
+
+namespace {
+
+int Fail(std::string_view message, int status) {
+  fmt::print(stderr, "defender-scan: error: {}\n", message);
+  return status;
+}
+
+// Whether a manual ban may name this target (the same rules as the include).
+bool Acceptable(const Cidr& c, std::string* why) {
+  int min = c.address().is_v4() ? 16 : 32;
+  if (c.prefix() < min) {
+    *why = fmt::format("{} is broader than /{}", c.ToString(), min);
+    return false;
+  }
+  if (c.address().is_loopback()) {
+    *why = "loopback is never banned";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunBansCommand(const BansOptions& o) {
+  if (o.state.empty()) return Fail("bans: --state PATH is required", 2);
+  std::optional<Cidr> target;
+  if (o.action != "list") {
+    target = Cidr::Parse(o.target);
+    std::string why;
+    if (!target) return Fail(fmt::format("bans {}: '{}' is not an address or CIDR", o.action, o.target), 2);
+    if (o.action == "add" && !Acceptable(*target, &why)) return Fail(fmt::format("bans add: {}", why), 2);
+  }
+  bool plain = !o.reason.empty() && o.reason.size() <= 64 &&
+               o.reason.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+                   std::string::npos;
+  if (!plain) return Fail("bans add: --reason must be a plain name (letters, digits, '_', '.', '-')", 2);
+  auto duration = ParseDuration(o.duration);
+  if (!duration || *duration <= 0) return Fail(fmt::format("bans: --duration '{}' is not a duration", o.duration), 2);
+  std::string error;
+  auto store = StateStore::Open(o.state, 10000, &error);
+  if (!store) return Fail(error, 1);
+  std::vector<StoredBan> bans;
+  if (Status s = store->LoadBans(&bans); !s.ok()) return Fail(s.message(), 1);
+  LogTime now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+
+  if (o.action == "list") {
+    fmt::memory_buffer out;
+    auto it = std::back_inserter(out);
+    if (!o.json) fmt::format_to(it, "{:<28} {:<30} {:<20} {:<20} {:>4} {:>5}\n", "TARGET", "REASON", "SINCE", "UNTIL", "BANS", "SCORE");
+    for (const StoredBan& b : bans) {
+      if (o.json) {
+        out.append(std::string_view("{\"target\":\""));
+        b.target.AppendTo(out);
+        out.append(std::string_view("\",\"source\":\""));
+        b.source.AppendTo(out);
+        out.append(std::string_view("\",\"reason\":"));
+        AppendJsonString(out, b.reason);
+        fmt::format_to(it, ",\"since\":\"{}\",\"until\":\"{}\",\"ban_count\":{},\"score\":{}}}\n", FormatIso8601(b.since),
+                       FormatIso8601(b.until), b.count, b.score);
+      } else {
+        fmt::format_to(it, "{:<28} {:<30} {:<20} {:<20} {:>4} {:>5}\n", b.target.ToString(), b.reason,
+                       FormatIso8601(b.since), FormatIso8601(b.until), b.count, b.score);
+      }
+    }
+    fmt::print("{}", fmt::to_string(out));
+    return 0;
+  }
+  if (o.action == "add") {
+    int count = 1;
+    for (const StoredBan& b : bans) {
+      if (b.target == *target) count = b.count;
+    }
+    StoredBan ban{*target, target->address(), o.reason, now, now + *duration, count, 100};
+    if (Status s = store->PutBan(ban); !s.ok()) return Fail(s.message(), 1);
+    fmt::print("banned {} until {}\n", target->ToString(), FormatIso8601(ban.until));
+    return 0;
+  }
+  bool found = false;
+  for (const StoredBan& b : bans) found |= b.target == *target;
+  if (!found) return Fail(fmt::format("bans del: {} is not banned", target->ToString()), 1);
+  if (Status s = store->DeleteBan(*target); !s.ok()) return Fail(s.message(), 1);
+  fmt::print("unbanned {}\n", target->ToString());
+  return 0;
+}
+
+}  // namespace defender

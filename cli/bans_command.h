@@ -1,0 +1,22 @@
+// `defender-scan bans list|add|del`: inspect or change the bans in the state
+// database, like fail2ban-client's banip/unbanip. The next run of the main
+// job (or the running one, at its next restart) applies the change to the
+// nginx include.
+#pragma once
+
+#include <string>
+
+namespace defender {
+
+struct BansOptions {
+  std::string action;  // list, add, del
+  std::string target;  // an address or CIDR (add, del)
+  std::string state;
+  std::string duration = "4h";
+  std::string reason = "manual";
+  bool json = false;
+};
+
+int RunBansCommand(const BansOptions& options);
+
+}  // namespace defender
