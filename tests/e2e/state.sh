@@ -58,6 +58,14 @@ expect_eq "restored bans are not reported again" "$(cat "$TMP/restart.jsonl")" "
 expect_eq "the state holds the active bans" "$(sqlite3 "$TMP/inc.db" 'select count(*) from bans')" \
   "$(grep -c '^deny ' "$TMP/blocks.conf")"
 
+# --dry-run decides and reports but changes nothing: no include, no state written.
+before=$(sqlite3 "$TMP/inc.db" 'select count(*) from bans; select count(*) from checkpoints; select value from meta where key = "clock"')
+out=$("$DEFENDER_SCAN" --dry-run --state "$TMP/inc.db" --nginx-conf "$TMP/dry.conf" "$TMP/access.log")
+expect_contains "dry run: decisions reported" "$out" '"action":"ban"'
+expect_eq "dry run: no include written" "$(ls "$TMP/dry.conf" 2>/dev/null || true)" ""
+expect_eq "dry run: state unchanged" \
+  "$(sqlite3 "$TMP/inc.db" 'select count(*) from bans; select count(*) from checkpoints; select value from meta where key = "clock"')" "$before"
+
 # bans add / list / del, applied to the include by the next run.
 "$DEFENDER_SCAN" bans add 198.51.100.77 --state "$TMP/inc.db" --duration 2h --reason manual > /dev/null
 expect_contains "bans list shows it" "$("$DEFENDER_SCAN" bans list --state "$TMP/inc.db")" "198.51.100.77"
