@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "cli/config.h"
+#include "core/ban_target.h"
 #include "core/json.h"
 #include "sinks/state_store.h"
 
@@ -17,20 +18,6 @@ int Fail(std::string_view message, int status) {
   return status;
 }
 
-// Whether a manual ban may name this target (the same rules as the include).
-bool Acceptable(const Cidr& c, std::string* why) {
-  int min = c.address().is_v4() ? 16 : 32;
-  if (c.prefix() < min) {
-    *why = fmt::format("{} is broader than /{}", c.ToString(), min);
-    return false;
-  }
-  if (c.address().is_loopback()) {
-    *why = "loopback is never banned";
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 int RunBansCommand(const BansOptions& o) {
@@ -40,7 +27,7 @@ int RunBansCommand(const BansOptions& o) {
     target = Cidr::Parse(o.target);
     std::string why;
     if (!target) return Fail(fmt::format("bans {}: '{}' is not an address or CIDR", o.action, o.target), 2);
-    if (o.action == "add" && !Acceptable(*target, &why)) return Fail(fmt::format("bans add: {}", why), 2);
+    if (o.action == "add" && !ValidateBanTarget(*target, &why)) return Fail(fmt::format("bans add: {}", why), 2);
   }
   bool plain = !o.reason.empty() && o.reason.size() <= 64 &&
                o.reason.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==

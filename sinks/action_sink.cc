@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ban_target.h"
 #include "core/cidr.h"
 #include "core/log_time.h"
 #include "sinks/command.h"
@@ -37,12 +38,8 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
 
 bool ExpandAction(const std::vector<std::string>& tmpl, const Decision& d, std::vector<std::string>* argv,
                   std::string* why) {
+  if (!ValidateBanTarget(d.target, why)) return false;
   std::string ip = d.target.ToString();
-  auto again = Cidr::Parse(ip);
-  if (!again || *again != d.target) {
-    *why = fmt::format("'{}' is not a canonical address", ip);
-    return false;
-  }
   if (!IsSafeName(d.reason)) {
     *why = "the reason is not a plain scenario name";
     return false;

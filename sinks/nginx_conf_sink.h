@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ban_target.h"
 #include "core/cidr.h"
 #include "sinks/sink.h"
 
@@ -19,8 +20,8 @@ namespace defender {
 struct NginxConfOptions {
   std::string path;
   bool geo = false;                      // --nginx-style geo (default deny)
-  int min_prefix_v4 = 16;                // refuse broader IPv4 bans
-  int min_prefix_v6 = 32;                // refuse broader IPv6 bans
+  int min_prefix_v4 = kMinBanPrefixV4;   // refuse broader IPv4 bans
+  int min_prefix_v6 = kMinBanPrefixV6;   // refuse broader IPv6 bans
   std::vector<std::string> reload_argv;  // empty: no reload
   int debounce_ms = 5000;
   int reload_timeout_ms = 30000;

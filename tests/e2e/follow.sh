@@ -8,7 +8,7 @@ log="$TMP/access.log"
 line 1 old > "$log"
 "$DEFENDER_SCAN" --follow --format combined --explain "$log" > "$TMP/out" &
 scan=$!
-sleep 1.5  # started, and at the end of the file
+wait_until 60 has_open "$scan" "$log" || fail "defender-scan never opened $log"
 line 2 a >> "$log"
 sleep 0.5
 mv "$log" "$log.1"

@@ -62,7 +62,7 @@ CONF
     < "$dir/fifo" > "$dir/decisions.jsonl" 2> "$dir/scan.err" &
   scan=$!
   exec 3> "$dir/fifo"
-  for _ in $(seq 1 50); do [[ -f "$dir/defender-blocks.conf" ]] && break; sleep 0.1; done
+  wait_until 60 test -f "$dir/defender-blocks.conf" || fail "$style: the include was not created"
   nginx -p "$dir" -c "$dir/nginx.conf" -t 2>/dev/null && ok || fail "$style: nginx -t on the empty include"
   nginx -p "$dir" -c "$dir/nginx.conf" 3>&-  # the daemon must not keep the pipe open
   expect_eq "$style: before any ban" "$(status_for 203.0.113.7)" 200
@@ -130,7 +130,7 @@ mkfifo "$dir/fifo"
   < "$dir/fifo" > "$dir/decisions.jsonl" &
 scan=$!
 exec 3> "$dir/fifo"
-for _ in $(seq 1 50); do [[ -f "$dir/defender-blocks.conf" ]] && break; sleep 0.1; done
+wait_until 60 test -f "$dir/defender-blocks.conf" || fail "the include was not created"
 nginx -p "$dir" -c "$dir/nginx.conf" 3>&-
 cat "$dir/probes.log" >&3
 exec 3>&-

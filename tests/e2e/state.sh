@@ -91,14 +91,15 @@ set -e
 expect_eq "nothing hostile in the include" "$(grep -vE '^(#|deny [0-9a-f.:/]+;$)' "$TMP/blocks.conf")" ""
 
 # Two runs on one database: the second waits, or gives up with a message.
+held() { for _ in $(seq 1 200); do flock -n "$TMP/inc.db" true || return 0; sleep 0.02; done; return 1; }
 flock "$TMP/inc.db" sleep 2 &
-sleep 0.3
+held
 start=$(date +%s%N)
 "$DEFENDER_SCAN" --state "$TMP/inc.db" "$TMP/access.log.1" > /dev/null && ok || fail "the waiting run failed"
 waited=$(( ($(date +%s%N) - start) / 1000000 ))
 if (( waited >= 1000 )); then ok; else fail "the second run did not wait ($waited ms)"; fi
 flock "$TMP/inc.db" sleep 3 &
-sleep 0.3
+held
 set +e
 "$DEFENDER_SCAN" --state "$TMP/inc.db" --state-wait 0 "$TMP/access.log.1" > /dev/null 2> "$TMP/lock.err"
 s=$?
@@ -113,8 +114,8 @@ wait
 whole=$("$DEFENDER_SCAN" "$TMP/big.log" | decisions | grep '^ban' | cut -d' ' -f2 | sort)
 "$DEFENDER_SCAN" --state "$TMP/kill.db" --json "$TMP/killed.jsonl" "$TMP/big.log" &
 victim=$!
-for _ in $(seq 1 200); do [[ -s "$TMP/killed.jsonl" ]] && break; sleep 0.01; done
-sleep 0.2
+# Kill it once it has reported a ban (start-up can take seconds on a busy machine).
+for _ in $(seq 1 6000); do grep -q '"action":"ban"' "$TMP/killed.jsonl" 2>/dev/null && break; sleep 0.01; done
 kill -9 "$victim" 2>/dev/null || true
 wait "$victim" 2>/dev/null || true
 reported=$(decisions < "$TMP/killed.jsonl" | grep '^ban' | cut -d' ' -f2 | sort -u)

@@ -4,6 +4,8 @@ set -euo pipefail
 : "${DEFENDER_SCAN:?set by ctest}" "${SOURCE_DIR:?set by ctest}"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"; jobs -p | xargs -r kill 2>/dev/null || true' EXIT
+# A command that fails outside an assertion ends the test: say which.
+trap 's=$?; [[ $- == *e* ]] && echo "FAIL: $(basename "$0"):$LINENO: command failed (status $s): $BASH_COMMAND" >&2' ERR
 failures=0
 checks=0
 
@@ -18,6 +20,17 @@ expect_contains() {  # expect_contains WHAT HAYSTACK NEEDLE
 expect_not_contains() {
   if [[ "$2" != *"$3"* ]]; then ok; else fail "$1: '$3' unexpectedly in output"; fi
 }
+# wait_until SECONDS CMD...: polls CMD every 50 ms; false if it never succeeds.
+wait_until() {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@"; do
+    (( $(date +%s) < deadline )) || return 1
+    sleep 0.05
+  done
+}
+# has_open PID PATH: the process has PATH open (it has started reading it).
+has_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
+
 finish() {
   echo "$(basename "$0"): $((checks - failures)) passed, $failures failed"
   [[ $failures -eq 0 ]]

@@ -1,0 +1,26 @@
+#include "core/ban_target.h"
+
+#include <fmt/format.h>
+
+namespace defender {
+
+bool ValidateBanTarget(const Cidr& c, std::string* why, int min_prefix_v4, int min_prefix_v6) {
+  std::string text = c.ToString();
+  auto again = Cidr::Parse(text);
+  if (!again || *again != c) {
+    *why = fmt::format("'{}' is not canonical", text);
+    return false;
+  }
+  int min = c.address().is_v4() ? min_prefix_v4 : min_prefix_v6;
+  if (c.prefix() < min) {
+    *why = fmt::format("'{}' is broader than /{}", text, min);
+    return false;
+  }
+  if (c.address().is_loopback()) {
+    *why = fmt::format("'{}' is loopback", text);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace defender

@@ -1,0 +1,20 @@
+// The one rule for what may be banned, checked again by every sink and by
+// `bans add` before a value leaves the program: a canonical address or
+// prefix (it survives a round trip through the strict parser), no broader
+// than the minimum prefix of its family, never loopback. Pure; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "core/cidr.h"
+
+namespace defender {
+
+constexpr int kMinBanPrefixV4 = 16;
+constexpr int kMinBanPrefixV6 = 32;
+
+// False, with the reason in *why, when `target` must not be banned.
+bool ValidateBanTarget(const Cidr& target, std::string* why, int min_prefix_v4 = kMinBanPrefixV4,
+                       int min_prefix_v6 = kMinBanPrefixV6);
+
+}  // namespace defender

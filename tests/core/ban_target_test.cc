@@ -1,0 +1,21 @@
+#include "core/ban_target.h"
+
+#include <doctest/doctest.h>
+
+using namespace defender;
+
+TEST_CASE("only canonical, narrow enough, non-loopback targets may be banned") {
+  std::string why;
+  CHECK(ValidateBanTarget(*Cidr::Parse("203.0.113.7"), &why));
+  CHECK(ValidateBanTarget(*Cidr::Parse("2001:db8:1:2::/64"), &why));
+  CHECK(ValidateBanTarget(*Cidr::Parse("198.51.0.0/16"), &why));
+  CHECK(!ValidateBanTarget(*Cidr::Parse("0.0.0.0/0"), &why));
+  CHECK(why == "'0.0.0.0/0' is broader than /16");
+  CHECK(!ValidateBanTarget(*Cidr::Parse("::/0"), &why));
+  CHECK(!ValidateBanTarget(*Cidr::Parse("10.0.0.0/8"), &why));
+  CHECK(!ValidateBanTarget(*Cidr::Parse("2001::/16"), &why));
+  CHECK(!ValidateBanTarget(*Cidr::Parse("127.0.0.1"), &why));
+  CHECK(why == "'127.0.0.1' is loopback");
+  CHECK(!ValidateBanTarget(*Cidr::Parse("::1"), &why));
+  CHECK(ValidateBanTarget(*Cidr::Parse("10.0.0.0/8"), &why, 8, 32));
+}
