@@ -21,7 +21,6 @@ class Allowlist {
   // must not cover an allowed address).
   bool Overlaps(const Cidr& target) const;
   bool IsTrustedProxy(const IpAddress& a) const;
-  const std::vector<Cidr>& trusted_proxies() const { return trusted_; }
 
  private:
   std::vector<Cidr> allowed_, trusted_;

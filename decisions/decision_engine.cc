@@ -68,6 +68,10 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
 void DecisionEngine::Advance(LogTime now, std::vector<Decision>* out) {
   if (now <= now_) return;
   now_ = now;
+  if (now - last_prune_ >= ThreatScore::kHalfLife) {  // forget scores that decayed away
+    scores_.Prune(now);
+    last_prune_ = now;
+  }
   while (!expiries_.empty() && expiries_.top().first <= now) {
     auto [until, target] = expiries_.top();
     expiries_.pop();

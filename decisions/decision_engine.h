@@ -71,6 +71,7 @@ class DecisionEngine {
   ThreatScore scores_;
   DecisionCounters counters_;
   LogTime now_ = 0;
+  LogTime last_prune_ = 0;
 };
 
 }  // namespace defender

@@ -45,7 +45,6 @@ class Detector {
 
   const std::vector<Scenario>& scenarios() const { return scenarios_; }
   const std::vector<ScenarioCounters>& counters() const { return counters_; }
-  const SignatureMatcher& signatures() const { return *matcher_; }
   const ClientTable& table() const { return table_; }
   ClientTable& mutable_table() { return table_; }
   // The index of the scenario with this name, or -1.

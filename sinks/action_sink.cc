@@ -34,8 +34,7 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
   }
 }
 
-}  // namespace
-
+// The argv for one decision; false (and *why) if a value fails validation.
 bool ExpandAction(const std::vector<std::string>& tmpl, const Decision& d, std::vector<std::string>* argv,
                   std::string* why) {
   if (!ValidateBanTarget(d.target, why)) return false;
@@ -57,8 +56,6 @@ bool ExpandAction(const std::vector<std::string>& tmpl, const Decision& d, std::
   }
   return true;
 }
-
-namespace {
 
 class ActionSink : public Sink {
  public:

@@ -23,10 +23,6 @@ struct ActionOptions {
   int attempts = 3;  // the first run and two retries
 };
 
-// The argv for one decision; false (and *why) if a value fails validation.
-bool ExpandAction(const std::vector<std::string>& argv_template, const Decision& d,
-                  std::vector<std::string>* argv, std::string* why);
-
 std::unique_ptr<Sink> NewActionSink(ActionOptions options);
 
 }  // namespace defender

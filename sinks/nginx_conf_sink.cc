@@ -25,6 +25,19 @@ std::string StripHeader(const std::string& content) {
   return nl == std::string::npos ? std::string() : content.substr(nl + 1);
 }
 
+// The include's text for `targets` (validated, sorted), without the header.
+std::string RenderNginxBody(const std::vector<Cidr>& targets, bool geo) {
+  fmt::memory_buffer out;
+  if (geo) out.append(std::string_view("geo $defender_blocked {\n    default 0;\n"));
+  for (const Cidr& c : targets) {
+    out.append(std::string_view(geo ? "    " : "deny "));
+    c.AppendTo(out);
+    out.append(std::string_view(geo ? " 1;\n" : ";\n"));
+  }
+  if (geo) out.append(std::string_view("}\n"));
+  return fmt::to_string(out);
+}
+
 class NginxConfSink : public Sink {
  public:
   explicit NginxConfSink(NginxConfOptions options) : o_(std::move(options)) {}
@@ -111,18 +124,6 @@ class NginxConfSink : public Sink {
 };
 
 }  // namespace
-
-std::string RenderNginxBody(const std::vector<Cidr>& targets, bool geo) {
-  fmt::memory_buffer out;
-  if (geo) out.append(std::string_view("geo $defender_blocked {\n    default 0;\n"));
-  for (const Cidr& c : targets) {
-    out.append(std::string_view(geo ? "    " : "deny "));
-    c.AppendTo(out);
-    out.append(std::string_view(geo ? " 1;\n" : ";\n"));
-  }
-  if (geo) out.append(std::string_view("}\n"));
-  return fmt::to_string(out);
-}
 
 std::unique_ptr<Sink> NewNginxConfSink(NginxConfOptions options, std::string* error) {
   auto sink = std::make_unique<NginxConfSink>(std::move(options));

@@ -27,9 +27,6 @@ struct NginxConfOptions {
   int reload_timeout_ms = 30000;
 };
 
-// The include's text for `targets` (validated, sorted), without the header.
-std::string RenderNginxBody(const std::vector<Cidr>& targets, bool geo);
-
 // Fails (nullptr, *error) when the existing file cannot be read.
 std::unique_ptr<Sink> NewNginxConfSink(NginxConfOptions options, std::string* error);
 

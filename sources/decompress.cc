@@ -11,15 +11,4 @@ Compression DetectCompression(std::string_view m) {
   return Compression::kNone;
 }
 
-std::string_view CompressionName(Compression c) {
-  switch (c) {
-    case Compression::kNone: return "plain";
-    case Compression::kGzip: return "gzip";
-    case Compression::kBzip2: return "bzip2";
-    case Compression::kXz: return "xz";
-    case Compression::kZstd: return "zstd";
-  }
-  return "?";
-}
-
 }  // namespace defender

@@ -16,7 +16,6 @@ enum class Compression { kNone, kGzip, kBzip2, kXz, kZstd };
 
 // Looks at the first bytes of an input (6 are enough).
 Compression DetectCompression(std::string_view magic);
-std::string_view CompressionName(Compression c);
 
 // gzip, including multi-member files (ISA-L's inflater).
 std::unique_ptr<ByteSource> NewGzipSource(std::unique_ptr<ByteSource> in, std::string name);
