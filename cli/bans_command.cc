@@ -29,10 +29,7 @@ int RunBansCommand(const BansOptions& o) {
     if (!target) return Fail(fmt::format("bans {}: '{}' is not an address or CIDR", o.action, o.target), 2);
     if (o.action == "add" && !ValidateBanTarget(*target, &why)) return Fail(fmt::format("bans add: {}", why), 2);
   }
-  bool plain = !o.reason.empty() && o.reason.size() <= 64 &&
-               o.reason.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-                   std::string::npos;
-  if (!plain) return Fail("bans add: --reason must be a plain name (letters, digits, '_', '.', '-')", 2);
+  if (!IsPlainReason(o.reason)) return Fail("bans add: --reason must be a plain name (letters, digits, '_', '.', '-')", 2);
   auto duration = ParseDuration(o.duration);
   if (!duration || *duration <= 0) return Fail(fmt::format("bans: --duration '{}' is not a duration", o.duration), 2);
   std::string error;

@@ -9,21 +9,6 @@
 
 namespace defender {
 
-std::optional<LogTime> ParseDuration(std::string_view s) {
-  if (s.empty() || s.size() > 18) return std::nullopt;
-  size_t i = 0;
-  int64_t n = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9') n = n * 10 + (s[i++] - '0');
-  if (i == 0) return std::nullopt;
-  std::string_view unit = s.substr(i);
-  if (unit.empty() || unit == "s") return n * kSecond;
-  if (unit == "ms") return n;
-  if (unit == "m") return n * 60 * kSecond;
-  if (unit == "h") return n * 3600 * kSecond;
-  if (unit == "d") return n * 86400 * kSecond;
-  return std::nullopt;
-}
-
 namespace {
 
 class Reader {

@@ -27,7 +27,4 @@ struct Config {
 // messages to *errors; the Config is only meaningful when none were added.
 Config LoadConfig(const std::string& path, std::vector<std::string>* errors);
 
-// "500ms", "10s", "5m", "4h", "7d" or plain seconds; nullopt otherwise.
-std::optional<LogTime> ParseDuration(std::string_view text);
-
 }  // namespace defender

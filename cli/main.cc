@@ -8,6 +8,7 @@
 #include "cli/options.h"
 #include "cli/pipeline.h"
 #include "cli/rules_command.h"
+#include "cli/serve.h"
 #include "parsers/presets.h"
 
 #ifndef DEFENDER_VERSION
@@ -131,6 +132,32 @@ int Main(int argc, char** argv) {
   bans->add_option("--duration", bans_options.duration, "How long (add): 30m, 4h, 7d ...")->capture_default_str();
   bans->add_option("--reason", bans_options.reason, "Why (add)")->capture_default_str();
   bans->add_flag("--json", bans_options.json, "list: one JSON object per ban");
+  auto* serve = app.add_subcommand(
+      "serve", "Run the pipeline and answer HTTP: /api/check for nginx auth_request, /api/block, /metrics ...");
+  AddScanOptions(*serve, options);
+  ServeOptions serve_options;
+  auto* api = "HTTP API";
+  serve->add_option("--listen", serve_options.listen, "ADDRESS:PORT to answer on ([::1]:8080 for IPv6)")
+      ->capture_default_str()
+      ->group(api);
+  serve->add_option("--api-token-file", serve_options.token_file,
+                    "File whose first line is the API token: every endpoint but /api/check, /metrics and "
+                    "/healthz then needs 'Authorization: Bearer TOKEN'. Required beyond loopback")
+      ->check(CLI::ExistingFile)
+      ->group(api);
+  serve->add_option("--trusted-peer", serve_options.trusted_peers,
+                    "Besides loopback, a peer (nginx) whose client header /api/check believes (repeatable)")
+      ->allow_extra_args(false)
+      ->group(api);
+  serve->add_option("--request-timeout", serve_options.request_timeout_s,
+                    "Seconds a request may take from its first byte to its answer (then 408, closed)")
+      ->check(CLI::Range(1, 300))
+      ->capture_default_str()
+      ->group(api);
+  serve->add_option("--real-ip-header", serve_options.real_ip_header,
+                    "The header that names the client in /api/check")
+      ->capture_default_str()
+      ->group(api);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -154,6 +181,7 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "defender-scan: error: {}\n", error);
     return 2;
   }
+  if (serve->parsed()) return RunServe(options, serve_options, std::move(config));
   auto pipeline = Pipeline::Create(options, std::move(config), &error);
   if (!pipeline) {
     fmt::print(stderr, "defender-scan: error: {}\n", error);

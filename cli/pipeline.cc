@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include "core/json.h"
+
 #include "cli/explain.h"
 #include "decisions/real_client.h"
 #include "parsers/presets.h"
@@ -143,13 +145,21 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
   ++stats_.lines;
   Reject reject = input.parser->Parse(line, &record_);
   ++stats_.rejects[size_t(reject)];
-  if (reject != Reject::kNone) {
-    if (options_.explain) {
-      AppendExplain(out_.buffer(), input.line_no, record_, reject, {}, {});
-      out_.EndLine();
+  if (reject == Reject::kNone) ProcessRecord();
+  if (options_.explain) {
+    explain_signatures_.clear();
+    explain_scenarios_.clear();
+    if (reject == Reject::kNone) {
+      detector_->LastSignatures(&explain_signatures_);
+      detector_->LastScenarios(&explain_scenarios_);
     }
-    return;
+    AppendExplain(out_.buffer(), input.line_no, record_, reject, explain_signatures_, explain_scenarios_);
+    out_.EndLine();
   }
+  if (!decisions_.empty()) Deliver();
+}
+
+void Pipeline::ProcessRecord() {
   ++stats_.parsed;
   if (!config_.trusted_proxies.empty()) {
     record_.client = RealClient(record_.client, record_.x_forwarded_for, allowlist_);
@@ -166,17 +176,11 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
   detector_->Process(record_, decoded, &alerts_);
   engine_.Advance(last_log_time_, &decisions_);
   for (const Alert& a : alerts_) engine_.OnAlert(a, &decisions_);
-  if (options_.explain) {
-    detector_->LastSignatures(&explain_signatures_);
-    detector_->LastScenarios(&explain_scenarios_);
-    AppendExplain(out_.buffer(), input.line_no, record_, reject, explain_signatures_, explain_scenarios_);
-    out_.EndLine();
-  }
-  if (!decisions_.empty()) Deliver();
 }
 
 void Pipeline::Deliver() {
   for (const Decision& d : decisions_) {
+    if (d.action == DecisionAction::kBan && !d.restored) ++bans_by_reason_[d.reason];
     for (auto& sink : sinks_) {
       Status s = sink->Apply(d);
       if (!s.ok()) {
@@ -201,6 +205,14 @@ void Pipeline::Flush() {
     PrintError(s.message());
     failed_ = true;
   }
+}
+
+void Pipeline::StartClock() {
+  if (last_log_time_ != 0) return;
+  last_log_time_ = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  last_line_wall_ = std::chrono::steady_clock::now();
+  engine_.Advance(last_log_time_, &decisions_);
 }
 
 void Pipeline::Tick() {
@@ -232,19 +244,21 @@ int Pipeline::Run() {
     return 1;
   }
   sinks_.insert(sinks_.begin(), NewJsonSink(&out_));
+  for (auto& sink : extra_sinks_) sinks_.push_back(std::move(sink));
   if (!options_.state.empty() && !RestoreState()) return 1;
   OpenInputs();
   bool any_live = false;
   for (const Input& in : inputs_) any_live |= in.live;
-  if (!any_live) {
+  if (!any_live && !tasks_) {
     for (Input& in : inputs_) {
       while (Drain(in, SIZE_MAX)) {
       }
       if (out_.closed()) break;
     }
   } else {
-    // Live inputs take turns; when all are idle, output is flushed and the
-    // clock moves on with the wall clock so that bans expire.
+    // Inputs take turns; when all are idle, output is flushed and the clock
+    // moves on with the wall clock so that bans expire. Serve mode runs its
+    // tasks between turns and goes on after the inputs ended.
     while (!out_.closed()) {
       bool any_open = false, any_progress = false;
       for (Input& in : inputs_) {
@@ -253,10 +267,17 @@ int Pipeline::Run() {
         any_open |= Drain(in, 4096);
         any_progress |= in.line_no != before;
       }
-      if (!any_open) break;
+      if (!any_open && !tasks_) break;
       if (!any_progress) Tick();
       Flush();
-      if (!any_progress && options_.follow) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      auto wait = std::chrono::milliseconds(any_progress ? 0 : !any_open ? 250 : options_.follow ? 100 : 0);
+      if (tasks_) {
+        tasks_->RunPending(*this, wait);
+        if (!decisions_.empty()) Deliver();
+        if (tasks_->stopped()) break;
+      } else if (wait.count() > 0) {
+        std::this_thread::sleep_for(wait);
+      }
     }
   }
   if (state_) SaveState();
@@ -268,12 +289,7 @@ int Pipeline::Run() {
       failed_ = true;
     }
   }
-  if (auto suspect = realip_.Verdict(true)) {
-    fmt::print(stderr,
-               "defender-scan: warning: most lines come from {}, a private or trusted-proxy address: "
-               "configure nginx's realip module or --trusted-proxy so the real clients are seen\n",
-               suspect->ToString());
-  }
+  WarnRealip(true);
   if (options_.stats) {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
@@ -386,6 +402,94 @@ void Pipeline::Report(double seconds) {
                    sc.events, sc.alerts);
   }
   fmt::print(stderr, "{}", fmt::to_string(report));
+}
+
+Decision Pipeline::Block(const Cidr& target, std::string_view reason, int64_t duration_s) {
+  StartClock();
+  Tick();
+  decisions_.push_back(engine_.Block(target, reason, duration_s));
+  Decision d = decisions_.back();
+  Deliver();
+  Flush();
+  return d;
+}
+
+bool Pipeline::Unblock(const Cidr& target) {
+  Tick();
+  bool found = engine_.Unblock(target, &decisions_);
+  Deliver();
+  Flush();
+  return found;
+}
+
+AnalyzeResult Pipeline::Analyze(std::string_view line, std::optional<IpAddress> client) {
+  AnalyzeResult result;
+  if (!analyze_parser_) {
+    std::string error;
+    analyze_parser_ = NewParser(options_.format, &error);  // validated in main
+  }
+  ++stats_.lines;
+  Reject reject = analyze_parser_->Parse(line, &record_);
+  ++stats_.rejects[size_t(reject)];
+  if (reject != Reject::kNone) {
+    result.error = RejectName(reject);
+    return result;
+  }
+  if (client) record_.client = *client;
+  ProcessRecord();
+  result.client = record_.client;
+  detector_->LastSignatures(&explain_signatures_);
+  detector_->LastScenarios(&explain_scenarios_);
+  result.signatures.assign(explain_signatures_.begin(), explain_signatures_.end());
+  result.scenarios.assign(explain_scenarios_.begin(), explain_scenarios_.end());
+  result.decisions = decisions_;
+  result.score = engine_.Score(detector_->ClientOf(record_.client));
+  Deliver();
+  Flush();
+  return result;
+}
+
+void Pipeline::AppendMetrics(std::string* out) {
+  auto it = std::back_inserter(*out);
+  auto family = [&](std::string_view name, std::string_view type, std::string_view help) {
+    fmt::format_to(it, "# HELP defender_{0} {2}\n# TYPE defender_{0} {1}\n", name, type, help);
+  };
+  family("lines_total", "counter", "Log lines read (including those given to /api/analyze).");
+  fmt::format_to(it, "defender_lines_total {}\n", stats_.lines);
+  family("lines_rejected_total", "counter", "Log lines not parsed, by reason.");
+  for (size_t r = 1; r < stats_.rejects.size(); ++r) {
+    fmt::format_to(it, "defender_lines_rejected_total{{reason=\"{}\"}} {}\n", RejectName(Reject(r)), stats_.rejects[r]);
+  }
+  const auto& scenarios = detector_->scenarios();
+  family("scenario_events_total", "counter", "Events counted in each scenario's buckets.");
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    fmt::format_to(it, "defender_scenario_events_total{{scenario=\"{}\"}} {}\n", scenarios[i].name,
+                   detector_->counters()[i].events);
+  }
+  family("alerts_total", "counter", "Bucket overflows, by scenario.");
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    fmt::format_to(it, "defender_alerts_total{{scenario=\"{}\"}} {}\n", scenarios[i].name,
+                   detector_->counters()[i].alerts);
+  }
+  family("bans_total", "counter", "Bans decided, by scenario (or the reason given to /api/block).");
+  for (const auto& [reason, n] : bans_by_reason_) {
+    fmt::memory_buffer label;
+    AppendJsonString(label, reason);  // a plain name; quoted the way Prometheus quotes label values
+    fmt::format_to(it, "defender_bans_total{{scenario={}}} {}\n", fmt::to_string(label), n);
+  }
+  const auto& c = engine_.counters();
+  family("unbans_total", "counter", "Bans that ended (expired or lifted).");
+  fmt::format_to(it, "defender_unbans_total {}\n", c.unbans);
+  family("suppressed_alerts_total", "counter", "Alerts that did not become bans (allowlist, simulate, already banned).");
+  fmt::format_to(it, "defender_suppressed_alerts_total {}\n", c.suppressed);
+  family("active_bans", "gauge", "Bans in force.");
+  fmt::format_to(it, "defender_active_bans {}\n", engine_.active().size());
+  family("tracked_buckets", "gauge", "Open leaky buckets (one per client and scenario).");
+  fmt::format_to(it, "defender_tracked_buckets {}\n", detector_->table().size());
+  family("bucket_evictions_total", "counter", "Buckets evicted because the client table was full.");
+  fmt::format_to(it, "defender_bucket_evictions_total {}\n", detector_->table().evictions());
+  family("clock_seconds", "gauge", "The pipeline's clock (log time).");
+  fmt::format_to(it, "defender_clock_seconds {}\n", engine_.now() / kSecond);
 }
 
 }  // namespace defender

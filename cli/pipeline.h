@@ -1,6 +1,8 @@
 // Pipeline: wires sources, parsers, detectors, decisions and sinks for one
-// run of the main job. Single-threaded (decompression runs on its own
-// threads inside sources/). Run() returns the exit status.
+// run of the main job or of serve mode. Single-threaded (decompression runs
+// on its own threads inside sources/); in serve mode the HTTP API reaches it
+// only through the Engine methods, run as tasks on this thread between
+// batches of lines. Run() returns the exit status.
 #pragma once
 
 #include <chrono>
@@ -21,17 +23,31 @@
 #include "sinks/line_writer.h"
 #include "sinks/sink.h"
 #include "sinks/state_store.h"
+#include "server/engine.h"
+#include "server/task_queue.h"
 #include "sources/line_reader.h"
 
 namespace defender {
 
-class Pipeline {
+class Pipeline : public Engine {
  public:
   // nullptr and *error set on a configuration problem (exit 2).
   static std::unique_ptr<Pipeline> Create(const Options& options, Config config, std::string* error);
-  ~Pipeline();
+  ~Pipeline() override;
+  // Serve mode: after Run() has read its inputs it goes on running the
+  // queue's tasks until the queue is stopped.
+  void set_tasks(TaskQueue* tasks) { tasks_ = tasks; }
+  // Applied after the built-in sinks.
+  void AddSink(std::unique_ptr<Sink> sink) { extra_sinks_.push_back(std::move(sink)); }
   // 0 ok, 1 a runtime failure (an unreadable input, a sink failed).
   int Run();
+
+  // Engine, for serve mode.
+  Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s) override;
+  bool Unblock(const Cidr& target) override;
+  AnalyzeResult Analyze(std::string_view line, std::optional<IpAddress> client) override;
+  void AppendMetrics(std::string* out) override;
+  LogTime Clock() const override { return engine_.now(); }
 
  private:
   struct Input {
@@ -56,6 +72,11 @@ class Pipeline {
   // Reads lines of `input` until it is idle or over; false when over.
   bool Drain(Input& input, size_t max_lines);
   void ProcessLine(Input& input, std::string_view line);
+  // Detection and decisions for the parsed record_; leaves the decisions
+  // in decisions_ for Deliver().
+  void ProcessRecord();
+  // Starts the clock at the wall clock if no line has set it yet.
+  void StartClock();
   void FinishInput(Input& input);
   // Hands the pending decisions to every sink.
   void Deliver();
@@ -73,7 +94,10 @@ class Pipeline {
   std::unique_ptr<Detector> detector_;
   Allowlist allowlist_;
   DecisionEngine engine_;
-  std::vector<std::unique_ptr<Sink>> sinks_;
+  std::vector<std::unique_ptr<Sink>> sinks_, extra_sinks_;
+  TaskQueue* tasks_ = nullptr;
+  std::unique_ptr<LineParser> analyze_parser_;
+  absl::flat_hash_map<std::string_view, uint64_t> bans_by_reason_;
   RealipCheck realip_;
   RequestDecoder decoder_;
   LogRecord record_;

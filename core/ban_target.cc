@@ -23,4 +23,10 @@ bool ValidateBanTarget(const Cidr& c, std::string* why, int min_prefix_v4, int m
   return true;
 }
 
+bool IsPlainReason(std::string_view reason) {
+  return !reason.empty() && reason.size() <= 64 &&
+         reason.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+             std::string_view::npos;
+}
+
 }  // namespace defender

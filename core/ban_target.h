@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "core/cidr.h"
 
@@ -16,5 +17,10 @@ constexpr int kMinBanPrefixV6 = 32;
 // False, with the reason in *why, when `target` must not be banned.
 bool ValidateBanTarget(const Cidr& target, std::string* why, int min_prefix_v4 = kMinBanPrefixV4,
                        int min_prefix_v6 = kMinBanPrefixV6);
+
+// A reason given by an operator (`bans add --reason`, the HTTP API): a plain
+// name of letters, digits, '_', '.' and '-', at most 64 bytes, so that it is
+// safe in every sink.
+bool IsPlainReason(std::string_view reason);
 
 }  // namespace defender

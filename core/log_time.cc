@@ -163,4 +163,18 @@ std::string FormatIso8601(LogTime t) {
   return fmt::to_string(out);
 }
 
+std::optional<LogTime> ParseDuration(std::string_view s) {
+  size_t i = 0;
+  int64_t n = 0;
+  while (i < s.size() && i <= 9 && s[i] >= '0' && s[i] <= '9') n = n * 10 + (s[i++] - '0');
+  if (i == 0 || i > 9) return std::nullopt;  // so that days in ms fit in int64
+  std::string_view unit = s.substr(i);
+  if (unit.empty() || unit == "s") return n * kSecond;
+  if (unit == "ms") return n;
+  if (unit == "m") return n * 60 * kSecond;
+  if (unit == "h") return n * 3600 * kSecond;
+  if (unit == "d") return n * 86400 * kSecond;
+  return std::nullopt;
+}
+
 }  // namespace defender

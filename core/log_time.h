@@ -24,6 +24,9 @@ std::optional<LogTime> ParseTimeMsec(std::string_view s);
 // "2000/10/10 13:55:36" in the machine's local time zone (nginx error log).
 std::optional<LogTime> ParseErrorLogTime(std::string_view s);
 
+// "500ms", "10s", "5m", "4h", "7d" or plain seconds, in ms; nullopt otherwise.
+std::optional<LogTime> ParseDuration(std::string_view text);
+
 // Days since the epoch of a proleptic Gregorian date (Howard Hinnant's algorithm).
 int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 

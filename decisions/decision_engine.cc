@@ -93,6 +93,34 @@ std::string_view DecisionEngine::Intern(std::string_view s) {
   return interned_.emplace_back(s);
 }
 
+Decision DecisionEngine::Block(const Cidr& target, std::string_view reason, int64_t duration_s) {
+  auto active = active_.find(target);
+  ActiveBan ban;
+  ban.since = now_;
+  ban.until = now_ + duration_s * kSecond;
+  ban.reason = Intern(reason);
+  ban.source = target.address();
+  ban.count = active != active_.end() ? active->second.count : history_[target] + 1;
+  ban.score = 100;  // an operator's verdict
+  history_[target] = ban.count;
+  active_[target] = ban;
+  expiries_.push({ban.until, target});
+  ++counters_.bans;
+  return Ban(target, ban);
+}
+
+bool DecisionEngine::Unblock(const Cidr& target, std::vector<Decision>* out) {
+  auto it = active_.find(target);
+  if (it == active_.end()) return false;
+  Decision d = Ban(target, it->second);
+  d.action = DecisionAction::kUnban;
+  d.time = now_;
+  active_.erase(it);  // its entry in expiries_ is skipped when it comes up
+  ++counters_.unbans;
+  out->push_back(d);
+  return true;
+}
+
 Decision DecisionEngine::Restore(const Cidr& target, const IpAddress& source, std::string_view reason,
                                  LogTime since, LogTime until, int count, int score) {
   ActiveBan ban{since, until, Intern(reason), source, count, score};

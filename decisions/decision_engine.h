@@ -54,6 +54,16 @@ class DecisionEngine {
                    LogTime until, int count, int score);
   void RestoreHistory(const Cidr& target, int bans) { history_[target] = std::max(history_[target], bans); }
 
+  // Bans and unbans asked for by an operator (the HTTP API), at the current
+  // clock. Block() sets the ban's end to now + duration_s, also when the
+  // target is already banned. Unblock() is false if nothing was banned.
+  Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s);
+  bool Unblock(const Cidr& target, std::vector<Decision>* out);
+
+  // The client's threat score now.
+  int Score(const Cidr& client) const { return scores_.Get(client, now_); }
+  LogTime now() const { return now_; }
+
   const absl::flat_hash_map<Cidr, ActiveBan>& active() const { return active_; }
   const DecisionCounters& counters() const { return counters_; }
 

@@ -3,6 +3,8 @@
 // alerts are kept. Not thread-safe.
 #pragma once
 
+#include <cmath>
+
 #include <absl/container/flat_hash_map.h>
 
 #include "core/cidr.h"
@@ -19,6 +21,10 @@ class ThreatScore {
   // Forgets clients whose score decayed below 1.
   void Prune(LogTime t);
   size_t size() const { return scores_.size(); }
+  // A score of `score` at `since`, decayed to `now`.
+  static int Decay(int score, LogTime since, LogTime now) {
+    return int(std::lround(Decayed(Entry{double(score), since}, now)));
+  }
 
  private:
   struct Entry {

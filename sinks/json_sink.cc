@@ -8,7 +8,7 @@ void AppendDecisionJson(fmt::memory_buffer& out, const Decision& d) {
   auto it = std::back_inserter(out);
   auto str = [&](std::string_view s) { AppendJsonString(out, s); };
   out.append(std::string_view("{\"@timestamp\":\""));
-  AppendIso8601(out, d.action == DecisionAction::kUnban ? d.until : d.time);
+  AppendIso8601(out, d.time);
   std::string_view kind = d.action == DecisionAction::kUnban ? "event" : "alert";
   std::string_view action = d.action == DecisionAction::kBan     ? "ban"
                             : d.action == DecisionAction::kUnban ? "unban"

@@ -1,0 +1,170 @@
+#include "cli/serve.h"
+
+#include <sys/resource.h>
+
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include "cli/pipeline.h"
+#include "server/api.h"
+#include "server/ban_view.h"
+#include "server/http_server.h"
+#include "server/task_queue.h"
+
+namespace defender {
+
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+int Fail(std::string_view message, int status) {
+  fmt::print(stderr, "defender-scan: error: {}\n", message);
+  return status;
+}
+
+// "127.0.0.1:8080", "[::1]:8080", ":8080" (all IPv4 addresses).
+std::optional<tcp::endpoint> ParseListen(std::string_view text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  std::string_view host = text.substr(0, colon), port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  int port = 0;
+  for (char c : port_text) {
+    if (c < '0' || c > '9' || port > 65535) return std::nullopt;
+    port = port * 10 + (c - '0');
+  }
+  if (port_text.empty() || port < 1 || port > 65535) return std::nullopt;
+  auto address = IpAddress::Parse(host);
+  if (!address && host != "0.0.0.0" && host != "::") return std::nullopt;
+  boost::system::error_code ec;
+  auto a = asio::ip::make_address(std::string(host), ec);
+  if (ec) return std::nullopt;
+  return tcp::endpoint(a, uint16_t(port));
+}
+
+// The token: the file's first line, at least 16 characters, no spaces.
+bool ReadToken(const std::string& path, std::string* token, std::string* error) {
+  std::ifstream in(path);
+  if (!in) {
+    *error = fmt::format("--api-token-file {}: cannot read it", path);
+    return false;
+  }
+  std::getline(in, *token);
+  while (!token->empty() && (token->back() == '\r' || token->back() == ' ')) token->pop_back();
+  if (token->size() < 16 || token->find_first_of(" \t") != std::string::npos) {
+    *error = fmt::format("--api-token-file {}: the token must be one line of at least 16 characters without spaces", path);
+    return false;
+  }
+  return true;
+}
+
+// Applies every decision to the view the HTTP thread reads.
+class ViewSink : public Sink {
+ public:
+  explicit ViewSink(BanView* view) : view_(view) {}
+  Status Apply(const Decision& d) override { return view_->Apply(d); }
+  Status Flush() override { return Status::Ok(); }
+
+ private:
+  BanView* view_;
+};
+
+// Signature rules whose match alone is evidence (their scenario has no
+// condition on the answer or the method): /api/check refuses such requests.
+std::vector<bool> RefusingRules(const SignatureMatcher& matcher, const std::vector<Scenario>& scenarios) {
+  std::vector<bool> refusing(matcher.size(), false);
+  for (size_t id = 0; id < matcher.size(); ++id) {
+    for (const Scenario& s : scenarios) {
+      if (s.name != matcher.scenario(uint16_t(id))) continue;
+      const EventFilter& f = s.filter;
+      refusing[id] = s.settings.enabled && !s.settings.simulate && f.signature && f.statuses.empty() &&
+                     f.methods.empty() && (f.kinds & (1u << uint8_t(EventKind::kRequest))) != 0;
+    }
+  }
+  return refusing;
+}
+
+// Schedules the view's clock update every half second.
+void TickViewClock(asio::steady_timer& timer, TaskQueue& tasks, BanView& view) {
+  timer.expires_after(std::chrono::milliseconds(500));
+  timer.async_wait([&](boost::system::error_code ec) {
+    if (ec) return;
+    tasks.Post([&view](Engine& engine) { view.SetClock(engine.Clock()); });
+    TickViewClock(timer, tasks, view);
+  });
+}
+
+}  // namespace
+
+int RunServe(const Options& options, const ServeOptions& serve, Config config) {
+  auto endpoint = ParseListen(serve.listen);
+  if (!endpoint) return Fail(fmt::format("--listen {}: not ADDRESS:PORT", serve.listen), 2);
+  ApiOptions api_options;
+  api_options.real_ip_header = serve.real_ip_header;
+  api_options.ipv6_prefix = config.ipv6_prefix;
+  std::string error;
+  if (!serve.token_file.empty() && !ReadToken(serve.token_file, &api_options.token, &error)) return Fail(error, 2);
+  if (!endpoint->address().is_loopback() && api_options.token.empty()) {
+    return Fail(fmt::format("--listen {}: a non-loopback address needs --api-token-file", serve.listen), 2);
+  }
+  for (const std::string& text : serve.trusted_peers) {
+    auto c = Cidr::Parse(text);
+    if (!c) return Fail(fmt::format("--trusted-peer {}: not an address or CIDR", text), 2);
+    api_options.trusted_peers.push_back(*c);
+  }
+  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  if (!matcher) return Fail(error, 2);
+  std::vector<bool> refusing = RefusingRules(*matcher, config.scenarios);
+  Allowlist allowlist(config.allowlist, config.trusted_proxies);
+  BanView view(config.ipv6_prefix);
+  auto pipeline = Pipeline::Create(options, std::move(config), &error);
+  if (!pipeline) return Fail(error, 2);
+  pipeline->AddSink(std::make_unique<ViewSink>(&view));
+
+  // Each connection is a file descriptor: allow as many as the hard limit.
+  rlimit nofile{};
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+    nofile.rlim_cur = nofile.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &nofile);
+  }
+  // The queue outlives nothing of the server's: its tasks hold connections.
+  asio::io_context io(1);
+  TaskQueue tasks;
+  Api api(std::move(api_options), &view, &tasks, &allowlist, std::move(matcher), std::move(refusing));
+  HttpLimits limits;
+  limits.request_timeout = std::chrono::seconds(serve.request_timeout_s);
+  if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY) {
+    limits.max_connections = std::max<size_t>(16, std::min<size_t>(limits.max_connections, nofile.rlim_cur / 2));
+  }
+  auto server = HttpServer::Create(
+      io, *endpoint, limits,
+      [&api](HttpRequest& request, const IpAddress& peer, Respond respond) { api.Handle(request, peer, std::move(respond)); },
+      &error);
+  if (!server) return Fail(error, 1);
+  api.set_http_counters(&server->counters());
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](boost::system::error_code, int) {
+    server->Close();
+    tasks.Stop();
+  });
+  asio::steady_timer clock_timer(io);
+  TickViewClock(clock_timer, tasks, view);
+  fmt::print(stderr, "defender-scan: serving on {}\n", serve.listen);
+  std::thread http([&io] { io.run(); });
+
+  pipeline->set_tasks(&tasks);
+  int status = pipeline->Run();
+  io.stop();
+  http.join();
+  return status;
+}
+
+}  // namespace defender

@@ -1,0 +1,511 @@
+#include "server/api.h"
+
+#include <chrono>
+#include <optional>
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include "core/ban_target.h"
+#include "core/json.h"
+#include "core/log_record.h"
+
+namespace defender {
+
+namespace {
+
+constexpr std::string_view kEndpointNames[] = {"check", "block", "unblock", "analyze", "blocked_ips",
+                                               "metrics", "healthz", "other"};
+
+std::string_view ToView(boost::beast::string_view s) { return {s.data(), s.size()}; }
+
+std::string ErrorBody(std::string_view message) {
+  fmt::memory_buffer out;
+  out.append(std::string_view("{\"error\":"));
+  AppendJsonString(out, message);
+  out.push_back('}');
+  return fmt::to_string(out);
+}
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  unsigned char diff = a.size() == b.size() ? 0 : 1;
+  for (size_t i = 0; i < a.size(); ++i) diff |= uint8_t(a[i]) ^ uint8_t(i < b.size() ? b[i] : 0);
+  return diff == 0;
+}
+
+// "%3A" -> ':' in a path segment; nullopt on a broken escape.
+std::optional<std::string> PercentDecode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out.push_back(s[i]);
+      continue;
+    }
+    if (i + 2 >= s.size()) return std::nullopt;
+    auto hex = [](char c) {
+      char l = char(c | 0x20);
+      return c >= '0' && c <= '9' ? c - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+    };
+    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(char(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
+// The value of `name` in a query string, undecoded (addresses need no decoding but ':').
+std::optional<std::string> QueryParam(std::string_view query, std::string_view name) {
+  while (!query.empty()) {
+    size_t amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
+      return PercentDecode(pair.substr(name.size() + 1));
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
+// A JSON request body: an object whose fields are read by name.
+class JsonBody {
+ public:
+  // False (and *error set) unless the body is a JSON object.
+  bool Parse(const std::string& body, std::string* error) {
+    if (parser_.parse(body).get(object_) != simdjson::SUCCESS) {
+      *error = "the body is not a JSON object";
+      return false;
+    }
+    return true;
+  }
+  // nullopt when absent; *error set when present but not a string.
+  std::optional<std::string_view> String(const char* key, std::string* error) {
+    simdjson::dom::element e;
+    if (object_[key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+    std::string_view v;
+    if (e.get(v) != simdjson::SUCCESS) {
+      *error = fmt::format("\"{}\" must be a string", key);
+      return std::nullopt;
+    }
+    return v;
+  }
+  bool Has(const char* key) {
+    simdjson::dom::element e;
+    return object_[key].get(e) == simdjson::SUCCESS && !e.is_null();
+  }
+  // A duration: whole seconds as a number, or a string "3600", "3600s", "30m", "4h", "7d".
+  std::optional<int64_t> Seconds(const char* key, std::string* error) {
+    simdjson::dom::element e;
+    if (object_[key].get(e) != simdjson::SUCCESS) return std::nullopt;
+    int64_t n = 0;
+    std::string_view text;
+    if (e.get(n) == simdjson::SUCCESS) {
+      if (n > 0 && n <= 10LL * 365 * 86400) return n;
+    } else if (e.get(text) == simdjson::SUCCESS) {
+      auto ms = ParseDuration(text);
+      if (ms && *ms >= kSecond && *ms <= 10LL * 365 * 86400 * kSecond) return *ms / kSecond;
+    }
+    *error = fmt::format("\"{}\" must be a duration from 1 second to 10 years (3600, \"3600s\", \"4h\", \"7d\")", key);
+    return std::nullopt;
+  }
+
+ private:
+  simdjson::dom::parser parser_;
+  simdjson::dom::object object_;
+};
+
+void AppendDecision(fmt::memory_buffer& out, const Decision& d) {
+  auto it = std::back_inserter(out);
+  constexpr std::string_view kActions[] = {"detect", "ban", "unban"};
+  fmt::format_to(it, "{{\"action\":\"{}\",\"reason\":", kActions[size_t(d.action)]);
+  AppendJsonString(out, d.reason);
+  out.append(std::string_view(",\"value\":\""));
+  d.target.AppendTo(out);
+  out.push_back('"');
+  if (d.action == DecisionAction::kBan) {
+    fmt::format_to(it, ",\"duration_s\":{},\"until\":\"{}\"", d.duration_s, FormatIso8601(d.until));
+  }
+  if (!d.suppressed.empty()) {
+    out.append(std::string_view(",\"suppressed\":"));
+    AppendJsonString(out, d.suppressed);
+  }
+  out.push_back('}');
+}
+
+}  // namespace
+
+Api::Api(ApiOptions options, const BanView* view, TaskQueue* tasks, const Allowlist* allowlist,
+         std::unique_ptr<SignatureMatcher> matcher, std::vector<bool> refusing)
+    : options_(std::move(options)), view_(view), tasks_(tasks), allowlist_(allowlist),
+      matcher_(std::move(matcher)), refusing_(std::move(refusing)) {}
+
+void Api::Send(Endpoint e, Respond& respond, HttpResponse response) {
+  size_t status_class = std::min<size_t>(response.result_int() / 100, 5);
+  requests_[e][status_class].fetch_add(1, std::memory_order_relaxed);
+  respond(std::move(response));
+}
+
+bool Api::Trusted(const IpAddress& peer) const {
+  if (peer.is_loopback()) return true;
+  for (const Cidr& c : options_.trusted_peers) {
+    if (c.Contains(peer)) return true;
+  }
+  return false;
+}
+
+bool Api::Authorized(const HttpRequest& request) const {
+  if (options_.token.empty()) return true;
+  std::string_view auth = ToView(request[http::field::authorization]);
+  constexpr std::string_view kBearer = "Bearer ";
+  return auth.size() > kBearer.size() && auth.substr(0, kBearer.size()) == kBearer &&
+         ConstantTimeEqual(auth.substr(kBearer.size()), options_.token);
+}
+
+void Api::Handle(HttpRequest& request, const IpAddress& peer, Respond respond) {
+  std::string_view target = ToView(request.target());
+  std::string_view path = target.substr(0, target.find('?'));
+  http::verb method = request.method();
+  auto refuse = [&](Endpoint e, http::status status, std::string_view message) {
+    HttpResponse res = MakeResponse(request, status, ErrorBody(message));
+    if (status == http::status::unauthorized) res.set(http::field::www_authenticate, "Bearer");
+    Send(e, respond, std::move(res));
+  };
+  auto only = [&](Endpoint e, std::initializer_list<http::verb> verbs) {
+    for (http::verb v : verbs) {
+      if (method == v) return true;
+    }
+    refuse(e, http::status::method_not_allowed, fmt::format("{} is not allowed here", ToView(request.method_string())));
+    return false;
+  };
+  auto authorized = [&](Endpoint e) {
+    if (Authorized(request)) return true;
+    refuse(e, http::status::unauthorized, "this endpoint needs 'Authorization: Bearer <token>'");
+    return false;
+  };
+
+  if (path == "/api/check") {
+    if (only(kCheck, {http::verb::get, http::verb::post, http::verb::head})) Check(request, peer, respond);
+  } else if (path == "/healthz") {
+    if (only(kHealthz, {http::verb::get, http::verb::head})) {
+      Send(kHealthz, respond, MakeResponse(request, http::status::ok, "{\"status\":\"ok\"}"));
+    }
+  } else if (path == "/metrics") {
+    if (only(kMetrics, {http::verb::get})) Metrics(request, respond);
+  } else if (path == "/api/block") {
+    if (only(kBlock, {http::verb::post}) && authorized(kBlock)) Block(request, respond);
+  } else if (path.starts_with("/api/block/")) {
+    if (only(kUnblock, {http::verb::delete_}) && authorized(kUnblock)) {
+      auto ip = PercentDecode(path.substr(std::string_view("/api/block/").size()));
+      if (!ip) return refuse(kUnblock, http::status::bad_request, "broken %-escape in the address");
+      Unblock(request, *ip, respond);
+    }
+  } else if (path == "/api/unblock") {
+    if (only(kUnblock, {http::verb::post}) && authorized(kUnblock)) Unblock(request, {}, respond);
+  } else if (path == "/api/analyze") {
+    if (only(kAnalyze, {http::verb::post}) && authorized(kAnalyze)) Analyze(request, respond);
+  } else if (path == "/api/blocked-ips") {
+    if (only(kBlockedIps, {http::verb::get}) && authorized(kBlockedIps)) BlockedIps(request, respond);
+  } else {
+    refuse(kOther, http::status::not_found, "no such endpoint");
+  }
+}
+
+int Api::RefusingSignature(const HttpRequest& request) {
+  LogRecord r;
+  std::string_view uri = ToView(request["X-Original-URI"]);
+  if (uri.empty()) return -1;
+  r.method = ToView(request["X-Original-Method"]);
+  if (r.method.empty()) r.method = "GET";
+  size_t q = uri.find('?');
+  r.path = uri.substr(0, q);
+  if (q != std::string_view::npos) r.query = uri.substr(q + 1);
+  r.protocol = "HTTP/1.1";
+  r.request = uri;
+  r.user_agent = ToView(request[http::field::user_agent]);
+  r.referer = ToView(request[http::field::referer]);
+  const SignatureHits& hits = matcher_->Scan(decoder_.Decode(r));
+  for (int i = 0; i < hits.count; ++i) {
+    if (refusing_[hits.ids[i]]) return hits.ids[i];
+  }
+  return -1;
+}
+
+void Api::Check(HttpRequest& request, const IpAddress& peer, Respond& respond) {
+  auto start = std::chrono::steady_clock::now();
+  // Who is asked about: X-Real-IP, ?ip= or {"ip"} from a trusted peer (nginx,
+  // an application); anyone else only about itself.
+  IpAddress client = peer;
+  std::string_view text;
+  std::optional<std::string> from_query;
+  std::string error;
+  if (Trusted(peer)) {
+    text = ToView(request[options_.real_ip_header]);
+    std::string_view target = ToView(request.target());
+    if (size_t q = target.find('?'); text.empty() && q != std::string_view::npos) {
+      from_query = QueryParam(target.substr(q + 1), "ip");
+      if (from_query) text = *from_query;
+    }
+    JsonBody body;
+    if (text.empty() && !request.body().empty()) {
+      if (!body.Parse(request.body(), &error)) {
+        return Send(kCheck, respond, MakeResponse(request, http::status::bad_request, ErrorBody(error)));
+      }
+      if (auto ip = body.String("ip", &error)) text = *ip;
+      if (!error.empty()) return Send(kCheck, respond, MakeResponse(request, http::status::bad_request, ErrorBody(error)));
+    }
+    if (!text.empty()) {
+      auto parsed = IpAddress::Parse(text);
+      if (!parsed) {
+        return Send(kCheck, respond,
+                    MakeResponse(request, http::status::bad_request,
+                                 ErrorBody(fmt::format("'{}' is not an IP address", text.substr(0, 64)))));
+      }
+      client = *parsed;
+    }
+  }
+  BanStatus status = view_->Lookup(client);
+  std::string rule;
+  if (!status.blocked && allowlist_->Reason(client).empty()) {
+    int id = RefusingSignature(request);
+    if (id >= 0) {
+      status.blocked = true;
+      status.reason = matcher_->scenario(uint16_t(id));
+      rule = matcher_->name(uint16_t(id));
+    }
+  }
+  bool json = request.method() == http::verb::post ||
+              ToView(request[http::field::accept]).find("application/json") != std::string_view::npos;
+  std::string body;
+  if (json) {
+    fmt::memory_buffer out;
+    auto it = std::back_inserter(out);
+    out.append(std::string_view("{\"ip\":\""));
+    client.AppendTo(out);
+    fmt::format_to(it, "\",\"blocked\":{},\"score\":{},\"reason\":", status.blocked, status.score);
+    if (status.blocked) {
+      AppendJsonString(out, status.reason);
+    } else {
+      out.append(std::string_view("null"));
+    }
+    if (status.until > 0) {
+      fmt::format_to(it, ",\"until\":\"{}\"", FormatIso8601(status.until));
+    } else {
+      out.append(std::string_view(",\"until\":null"));
+    }
+    if (!rule.empty()) {
+      out.append(std::string_view(",\"rule\":"));
+      AppendJsonString(out, rule);
+    }
+    out.push_back('}');
+    body = fmt::to_string(out);
+  }
+  HttpResponse res = MakeResponse(request, status.blocked ? http::status::forbidden : http::status::ok,
+                                  std::move(body));
+  res.set("X-Threat-Score", std::to_string(status.score));
+  if (status.blocked) res.set("X-Defender-Reason", status.reason);  // a scenario or plain name
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  size_t bucket = 0;
+  while (bucket < kLatencyBounds.size() && seconds > kLatencyBounds[bucket]) ++bucket;
+  latency_[bucket].fetch_add(1, std::memory_order_relaxed);
+  latency_sum_ns_.fetch_add(uint64_t(seconds * 1e9), std::memory_order_relaxed);
+  Send(kCheck, respond, std::move(res));
+}
+
+void Api::Block(HttpRequest& request, Respond& respond) {
+  auto bad = [&](std::string_view message) {
+    Send(kBlock, respond, MakeResponse(request, http::status::bad_request, ErrorBody(message)));
+  };
+  JsonBody body;
+  std::string error;
+  if (!body.Parse(request.body(), &error)) return bad(error);
+  auto ip = body.String("ip", &error);
+  if (!ip) return bad(error.empty() ? "\"ip\" is required" : error);
+  auto target = Cidr::Parse(*ip);
+  if (!target) return bad(fmt::format("'{}' is not an address or CIDR", ip->substr(0, 64)));
+  // A bare IPv6 address bans its prefix, as the detector counts and bans it.
+  if (!target->address().is_v4() && target->is_host()) target = Cidr(target->address(), options_.ipv6_prefix);
+  if (!ValidateBanTarget(*target, &error)) return bad(error);
+  int64_t duration_s = options_.default_ban_s;
+  if (body.Has("duration")) {
+    auto d = body.Seconds("duration", &error);
+    if (!d) return bad(error);
+    duration_s = *d;
+  }
+  std::string reason = "api";
+  if (auto r = body.String("reason", &error)) {
+    if (!IsPlainReason(*r)) return bad("\"reason\" must be a plain name (letters, digits, '_', '.', '-'; 64 at most)");
+    reason = *r;
+  } else if (!error.empty()) {
+    return bad(error);
+  }
+  if (!allowlist_->Reason(target->address()).empty() || allowlist_->Overlaps(*target)) {
+    return Send(kBlock, respond,
+                MakeResponse(request, http::status::conflict,
+                             ErrorBody(fmt::format("{} is allowlisted and is never banned", target->ToString()))));
+  }
+  bool keep_alive = request.keep_alive();
+  unsigned version = request.version();
+  tasks_->Post([this, respond, target = *target, reason, duration_s, keep_alive, version](Engine& engine) mutable {
+    Decision d = engine.Block(target, reason, duration_s);
+    fmt::memory_buffer out;
+    out.append(std::string_view("{\"ip\":\""));
+    target.AppendTo(out);
+    fmt::format_to(std::back_inserter(out), "\",\"blocked\":true,\"reason\":\"{}\",\"duration_s\":{},\"until\":\"{}\"}}",
+                   reason, d.duration_s, FormatIso8601(d.until));
+    HttpRequest shape{http::verb::post, "/", version};
+    shape.keep_alive(keep_alive);
+    Send(kBlock, respond, MakeResponse(shape, http::status::ok, fmt::to_string(out)));
+  });
+}
+
+void Api::Unblock(HttpRequest& request, std::string_view ip, Respond& respond) {
+  auto bad = [&](std::string_view message) {
+    Send(kUnblock, respond, MakeResponse(request, http::status::bad_request, ErrorBody(message)));
+  };
+  std::string from_body, error;
+  if (ip.empty()) {
+    JsonBody body;
+    if (!body.Parse(request.body(), &error)) return bad(error);
+    auto v = body.String("ip", &error);
+    if (!v) return bad(error.empty() ? "\"ip\" is required" : error);
+    from_body = *v;
+    ip = from_body;
+  }
+  auto target = Cidr::Parse(ip);
+  if (!target) return bad(fmt::format("'{}' is not an address or CIDR", ip.substr(0, 64)));
+  if (!target->address().is_v4() && target->is_host()) target = Cidr(target->address(), options_.ipv6_prefix);
+  bool keep_alive = request.keep_alive();
+  unsigned version = request.version();
+  tasks_->Post([this, respond, target = *target, keep_alive, version](Engine& engine) mutable {
+    bool found = engine.Unblock(target);
+    fmt::memory_buffer out;
+    out.append(std::string_view("{\"ip\":\""));
+    target.AppendTo(out);
+    out.append(found ? std::string_view("\",\"blocked\":false,\"unblocked\":true}")
+                     : std::string_view("\",\"blocked\":false,\"unblocked\":false,\"error\":\"not banned\"}"));
+    HttpRequest shape{http::verb::post, "/", version};
+    shape.keep_alive(keep_alive);
+    Send(kUnblock, respond,
+         MakeResponse(shape, found ? http::status::ok : http::status::not_found, fmt::to_string(out)));
+  });
+}
+
+void Api::Analyze(HttpRequest& request, Respond& respond) {
+  auto bad = [&](std::string_view message) {
+    Send(kAnalyze, respond, MakeResponse(request, http::status::bad_request, ErrorBody(message)));
+  };
+  JsonBody body;
+  std::string error;
+  if (!body.Parse(request.body(), &error)) return bad(error);
+  auto line = body.String("log_entry", &error);
+  if (!line) return bad(error.empty() ? "\"log_entry\" is required" : error);
+  std::optional<IpAddress> client;
+  if (auto ip = body.String("ip", &error)) {
+    client = IpAddress::Parse(*ip);
+    if (!client) return bad(fmt::format("'{}' is not an IP address", ip->substr(0, 64)));
+  } else if (!error.empty()) {
+    return bad(error);
+  }
+  bool keep_alive = request.keep_alive();
+  unsigned version = request.version();
+  tasks_->Post([this, respond, line = std::string(*line), client, keep_alive, version](Engine& engine) mutable {
+    AnalyzeResult r = engine.Analyze(line, client);
+    HttpRequest shape{http::verb::post, "/", version};
+    shape.keep_alive(keep_alive);
+    if (!r.error.empty()) {
+      return Send(kAnalyze, respond,
+                  MakeResponse(shape, http::status::bad_request,
+                               ErrorBody(fmt::format("the log entry was not parsed: {}", r.error))));
+    }
+    fmt::memory_buffer out;
+    auto it = std::back_inserter(out);
+    out.append(std::string_view("{\"ip\":\""));
+    r.client.AppendTo(out);
+    bool blocked = false;
+    for (const Decision& d : r.decisions) blocked |= d.action == DecisionAction::kBan;
+    fmt::format_to(it, "\",\"score\":{},\"blocked\":{},\"signatures\":[", r.score, blocked);
+    for (size_t i = 0; i < r.signatures.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      AppendJsonString(out, r.signatures[i]);
+    }
+    out.append(std::string_view("],\"scenarios\":["));
+    for (size_t i = 0; i < r.scenarios.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      AppendJsonString(out, r.scenarios[i]);
+    }
+    out.append(std::string_view("],\"decisions\":["));
+    for (size_t i = 0; i < r.decisions.size(); ++i) {
+      if (i > 0) out.push_back(',');
+      AppendDecision(out, r.decisions[i]);
+    }
+    out.append(std::string_view("]}"));
+    Send(kAnalyze, respond, MakeResponse(shape, http::status::ok, fmt::to_string(out)));
+  });
+}
+
+void Api::BlockedIps(HttpRequest& request, Respond& respond) {
+  fmt::memory_buffer out;
+  out.push_back('[');
+  bool first = true;
+  for (const Cidr& c : view_->Targets()) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('"');
+    c.AppendTo(out);
+    out.push_back('"');
+  }
+  out.push_back(']');
+  Send(kBlockedIps, respond, MakeResponse(request, http::status::ok, fmt::to_string(out)));
+}
+
+void Api::Metrics(HttpRequest& request, Respond& respond) {
+  bool keep_alive = request.keep_alive();
+  unsigned version = request.version();
+  tasks_->Post([this, respond, keep_alive, version](Engine& engine) mutable {
+    std::string text;
+    engine.AppendMetrics(&text);
+    AppendMetrics(&text);
+    HttpRequest shape{http::verb::get, "/", version};
+    shape.keep_alive(keep_alive);
+    Send(kMetrics, respond, MakeResponse(shape, http::status::ok, std::move(text), "text/plain; version=0.0.4"));
+  });
+}
+
+void Api::AppendMetrics(std::string* out) const {
+  auto it = std::back_inserter(*out);
+  fmt::format_to(it, "# HELP defender_http_requests_total API requests by endpoint and status class.\n"
+                     "# TYPE defender_http_requests_total counter\n");
+  for (size_t e = 0; e < kEndpoints; ++e) {
+    for (size_t c = 1; c < 6; ++c) {
+      uint64_t n = requests_[e][c].load(std::memory_order_relaxed);
+      if (n > 0) fmt::format_to(it, "defender_http_requests_total{{endpoint=\"{}\",code=\"{}xx\"}} {}\n", kEndpointNames[e], c, n);
+    }
+  }
+  if (http_ != nullptr) {
+    for (auto [name, help, value] : {std::tuple{"connections", "TCP connections accepted", &http_->connections},
+                                     std::tuple{"refused_connections", "connections closed at once (too many open)",
+                                                &http_->refused_connections},
+                                     std::tuple{"bad_requests", "requests that broke a limit or did not parse",
+                                                &http_->bad_requests},
+                                     std::tuple{"timeouts", "requests not received in time", &http_->timeouts}}) {
+      fmt::format_to(it, "# HELP defender_http_{0}_total HTTP {1}.\n# TYPE defender_http_{0}_total counter\n"
+                         "defender_http_{0}_total {2}\n", name, help, value->load(std::memory_order_relaxed));
+    }
+  }
+  fmt::format_to(it, "# HELP defender_check_duration_seconds Time to answer /api/check.\n"
+                     "# TYPE defender_check_duration_seconds histogram\n");
+  uint64_t cumulative = 0;
+  for (size_t b = 0; b < latency_.size(); ++b) {
+    cumulative += latency_[b].load(std::memory_order_relaxed);
+    if (b < kLatencyBounds.size()) {
+      fmt::format_to(it, "defender_check_duration_seconds_bucket{{le=\"{}\"}} {}\n", kLatencyBounds[b], cumulative);
+    } else {
+      fmt::format_to(it, "defender_check_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
+    }
+  }
+  fmt::format_to(it, "defender_check_duration_seconds_sum {}\ndefender_check_duration_seconds_count {}\n",
+                 double(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9, cumulative);
+}
+
+}  // namespace defender

@@ -1,0 +1,77 @@
+// Api: the endpoints of serve mode, as the nginx-defender integration guide
+// names them: /api/check (for auth_request), /api/block, /api/unblock,
+// DELETE /api/block/{ip}, /api/analyze, /api/blocked-ips, /metrics and
+// /healthz. /api/check answers from the BanView and its own signature
+// matcher on the HTTP thread; the rest becomes a task for the pipeline's
+// thread (TaskQueue). Request bodies are JSON, parsed into typed values
+// before anything is done with them. Handle() runs on the HTTP thread only.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decisions/allowlist.h"
+#include "detectors/signature_matcher.h"
+#include "parsers/request_decoder.h"
+#include "server/ban_view.h"
+#include "server/http_server.h"
+#include "server/task_queue.h"
+
+namespace defender {
+
+struct ApiOptions {
+  std::string token;                // empty: no Authorization needed
+  std::vector<Cidr> trusted_peers;  // besides loopback: peers whose X-Real-IP is believed
+  std::string real_ip_header = "X-Real-IP";
+  int ipv6_prefix = 64;             // a bare IPv6 address in /api/block bans its prefix
+  int64_t default_ban_s = 4 * 3600;
+};
+
+class Api {
+ public:
+  // `refusing[id]`: signature rule `id` alone is evidence enough to refuse a
+  // request at /api/check (its scenario has no status or method condition).
+  Api(ApiOptions options, const BanView* view, TaskQueue* tasks, const Allowlist* allowlist,
+      std::unique_ptr<SignatureMatcher> matcher, std::vector<bool> refusing);
+
+  void Handle(HttpRequest& request, const IpAddress& peer, Respond respond);
+
+  // The server's connection counters, shown by /metrics.
+  void set_http_counters(const HttpCounters* counters) { http_ = counters; }
+  // Request counts and the /api/check latency histogram. Thread-safe.
+  void AppendMetrics(std::string* out) const;
+
+ private:
+  enum Endpoint { kCheck, kBlock, kUnblock, kAnalyze, kBlockedIps, kMetrics, kHealthz, kOther, kEndpoints };
+  void Send(Endpoint e, Respond& respond, HttpResponse response);
+  void Check(HttpRequest& request, const IpAddress& peer, Respond& respond);
+  void Block(HttpRequest& request, Respond& respond);
+  void Unblock(HttpRequest& request, std::string_view ip, Respond& respond);
+  void Analyze(HttpRequest& request, Respond& respond);
+  void BlockedIps(HttpRequest& request, Respond& respond);
+  void Metrics(HttpRequest& request, Respond& respond);
+  bool Trusted(const IpAddress& peer) const;
+  bool Authorized(const HttpRequest& request) const;
+  // The rule whose match refuses this request, or -1.
+  int RefusingSignature(const HttpRequest& request);
+
+  ApiOptions options_;
+  const BanView* view_;
+  TaskQueue* tasks_;
+  const Allowlist* allowlist_;
+  std::unique_ptr<SignatureMatcher> matcher_;
+  std::vector<bool> refusing_;
+  RequestDecoder decoder_;
+  const HttpCounters* http_ = nullptr;
+
+  static constexpr std::array<double, 10> kLatencyBounds = {1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4,
+                                                            5e-4, 1e-3, 5e-3, 1e-2, 1e-1};
+  std::array<std::atomic<uint64_t>, kLatencyBounds.size() + 1> latency_{};
+  std::atomic<uint64_t> latency_sum_ns_{0};
+  std::array<std::array<std::atomic<uint64_t>, 6>, kEndpoints> requests_{};  // by status class 1xx..5xx
+};
+
+}  // namespace defender

@@ -1,0 +1,40 @@
+// Engine: what the HTTP API asks of the pipeline. The pipeline implements
+// it; its methods run only on the pipeline's thread, through a TaskQueue,
+// so the pipeline stays single-threaded.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/cidr.h"
+#include "core/decision.h"
+#include "core/status.h"
+
+namespace defender {
+
+struct AnalyzeResult {
+  std::string error;  // the reject reason when the line did not parse
+  IpAddress client;
+  int score = 0;
+  std::vector<std::string> signatures, scenarios;
+  std::vector<Decision> decisions;  // reasons point to names that outlive the pipeline
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  // Bans `target` through every sink.
+  virtual Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s) = 0;
+  // Unbans through every sink; false when `target` was not banned.
+  virtual bool Unblock(const Cidr& target) = 0;
+  // Runs one log line through the pipeline, as if read from an input. With
+  // `client`, the line's own client address is replaced by it.
+  virtual AnalyzeResult Analyze(std::string_view line, std::optional<IpAddress> client) = 0;
+  // Appends the pipeline's counters in the Prometheus text format.
+  virtual void AppendMetrics(std::string* out) = 0;
+  virtual LogTime Clock() const = 0;
+};
+
+}  // namespace defender

@@ -1,0 +1,199 @@
+#include "server/http_server.h"
+
+#include <optional>
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+
+namespace defender {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+
+HttpResponse MakeResponse(const HttpRequest& request, http::status status, std::string body,
+                          std::string_view content_type) {
+  HttpResponse res{status, request.version()};
+  res.set(http::field::server, "defender-scan");
+  res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+  res.set(http::field::cache_control, "no-store");
+  res.keep_alive(request.keep_alive());
+  res.body() = std::move(body);
+  res.prepare_payload();
+  return res;
+}
+
+namespace {
+
+IpAddress PeerAddress(const tcp::endpoint& e) {
+  auto a = IpAddress::Parse(e.address().to_string());  // v4-mapped v6 becomes v4
+  return a ? *a : IpAddress();
+}
+
+// A response to a request that never reached the handler; the connection closes after it.
+HttpResponse ErrorResponse(http::status status, std::string_view message) {
+  HttpResponse res{status, 11};
+  res.set(http::field::server, "defender-scan");
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(false);
+  res.body() = fmt::format("{{\"error\":\"{}\"}}", message);
+  res.prepare_payload();
+  return res;
+}
+
+}  // namespace
+
+struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
+  Impl(asio::io_context& io_context, HttpLimits l, Handler h)
+      : io(io_context), acceptor(io_context), limits(l), handler(std::move(h)) {}
+
+  void Accept();
+
+  asio::io_context& io;
+  tcp::acceptor acceptor;
+  HttpLimits limits;
+  Handler handler;
+  HttpCounters counters;
+  size_t open = 0;
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
+      : stream_(std::move(socket)), server_(std::move(server)) {
+    beast::error_code ec;
+    peer_ = PeerAddress(stream_.socket().remote_endpoint(ec));
+    ++server_->open;
+  }
+  ~Session() { --server_->open; }
+
+  void Start() { WaitForRequest(); }
+
+ private:
+  // An idle keep-alive connection may wait idle_timeout for its next
+  // request; once its first byte is in, the whole request has request_timeout.
+  void WaitForRequest() {
+    if (buffer_.size() > 0) return ReadRequest();
+    stream_.expires_after(server_->limits.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->Close();
+      self->buffer_.commit(n);
+      self->ReadRequest();
+    });
+  }
+
+  void ReadRequest() {
+    parser_.emplace();
+    parser_->header_limit(server_->limits.max_header_bytes);
+    parser_->body_limit(server_->limits.max_body_bytes);
+    stream_.expires_after(server_->limits.request_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset) {
+      return Close();
+    }
+    if (ec) {
+      ++server_->counters.bad_requests;
+      if (ec == beast::error::timeout) {
+        ++server_->counters.timeouts;
+        return Write(ErrorResponse(http::status::request_timeout, "request not received in time"), true);
+      }
+      if (ec == http::error::header_limit) {
+        return Write(ErrorResponse(http::status::request_header_fields_too_large, "headers too large"), true);
+      }
+      if (ec == http::error::body_limit) {
+        return Write(ErrorResponse(http::status::payload_too_large, "body too large"), true);
+      }
+      return Write(ErrorResponse(http::status::bad_request, "malformed HTTP request"), true);
+    }
+    ++server_->counters.requests;
+    // The request stays in parser_ until the response is written.
+    auto self = shared_from_this();
+    server_->handler(parser_->get(), peer_, [self](HttpResponse res) {
+      asio::dispatch(self->stream_.get_executor(),
+                     [self, r = std::make_shared<HttpResponse>(std::move(res))]() mutable {
+                       self->Write(std::move(*r), false);
+                     });
+    });
+  }
+
+  void Write(HttpResponse res, bool close) {
+    response_ = std::move(res);
+    if (close) response_.keep_alive(false);
+    stream_.expires_after(server_->limits.request_timeout);
+    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec || !self->response_.keep_alive()) return self->Close();
+      self->WaitForRequest();
+    });
+  }
+
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<HttpServer::Impl> server_;
+  IpAddress peer_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  HttpResponse response_;
+};
+
+}  // namespace
+
+void HttpServer::Impl::Accept() {
+  acceptor.async_accept(io, [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+    if (ec == asio::error::operation_aborted) return;  // closed
+    if (!ec) {
+      ++self->counters.connections;
+      if (self->open >= self->limits.max_connections) {
+        ++self->counters.refused_connections;
+        socket.close(ec);
+      } else {
+        beast::error_code ignored;
+        socket.set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Session>(std::move(socket), self)->Start();
+      }
+    }
+    self->Accept();
+  });
+}
+
+std::unique_ptr<HttpServer> HttpServer::Create(asio::io_context& io, const tcp::endpoint& endpoint, HttpLimits limits,
+                                               Handler handler, std::string* error) {
+  std::unique_ptr<HttpServer> server(new HttpServer());
+  server->impl_ = std::make_shared<Impl>(io, limits, std::move(handler));
+  beast::error_code ec;
+  tcp::acceptor& a = server->impl_->acceptor;
+  a.open(endpoint.protocol(), ec);
+  if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) a.bind(endpoint, ec);
+  if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    *error = fmt::format("cannot listen on {}:{}: {}", endpoint.address().to_string(), endpoint.port(), ec.message());
+    return nullptr;
+  }
+  server->impl_->Accept();
+  return server;
+}
+
+HttpServer::~HttpServer() { Close(); }
+
+const HttpCounters& HttpServer::counters() const { return impl_->counters; }
+
+void HttpServer::Close() {
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
+}
+
+}  // namespace defender

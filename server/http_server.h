@@ -1,0 +1,65 @@
+// HttpServer: HTTP/1.1 on Boost.Beast, for the serve mode's API. One
+// io_context thread; keep-alive; limits on header size, body size, time
+// per request and number of connections. A request that breaks a limit or
+// does not parse gets a 400/408/413/431 and the connection is closed; the
+// handler only sees requests that parsed. Not thread-safe except Respond.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "core/ip_address.h"
+
+namespace defender {
+
+namespace http = boost::beast::http;
+using HttpRequest = http::request<http::string_body>;
+using HttpResponse = http::response<http::string_body>;
+// Sends the response; may be called once, from any thread.
+using Respond = std::function<void(HttpResponse)>;
+
+struct HttpLimits {
+  uint32_t max_header_bytes = 8 * 1024;
+  uint64_t max_body_bytes = 64 * 1024;
+  std::chrono::milliseconds request_timeout{10'000};  // from the first byte to the response sent
+  std::chrono::milliseconds idle_timeout{60'000};     // a keep-alive connection between requests
+  size_t max_connections = 4096;
+};
+
+struct HttpCounters {
+  std::atomic<uint64_t> connections{0}, refused_connections{0}, requests{0}, bad_requests{0}, timeouts{0};
+};
+
+class HttpServer {
+ public:
+  using Handler = std::function<void(HttpRequest& request, const IpAddress& peer, Respond respond)>;
+
+  // Listens on `endpoint` (fails with *error set if it cannot).
+  static std::unique_ptr<HttpServer> Create(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
+                                            HttpLimits limits, Handler handler, std::string* error);
+  ~HttpServer();
+  const HttpCounters& counters() const;
+  // Stops accepting; open connections end after their current request.
+  void Close();
+
+  struct Impl;  // shared with the open connections
+
+ private:
+  HttpServer() = default;
+  std::shared_ptr<Impl> impl_;
+};
+
+// A response with a JSON (or plain text) body.
+HttpResponse MakeResponse(const HttpRequest& request, http::status status, std::string body,
+                          std::string_view content_type = "application/json");
+
+}  // namespace defender
