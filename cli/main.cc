@@ -150,7 +150,7 @@ int Main(int argc, char** argv) {
       ->allow_extra_args(false)
       ->group(api);
   serve->add_option("--request-timeout", serve_options.request_timeout_s,
-                    "Seconds a request may take from its first byte to its answer (then 408, closed)")
+                    "Seconds a request may take from its first byte to its answer; then the connection is closed")
       ->check(CLI::Range(1, 300))
       ->capture_default_str()
       ->group(api);

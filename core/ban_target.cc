@@ -16,8 +16,13 @@ bool ValidateBanTarget(const Cidr& c, std::string* why, int min_prefix_v4, int m
     *why = fmt::format("'{}' is broader than /{}", text, min);
     return false;
   }
-  if (c.address().is_loopback()) {
-    *why = fmt::format("'{}' is loopback", text);
+  static const Cidr kLoopback[] = {*Cidr::Parse("127.0.0.0/8"), *Cidr::Parse("::1")};
+  bool loopback = false;
+  for (const Cidr& l : kLoopback) {
+    loopback |= l.Contains(c.address()) || c.Contains(l.address());  // inside it, or covering it
+  }
+  if (loopback) {
+    *why = fmt::format("'{}' is or covers loopback", text);
     return false;
   }
   return true;

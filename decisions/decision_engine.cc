@@ -43,8 +43,8 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   for (int i = 1; i < n && duration < options_.max_ban_s; ++i) duration *= 2;
   duration = std::min(duration, options_.max_ban_s);
   ActiveBan ban;
-  ban.since = a.time;
-  ban.until = a.time + duration * kSecond;
+  ban.since = std::max(a.time, now_);  // a late line (another input, /api/analyze) bans from now
+  ban.until = ban.since + duration * kSecond;
   ban.reason = a.scenario;
   ban.source = a.source;
   ban.count = n;

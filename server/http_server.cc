@@ -102,9 +102,9 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec) {
       ++server_->counters.bad_requests;
-      if (ec == beast::error::timeout) {
+      if (ec == beast::error::timeout) {  // the stream has closed the socket already
         ++server_->counters.timeouts;
-        return Write(ErrorResponse(http::status::request_timeout, "request not received in time"), true);
+        return;
       }
       if (ec == http::error::header_limit) {
         return Write(ErrorResponse(http::status::request_header_fields_too_large, "headers too large"), true);

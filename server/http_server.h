@@ -1,8 +1,9 @@
 // HttpServer: HTTP/1.1 on Boost.Beast, for the serve mode's API. One
 // io_context thread; keep-alive; limits on header size, body size, time
 // per request and number of connections. A request that breaks a limit or
-// does not parse gets a 400/408/413/431 and the connection is closed; the
-// handler only sees requests that parsed. Not thread-safe except Respond.
+// does not parse gets a 400/413/431 and the connection is closed; one that
+// does not arrive in time is closed without an answer. The handler only
+// sees requests that parsed. Not thread-safe except Respond.
 #pragma once
 
 #include <atomic>

@@ -6,6 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "sources/follow_source.h"
@@ -32,6 +35,64 @@ std::string ReadPrefix(int fd, size_t n) {
   prefix.resize(got);
   return prefix;
 }
+
+std::unique_ptr<ByteSource> Decompress(Compression c, std::unique_ptr<ByteSource> source, const std::string& name) {
+  switch (c) {
+    case Compression::kNone: break;
+    case Compression::kGzip: return NewGzipSource(std::move(source), name);
+    case Compression::kBzip2: return NewBzip2Source(std::move(source), name);
+    case Compression::kXz: return NewXzSource(std::move(source), name);
+    case Compression::kZstd: return NewZstdSource(std::move(source), name);
+  }
+  return source;
+}
+
+// Returns `prefix`, then what `inner` has.
+class ReplaySource : public ByteSource {
+ public:
+  ReplaySource(std::string prefix, std::unique_ptr<ByteSource> inner)
+      : prefix_(std::move(prefix)), inner_(std::move(inner)) {}
+  Status Read(char* buf, size_t cap, ReadResult* result) override {
+    if (pos_ < prefix_.size()) {
+      *result = ReadResult();
+      result->n = std::min(cap, prefix_.size() - pos_);
+      std::memcpy(buf, prefix_.data() + pos_, result->n);
+      pos_ += result->n;
+      return Status::Ok();
+    }
+    return inner_->Read(buf, cap, result);
+  }
+  uint64_t position() const override { return inner_->position(); }
+
+ private:
+  std::string prefix_;
+  size_t pos_ = 0;
+  std::unique_ptr<ByteSource> inner_;
+};
+
+// A live pipe may hold nothing for a long time, and waiting for its first
+// bytes must not block the caller (serve mode answers HTTP meanwhile): the
+// compression is sniffed from what the first read brings, when it comes.
+class SniffingSource : public ByteSource {
+ public:
+  SniffingSource(std::unique_ptr<ByteSource> raw, std::string name) : raw_(std::move(raw)), name_(std::move(name)) {}
+  Status Read(char* buf, size_t cap, ReadResult* result) override {
+    if (!source_) {
+      char first[6];
+      Status s = raw_->Read(first, sizeof(first), result);
+      if (!s.ok() || result->n == 0) return s;  // idle, or over before anything came
+      std::string prefix(first, result->n);
+      Compression c = DetectCompression(prefix);
+      source_ = Decompress(c, std::make_unique<ReplaySource>(std::move(prefix), std::move(raw_)), name_);
+    }
+    return source_->Read(buf, cap, result);
+  }
+  uint64_t position() const override { return source_ ? source_->position() : raw_->position(); }
+
+ private:
+  std::unique_ptr<ByteSource> raw_, source_;
+  std::string name_;
+};
 
 }  // namespace
 
@@ -63,12 +124,6 @@ Status OpenInput(const std::string& name, const InputOptions& options, OpenedInp
     out->fingerprint.resize(n > 0 ? size_t(n) : 0);
   } else if (!out->live) {
     prefix = ReadPrefix(fd, 6);
-  } else {
-    // A live pipe may hold fewer than 6 bytes for a long time: sniff only
-    // what the first read brings, since compressed data arrives in blocks.
-    char first[6];
-    ssize_t r = ::read(fd, first, sizeof(first));
-    if (r > 0) prefix.assign(first, size_t(r));
   }
   out->compression = DetectCompression(out->regular ? std::string_view(out->fingerprint) : std::string_view(prefix));
   uint64_t start = 0;
@@ -81,14 +136,12 @@ Status OpenInput(const std::string& name, const InputOptions& options, OpenedInp
   }
   std::string display = is_stdin ? "<stdin>" : name;
   auto source = NewFdSource(fd, !is_stdin, std::move(prefix), out->live, options.idle_ms, display, start);
-  switch (out->compression) {
-    case Compression::kNone: break;
-    case Compression::kGzip: source = NewGzipSource(std::move(source), display); break;
-    case Compression::kBzip2: source = NewBzip2Source(std::move(source), display); break;
-    case Compression::kXz: source = NewXzSource(std::move(source), display); break;
-    case Compression::kZstd: source = NewZstdSource(std::move(source), display); break;
+  if (out->live) {
+    out->source = std::make_unique<SniffingSource>(std::move(source), display);
+    return Status::Ok();
   }
-  if (out->compression != Compression::kNone && !out->live) {
+  source = Decompress(out->compression, std::move(source), display);
+  if (out->compression != Compression::kNone) {
     source = NewReadAheadSource(std::move(source));
   }
   out->source = std::move(source);

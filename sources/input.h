@@ -20,7 +20,7 @@ struct InputOptions {
 
 struct OpenedInput {
   std::unique_ptr<ByteSource> source;
-  Compression compression = Compression::kNone;
+  Compression compression = Compression::kNone;  // live stdin: sniffed later, from its first bytes
   bool live = false;       // stdin pipe/terminal or --follow: the wall clock matters
   bool regular = false;    // a regular file: identity below is set
   uint64_t dev = 0, ino = 0, size = 0;

@@ -15,7 +15,11 @@ TEST_CASE("only canonical, narrow enough, non-loopback targets may be banned") {
   CHECK(!ValidateBanTarget(*Cidr::Parse("10.0.0.0/8"), &why));
   CHECK(!ValidateBanTarget(*Cidr::Parse("2001::/16"), &why));
   CHECK(!ValidateBanTarget(*Cidr::Parse("127.0.0.1"), &why));
-  CHECK(why == "'127.0.0.1' is loopback");
+  CHECK(why == "'127.0.0.1' is or covers loopback");
   CHECK(!ValidateBanTarget(*Cidr::Parse("::1"), &why));
+  CHECK(!ValidateBanTarget(*Cidr::Parse("::/64"), &why));  // a bare "::1" banned per /64
+  CHECK(why == "'::/64' is or covers loopback");
+  CHECK(!ValidateBanTarget(*Cidr::Parse("127.1.0.0/16"), &why));
+  CHECK(ValidateBanTarget(*Cidr::Parse("0:0:0:2::/64"), &why));
   CHECK(ValidateBanTarget(*Cidr::Parse("10.0.0.0/8"), &why, 8, 32));
 }

@@ -16,6 +16,10 @@ got=$("$DEFENDER_SCAN" --explain "$TMP/access.log.3.gz" "$TMP/access.log.2" "$TM
 expect_eq "compressed inputs in order give what the plain text gives" "$(md5sum <<<"$got")" "$(md5sum <<<"$want")"
 expect_eq "4000 lines" "$(wc -l <<<"$got")" 4000
 
+# Compressed data on a pipe is recognised when it comes, however late.
+got=$( (sleep 1; gzip -c "$TMP/a") | "$DEFENDER_SCAN" --explain | explained)
+expect_eq "late gzip on a pipe" "$(md5sum <<<"$got")" "$(md5sum <<<"$("$DEFENDER_SCAN" --explain "$TMP/a" | explained)")"
+
 # '-' is stdin, between files.
 got=$(cat "$TMP/b" | "$DEFENDER_SCAN" --explain "$TMP/a" - | grep -c '"line_no"')
 expect_eq "a file then stdin" "$got" 2000

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib/common.sh"
 command -v nginx >/dev/null || { echo "nginx.sh: nginx not installed"; exit 1; }
 
 chmod 755 "$TMP"  # nginx's workers (nobody) read the document root below it
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 status_for() {  # status_for CLIENT_IP
   curl -s -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: $1" "http://127.0.0.1:$port/"
 }

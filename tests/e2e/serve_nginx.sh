@@ -9,10 +9,10 @@
 # first try; with the service stopped Method 1 fails closed (500) and
 # Method 3 fails open (200).
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/nginx.sh"
 command -v nginx >/dev/null || { echo "serve_nginx.sh: nginx not installed"; exit 1; }
 
 chmod 755 "$TMP"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 api_port=$(free_port); m1_port=$(free_port); m3_port=$(free_port); app_port=$(free_port)
 dir="$TMP/nginx"
 mkdir -p "$dir/www" "$dir/logs" "$dir/defender"
@@ -26,16 +26,8 @@ sed -e "s/listen 80;/listen 127.0.0.1:$m1_port;/" -e "s|/var/www/html|$dir/www|"
     -e "s|/etc/nginx/defender/|$dir/defender/|" "$samples/method1-auth-request.conf" > "$dir/defender/method1.conf"
 sed -e "s/listen 80;/listen 127.0.0.1:$m3_port;/" -e "s/127.0.0.1:3000/127.0.0.1:$app_port/" \
     -e "s|/etc/nginx/defender/|$dir/defender/|" "$samples/method3-fail-open.conf" > "$dir/defender/method3.conf"
-cat > "$dir/nginx.conf" <<CONF
-daemon on;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log;
-events { worker_connections 256; }
-http {
+write_nginx_conf "$dir" <<CONF
   access_log $dir/logs/access.log combined;
-  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
   set_real_ip_from 127.0.0.1;
   real_ip_header X-Forwarded-For;
   include $dir/defender/upstream.conf;
@@ -46,18 +38,9 @@ http {
     access_log off;
     location / { return 200 "app score=\$http_x_threat_score\n"; }
   }
-}
 CONF
-nginx -p "$dir" -c "$dir/nginx.conf" -t 2>/dev/null && ok || fail "nginx -t on the samples"
-nginx -p "$dir" -c "$dir/nginx.conf"
-trap 'nginx -p "$dir" -c "$dir/nginx.conf" -s stop 2>/dev/null; rm -rf "$TMP"; jobs -p | xargs -r kill 2>/dev/null || true' EXIT
+start_nginx "$dir" && ok || fail "nginx -t on the samples"
 
-start_serve() {
-  "$DEFENDER_SCAN" serve --listen "127.0.0.1:$api_port" --follow "$dir/logs/access.log" --format combined \
-    --json "$dir/decisions.jsonl" 2>> "$dir/serve.err" &
-  serve=$!
-  wait_until 30 curl -sf "http://127.0.0.1:$api_port/healthz" -o /dev/null || fail "serve did not start"
-}
 api() { curl -s "$@"; }
 status_for() {  # status_for PORT CLIENT [PATH [CURL ARGS...]]
   local port=$1 client=$2 path=${3:-/}; shift 3 || shift $#
@@ -72,7 +55,7 @@ within() {  # within SECONDS PORT CLIENT WANT
   return 1
 }
 
-start_serve
+start_serve "$api_port" --follow "$dir/logs/access.log" --format combined --json "$dir/decisions.jsonl"
 expect_eq "Method 1 serves a client" "$(status_for "$m1_port" 198.51.100.1)" 200
 expect_eq "Method 3 serves a client" "$(curl -s -H 'X-Forwarded-For: 198.51.100.1' "http://127.0.0.1:$m3_port/")" "app score=0"
 

@@ -28,6 +28,16 @@ wait_until() {
     sleep 0.05
   done
 }
+# free_port: a TCP port on loopback that nothing listens on now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# start_serve PORT ARGS...: defender-scan serve on 127.0.0.1:PORT, in the
+# background ($serve is its pid), once /healthz answers.
+start_serve() {
+  local port=$1; shift
+  "$DEFENDER_SCAN" serve --listen "127.0.0.1:$port" "$@" <&0 &  # the caller's stdin, not /dev/null
+  serve=$!
+  wait_until 30 curl -sf "http://127.0.0.1:$port/healthz" -o /dev/null || fail "serve did not start on $port"
+}
 # has_open PID PATH: the process has PATH open (it has started reading it).
 has_open() { ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; }
 

