@@ -59,3 +59,6 @@ http { include $ngx/blocks.conf; server { listen 127.0.0.1:1; if (\$defender_blo
 CONF
 nginx -p "$ngx" -c "$ngx/nginx.conf" -t 2>&1 | tail -1
 rm -rf "$ngx"
+
+echo "== serve mode: nginx auth_request to defender-scan serve vs to a 204 server block, wrk (issue 5: >= 0.80)"
+bash bench/bench_serve.sh 5 5

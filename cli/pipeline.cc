@@ -244,7 +244,6 @@ int Pipeline::Run() {
     return 1;
   }
   sinks_.insert(sinks_.begin(), NewJsonSink(&out_));
-  for (auto& sink : extra_sinks_) sinks_.push_back(std::move(sink));
   if (!options_.state.empty() && !RestoreState()) return 1;
   OpenInputs();
   bool any_live = false;

@@ -38,7 +38,7 @@ class Pipeline : public Engine {
   // queue's tasks until the queue is stopped.
   void set_tasks(TaskQueue* tasks) { tasks_ = tasks; }
   // Applied after the built-in sinks.
-  void AddSink(std::unique_ptr<Sink> sink) { extra_sinks_.push_back(std::move(sink)); }
+  void AddSink(std::unique_ptr<Sink> sink) { sinks_.push_back(std::move(sink)); }
   // 0 ok, 1 a runtime failure (an unreadable input, a sink failed).
   int Run();
 
@@ -94,7 +94,7 @@ class Pipeline : public Engine {
   std::unique_ptr<Detector> detector_;
   Allowlist allowlist_;
   DecisionEngine engine_;
-  std::vector<std::unique_ptr<Sink>> sinks_, extra_sinks_;
+  std::vector<std::unique_ptr<Sink>> sinks_;
   TaskQueue* tasks_ = nullptr;
   std::unique_ptr<LineParser> analyze_parser_;
   absl::flat_hash_map<std::string_view, uint64_t> bans_by_reason_;

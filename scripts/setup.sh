@@ -9,10 +9,15 @@ packages=(
   # libraries (see DESIGN.md, "Well-kept libraries")
   libcli11-dev libfmt-dev libre2-dev libhyperscan-dev libabsl-dev
   libyaml-cpp-dev libsqlite3-dev libisal-dev zlib1g-dev libbz2-dev
-  liblzma-dev libzstd-dev libsimdjson-dev doctest-dev
+  liblzma-dev libzstd-dev libsimdjson-dev doctest-dev libboost-dev
   # tests: real nginx, compressors for fixtures, man page lint, sqlite3 CLI
   nginx gzip bzip2 xz-utils zstd groff-base man-db sqlite3 python3 curl bc time
+  # serve mode's tests and benchmark: Lua in nginx, the application samples, wrk
+  libnginx-mod-http-lua jq python3-django php-cli wrk
 )
+# Node.js for the Express sample: Debian's nodejs and npm, unless a Node.js
+# with its own npm is installed already.
+if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
