@@ -208,11 +208,13 @@ void Pipeline::Flush() {
 }
 
 void Pipeline::StartClock() {
-  if (last_log_time_ != 0) return;
-  last_log_time_ = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch()).count();
+  LogTime wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count();
+  if (wall <= last_log_time_) return;
+  last_log_time_ = wall;
   last_line_wall_ = std::chrono::steady_clock::now();
   engine_.Advance(last_log_time_, &decisions_);
+  Deliver();
 }
 
 void Pipeline::Tick() {
@@ -245,6 +247,7 @@ int Pipeline::Run() {
   }
   sinks_.insert(sinks_.begin(), NewJsonSink(&out_));
   if (!options_.state.empty() && !RestoreState()) return 1;
+  if (tasks_) StartClock();  // serve mode keeps the wall clock's time from the start
   OpenInputs();
   bool any_live = false;
   for (const Input& in : inputs_) any_live |= in.live;
@@ -404,7 +407,6 @@ void Pipeline::Report(double seconds) {
 }
 
 Decision Pipeline::Block(const Cidr& target, std::string_view reason, int64_t duration_s) {
-  StartClock();
   Tick();
   decisions_.push_back(engine_.Block(target, reason, duration_s));
   Decision d = decisions_.back();

@@ -75,7 +75,8 @@ class Pipeline : public Engine {
   // Detection and decisions for the parsed record_; leaves the decisions
   // in decisions_ for Deliver().
   void ProcessRecord();
-  // Starts the clock at the wall clock if no line has set it yet.
+  // Serve mode: moves the clock to the wall clock if it is behind (no line
+  // yet, or the state's clock from before a restart); bans that ended meanwhile end.
   void StartClock();
   void FinishInput(Input& input);
   // Hands the pending decisions to every sink.
