@@ -17,22 +17,15 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 api=$(free_port); stub=$(free_port); via_defender=$(free_port); via_stub=$(free_port)
-mkdir -p "$tmp/www" "$tmp/logs"
+mkdir -p "$tmp/www"
 echo "hello" > "$tmp/www/index.html"
 chmod -R a+rX "$tmp"
 check_location() {  # check_location UPSTREAM: samples/nginx/serve/defender-check.conf for that upstream
   sed "s|proxy_pass http://defender/api/check;|proxy_pass http://$1/api/check;|" samples/nginx/serve/defender-check.conf
 }
-cat > "$tmp/nginx.conf" <<CONF
-daemon on;
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/logs/error.log;
-events { worker_connections 1024; }
-http {
+source tests/e2e/lib/nginx.sh  # write_nginx_conf
+write_nginx_conf "$tmp" <<CONF
   access_log off;
-  client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy; fastcgi_temp_path $tmp/fastcgi;
-  uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
   upstream defender { server 127.0.0.1:$api; keepalive 32; }
   upstream stub { server 127.0.0.1:$stub; keepalive 32; }
   server {
@@ -45,22 +38,13 @@ http {
     $(check_location stub)
     location / { auth_request /_defender_check; root $tmp/www; }
   }
-}
 CONF
-mkdir -p "$tmp/stub/logs"
-cat > "$tmp/stub/nginx.conf" <<CONF
-daemon on;
-worker_processes 1;
-pid $tmp/stub/nginx.pid;
-error_log $tmp/stub/logs/error.log;
-events { worker_connections 1024; }
-http {
+write_nginx_conf "$tmp/stub" <<CONF
   access_log off;
   server {
     listen 127.0.0.1:$stub;
     location / { return 204; }
   }
-}
 CONF
 "$scan" serve --listen "127.0.0.1:$api" < /dev/null > /dev/null 2>&1 &
 serve=$!

@@ -344,17 +344,14 @@ void Api::Block(HttpRequest& request, Respond& respond) {
                 MakeResponse(request, http::status::conflict,
                              ErrorBody(fmt::format("{} is allowlisted and is never banned", target->ToString()))));
   }
-  bool keep_alive = request.keep_alive();
-  unsigned version = request.version();
-  tasks_->Post([this, respond, target = *target, reason, duration_s, keep_alive, version](Engine& engine) mutable {
+  ResponseShape shape = ShapeOf(request);
+  tasks_->Post([this, respond, target = *target, reason, duration_s, shape](Engine& engine) mutable {
     Decision d = engine.Block(target, reason, duration_s);
     fmt::memory_buffer out;
     out.append(std::string_view("{\"ip\":\""));
     target.AppendTo(out);
     fmt::format_to(std::back_inserter(out), "\",\"blocked\":true,\"reason\":\"{}\",\"duration_s\":{},\"until\":\"{}\"}}",
                    reason, d.duration_s, FormatIso8601(d.until));
-    HttpRequest shape{http::verb::post, "/", version};
-    shape.keep_alive(keep_alive);
     Send(kBlock, respond, MakeResponse(shape, http::status::ok, fmt::to_string(out)));
   });
 }
@@ -375,17 +372,14 @@ void Api::Unblock(HttpRequest& request, std::string_view ip, Respond& respond) {
   auto target = Cidr::Parse(ip);
   if (!target) return bad(fmt::format("'{}' is not an address or CIDR", ip.substr(0, 64)));
   if (!target->address().is_v4() && target->is_host()) target = Cidr(target->address(), options_.ipv6_prefix);
-  bool keep_alive = request.keep_alive();
-  unsigned version = request.version();
-  tasks_->Post([this, respond, target = *target, keep_alive, version](Engine& engine) mutable {
+  ResponseShape shape = ShapeOf(request);
+  tasks_->Post([this, respond, target = *target, shape](Engine& engine) mutable {
     bool found = engine.Unblock(target);
     fmt::memory_buffer out;
     out.append(std::string_view("{\"ip\":\""));
     target.AppendTo(out);
     out.append(found ? std::string_view("\",\"blocked\":false,\"unblocked\":true}")
                      : std::string_view("\",\"blocked\":false,\"unblocked\":false,\"error\":\"not banned\"}"));
-    HttpRequest shape{http::verb::post, "/", version};
-    shape.keep_alive(keep_alive);
     Send(kUnblock, respond,
          MakeResponse(shape, found ? http::status::ok : http::status::not_found, fmt::to_string(out)));
   });
@@ -407,12 +401,9 @@ void Api::Analyze(HttpRequest& request, Respond& respond) {
   } else if (!error.empty()) {
     return bad(error);
   }
-  bool keep_alive = request.keep_alive();
-  unsigned version = request.version();
-  tasks_->Post([this, respond, line = std::string(*line), client, keep_alive, version](Engine& engine) mutable {
+  ResponseShape shape = ShapeOf(request);
+  tasks_->Post([this, respond, line = std::string(*line), client, shape](Engine& engine) mutable {
     AnalyzeResult r = engine.Analyze(line, client);
-    HttpRequest shape{http::verb::post, "/", version};
-    shape.keep_alive(keep_alive);
     if (!r.error.empty()) {
       return Send(kAnalyze, respond,
                   MakeResponse(shape, http::status::bad_request,
@@ -460,14 +451,11 @@ void Api::BlockedIps(HttpRequest& request, Respond& respond) {
 }
 
 void Api::Metrics(HttpRequest& request, Respond& respond) {
-  bool keep_alive = request.keep_alive();
-  unsigned version = request.version();
-  tasks_->Post([this, respond, keep_alive, version](Engine& engine) mutable {
+  ResponseShape shape = ShapeOf(request);
+  tasks_->Post([this, respond, shape](Engine& engine) mutable {
     std::string text;
     engine.AppendMetrics(&text);
     AppendMetrics(&text);
-    HttpRequest shape{http::verb::get, "/", version};
-    shape.keep_alive(keep_alive);
     Send(kMetrics, respond, MakeResponse(shape, http::status::ok, std::move(text), "text/plain; version=0.0.4"));
   });
 }

@@ -14,13 +14,12 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
 
-HttpResponse MakeResponse(const HttpRequest& request, http::status status, std::string body,
-                          std::string_view content_type) {
-  HttpResponse res{status, request.version()};
+HttpResponse MakeResponse(ResponseShape shape, http::status status, std::string body, std::string_view content_type) {
+  HttpResponse res{status, shape.version};
   res.set(http::field::server, "defender-scan");
   res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
   res.set(http::field::cache_control, "no-store");
-  res.keep_alive(request.keep_alive());
+  res.keep_alive(shape.keep_alive);
   res.body() = std::move(body);
   res.prepare_payload();
   return res;

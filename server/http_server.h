@@ -59,8 +59,18 @@ class HttpServer {
   std::shared_ptr<Impl> impl_;
 };
 
-// A response with a JSON (or plain text) body.
-HttpResponse MakeResponse(const HttpRequest& request, http::status status, std::string body,
+// A response with a JSON (or plain text) body, for a request of this HTTP
+// version and keep-alive wish (what to keep of a request whose answer comes later).
+struct ResponseShape {
+  unsigned version = 11;
+  bool keep_alive = true;
+};
+HttpResponse MakeResponse(ResponseShape shape, http::status status, std::string body,
                           std::string_view content_type = "application/json");
+inline ResponseShape ShapeOf(const HttpRequest& request) { return {request.version(), request.keep_alive()}; }
+inline HttpResponse MakeResponse(const HttpRequest& request, http::status status, std::string body,
+                                 std::string_view content_type = "application/json") {
+  return MakeResponse(ShapeOf(request), status, std::move(body), content_type);
+}
 
 }  // namespace defender

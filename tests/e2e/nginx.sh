@@ -5,6 +5,7 @@
 # Both the deny and the geo include. Also: a failing reload restores the
 # previous include, and a symlink at the output path is refused.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/nginx.sh"
 command -v nginx >/dev/null || { echo "nginx.sh: nginx not installed"; exit 1; }
 
 chmod 755 "$TMP"  # nginx's workers (nobody) read the document root below it
@@ -35,16 +36,8 @@ for style in deny geo; do
     http_include="include $dir/defender-blocks.conf;"
     server_include='if ($defender_blocked) { return 403; }'
   fi
-  cat > "$dir/nginx.conf" <<CONF
-daemon on;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/logs/error.log;
-events { worker_connections 64; }
-http {
+  write_nginx_conf "$dir" <<CONF
   access_log off;
-  client_body_temp_path $dir/body; proxy_temp_path $dir/proxy; fastcgi_temp_path $dir/fastcgi;
-  uwsgi_temp_path $dir/uwsgi; scgi_temp_path $dir/scgi;
   $http_include
   server {
     listen 127.0.0.1:$port;
@@ -53,7 +46,6 @@ http {
     $server_include
     location / { root $dir/www; index index.html; }
   }
-}
 CONF
   # defender-scan starts first and creates the (empty) include nginx needs.
   mkfifo "$dir/fifo"
