@@ -90,6 +90,12 @@ class JsonBody {
     }
     return v;
   }
+  // The same, but absent is an error too.
+  std::optional<std::string_view> Required(const char* key, std::string* error) {
+    auto v = String(key, error);
+    if (!v && error->empty()) *error = fmt::format("\"{}\" is required", key);
+    return v;
+  }
   bool Has(const char* key) {
     simdjson::dom::element e;
     return object_[key].get(e) == simdjson::SUCCESS && !e.is_null();
@@ -144,6 +150,17 @@ void Api::Send(Endpoint e, Respond& respond, HttpResponse response) {
   size_t status_class = std::min<size_t>(response.result_int() / 100, 5);
   requests_[e][status_class].fetch_add(1, std::memory_order_relaxed);
   respond(std::move(response));
+}
+
+std::optional<Cidr> Api::Target(std::string_view ip, std::string* error) const {
+  auto target = Cidr::Parse(ip);
+  if (!target) {
+    *error = fmt::format("'{}' is not an address or CIDR", ip.substr(0, 64));
+    return std::nullopt;
+  }
+  // A bare IPv6 address stands for its prefix, as the detector counts and bans it.
+  if (!target->address().is_v4() && target->is_host()) target = Cidr(target->address(), options_.ipv6_prefix);
+  return target;
 }
 
 bool Api::Trusted(const IpAddress& peer) const {
@@ -319,13 +336,10 @@ void Api::Block(HttpRequest& request, Respond& respond) {
   JsonBody body;
   std::string error;
   if (!body.Parse(request.body(), &error)) return bad(error);
-  auto ip = body.String("ip", &error);
-  if (!ip) return bad(error.empty() ? "\"ip\" is required" : error);
-  auto target = Cidr::Parse(*ip);
-  if (!target) return bad(fmt::format("'{}' is not an address or CIDR", ip->substr(0, 64)));
-  // A bare IPv6 address bans its prefix, as the detector counts and bans it.
-  if (!target->address().is_v4() && target->is_host()) target = Cidr(target->address(), options_.ipv6_prefix);
-  if (!ValidateBanTarget(*target, &error)) return bad(error);
+  auto ip = body.Required("ip", &error);
+  if (!ip) return bad(error);
+  auto target = Target(*ip, &error);
+  if (!target || !ValidateBanTarget(*target, &error)) return bad(error);
   int64_t duration_s = options_.default_ban_s;
   if (body.Has("duration")) {
     auto d = body.Seconds("duration", &error);
@@ -364,14 +378,13 @@ void Api::Unblock(HttpRequest& request, std::string_view ip, Respond& respond) {
   if (ip.empty()) {
     JsonBody body;
     if (!body.Parse(request.body(), &error)) return bad(error);
-    auto v = body.String("ip", &error);
-    if (!v) return bad(error.empty() ? "\"ip\" is required" : error);
+    auto v = body.Required("ip", &error);
+    if (!v) return bad(error);
     from_body = *v;
     ip = from_body;
   }
-  auto target = Cidr::Parse(ip);
-  if (!target) return bad(fmt::format("'{}' is not an address or CIDR", ip.substr(0, 64)));
-  if (!target->address().is_v4() && target->is_host()) target = Cidr(target->address(), options_.ipv6_prefix);
+  auto target = Target(ip, &error);
+  if (!target) return bad(error);
   ResponseShape shape = ShapeOf(request);
   tasks_->Post([this, respond, target = *target, shape](Engine& engine) mutable {
     bool found = engine.Unblock(target);
@@ -392,8 +405,8 @@ void Api::Analyze(HttpRequest& request, Respond& respond) {
   JsonBody body;
   std::string error;
   if (!body.Parse(request.body(), &error)) return bad(error);
-  auto line = body.String("log_entry", &error);
-  if (!line) return bad(error.empty() ? "\"log_entry\" is required" : error);
+  auto line = body.Required("log_entry", &error);
+  if (!line) return bad(error);
   std::optional<IpAddress> client;
   if (auto ip = body.String("ip", &error)) {
     client = IpAddress::Parse(*ip);

@@ -10,6 +10,7 @@
 #include <array>
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,8 @@ class Api {
   void BlockedIps(HttpRequest& request, Respond& respond);
   void Metrics(HttpRequest& request, Respond& respond);
   bool Trusted(const IpAddress& peer) const;
+  // The ban target an "ip" of the API names: an address (an IPv6 one's prefix) or a CIDR.
+  std::optional<Cidr> Target(std::string_view ip, std::string* error) const;
   bool Authorized(const HttpRequest& request) const;
   // The rule whose match refuses this request, or -1.
   int RefusingSignature(const HttpRequest& request);
