@@ -95,3 +95,48 @@ TEST_CASE("the real client is found right to left past trusted proxies") {
   CHECK(RealClient(ip("10.0.0.5"), "localhost, 10.0.0.9", allow).ToString() == "10.0.0.9");
   CHECK(RealClient(ip("10.0.0.5"), "", allow).ToString() == "10.0.0.5");
 }
+
+TEST_CASE("an operator's block and unblock, at the engine's clock") {
+  Allowlist allow({}, {});
+  DecisionEngine e(allow, {});
+  std::vector<Decision> out;
+  const LogTime now = 1000 * kSecond;
+  e.Advance(now, &out);
+  Cidr target = *Cidr::Parse("203.0.113.9");
+  Decision d = e.Block(target, "manual", 600);
+  CHECK(d.action == DecisionAction::kBan);
+  CHECK(d.reason == "manual");
+  CHECK(d.time == now);
+  CHECK(d.until == now + 600 * kSecond);
+  CHECK(d.score == 100);
+  CHECK(d.ban_count == 1);
+  // Blocking again sets the end anew; an unblock ends it at once, and its
+  // old expiry produces nothing later.
+  d = e.Block(target, "manual", 60);
+  CHECK(d.until == now + 60 * kSecond);
+  CHECK(e.Unblock(target, &out));
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].action == DecisionAction::kUnban);
+  CHECK(out[0].time == now);
+  CHECK(!e.Unblock(target, &out));
+  out.clear();
+  e.Advance(now + 3600 * kSecond, &out);
+  CHECK(out.empty());
+  // The history counts it: the next ban of this client is its second.
+  e.OnAlert(MakeAlert("203.0.113.9", now + 3600 * kSecond), &out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].ban_count == 2);
+}
+
+TEST_CASE("a late alert bans from the clock, not from its own past time") {
+  Allowlist allow({}, {});
+  DecisionEngine e(allow, {});
+  std::vector<Decision> out;
+  e.Advance(10'000 * kSecond, &out);
+  e.OnAlert(MakeAlert("203.0.113.1", 100 * kSecond), &out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].until == (10'000 + 3600) * kSecond);
+  out.clear();
+  e.Advance(10'001 * kSecond, &out);
+  CHECK(out.empty());  // still banned
+}
