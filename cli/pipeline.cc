@@ -461,23 +461,20 @@ void Pipeline::AppendMetrics(std::string* out) {
   for (size_t r = 1; r < stats_.rejects.size(); ++r) {
     fmt::format_to(it, "defender_lines_rejected_total{{reason=\"{}\"}} {}\n", RejectName(Reject(r)), stats_.rejects[r]);
   }
+  // A scenario name as a label value (custom names come from the config):
+  // JSON's escaping of quotes, backslashes and newlines is Prometheus's.
+  auto sample = [&](std::string_view metric, std::string_view scenario, uint64_t value) {
+    fmt::memory_buffer label;
+    AppendJsonString(label, scenario);
+    fmt::format_to(it, "defender_{}{{scenario={}}} {}\n", metric, fmt::to_string(label), value);
+  };
   const auto& scenarios = detector_->scenarios();
   family("scenario_events_total", "counter", "Events counted in each scenario's buckets.");
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    fmt::format_to(it, "defender_scenario_events_total{{scenario=\"{}\"}} {}\n", scenarios[i].name,
-                   detector_->counters()[i].events);
-  }
+  for (size_t i = 0; i < scenarios.size(); ++i) sample("scenario_events_total", scenarios[i].name, detector_->counters()[i].events);
   family("alerts_total", "counter", "Bucket overflows, by scenario.");
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    fmt::format_to(it, "defender_alerts_total{{scenario=\"{}\"}} {}\n", scenarios[i].name,
-                   detector_->counters()[i].alerts);
-  }
+  for (size_t i = 0; i < scenarios.size(); ++i) sample("alerts_total", scenarios[i].name, detector_->counters()[i].alerts);
   family("bans_total", "counter", "Bans decided, by scenario (or the reason given to /api/block).");
-  for (const auto& [reason, n] : bans_by_reason_) {
-    fmt::memory_buffer label;
-    AppendJsonString(label, reason);  // a plain name; quoted the way Prometheus quotes label values
-    fmt::format_to(it, "defender_bans_total{{scenario={}}} {}\n", fmt::to_string(label), n);
-  }
+  for (const auto& [reason, n] : bans_by_reason_) sample("bans_total", reason, n);
   const auto& c = engine_.counters();
   family("unbans_total", "counter", "Bans that ended (expired or lifted).");
   fmt::format_to(it, "defender_unbans_total {}\n", c.unbans);

@@ -320,7 +320,7 @@ void Api::Check(HttpRequest& request, const IpAddress& peer, Respond& respond) {
   HttpResponse res = MakeResponse(request, status.blocked ? http::status::forbidden : http::status::ok,
                                   std::move(body));
   res.set("X-Threat-Score", std::to_string(status.score));
-  if (status.blocked) res.set("X-Defender-Reason", status.reason);  // a scenario or plain name
+  if (status.blocked && IsPlainReason(status.reason)) res.set("X-Defender-Reason", status.reason);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   size_t bucket = 0;
   while (bucket < kLatencyBounds.size() && seconds > kLatencyBounds[bucket]) ++bucket;
