@@ -2,7 +2,6 @@
 
 #include <optional>
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -13,10 +12,13 @@ namespace defender {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 using tcp = asio::ip::tcp;
+// The io_context's own executor, not a type-erased one: cheaper per operation.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+using Stream = beast::basic_stream<tcp, Executor, beast::unlimited_rate_policy>;
 
 HttpResponse MakeResponse(ResponseShape shape, http::status status, std::string body, std::string_view content_type) {
   HttpResponse res{status, shape.version};
-  res.set(http::field::server, "defender-scan");
   res.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
   res.set(http::field::cache_control, "no-store");
   res.keep_alive(shape.keep_alive);
@@ -35,7 +37,6 @@ IpAddress PeerAddress(const tcp::endpoint& e) {
 // A response to a request that never reached the handler; the connection closes after it.
 HttpResponse ErrorResponse(http::status status, std::string_view message) {
   HttpResponse res{status, 11};
-  res.set(http::field::server, "defender-scan");
   res.set(http::field::content_type, "application/json");
   res.keep_alive(false);
   res.body() = fmt::format("{{\"error\":\"{}\"}}", message);
@@ -63,7 +64,7 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<HttpServer::Impl> server)
+  Session(Socket socket, std::shared_ptr<HttpServer::Impl> server)
       : stream_(std::move(socket)), server_(std::move(server)) {
     beast::error_code ec;
     peer_ = PeerAddress(stream_.socket().remote_endpoint(ec));
@@ -117,10 +118,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // The request stays in parser_ until the response is written.
     auto self = shared_from_this();
     server_->handler(parser_->get(), peer_, [self](HttpResponse res) {
-      asio::dispatch(self->stream_.get_executor(),
-                     [self, r = std::make_shared<HttpResponse>(std::move(res))]() mutable {
-                       self->Write(std::move(*r), false);
-                     });
+      if (self->stream_.get_executor().running_in_this_thread()) return self->Write(std::move(res), false);
+      asio::post(self->stream_.get_executor(), [self, r = std::make_shared<HttpResponse>(std::move(res))]() mutable {
+        self->Write(std::move(*r), false);
+      });
     });
   }
 
@@ -140,7 +141,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.close();
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   std::shared_ptr<HttpServer::Impl> server_;
   IpAddress peer_;
   beast::flat_buffer buffer_;
@@ -151,17 +152,18 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void HttpServer::Impl::Accept() {
-  acceptor.async_accept(io, [self = shared_from_this()](beast::error_code ec, tcp::socket socket) {
+  auto socket = std::make_shared<Socket>(io.get_executor());
+  acceptor.async_accept(*socket, [self = shared_from_this(), socket](beast::error_code ec) {
     if (ec == asio::error::operation_aborted) return;  // closed
     if (!ec) {
       ++self->counters.connections;
       if (self->open >= self->limits.max_connections) {
         ++self->counters.refused_connections;
-        socket.close(ec);
+        socket->close(ec);
       } else {
         beast::error_code ignored;
-        socket.set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Session>(std::move(socket), self)->Start();
+        socket->set_option(tcp::no_delay(true), ignored);
+        std::make_shared<Session>(std::move(*socket), self)->Start();
       }
     }
     self->Accept();
