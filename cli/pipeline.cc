@@ -4,6 +4,8 @@
 
 #include <thread>
 
+#include <absl/container/flat_hash_set.h>
+
 #include "core/json.h"
 
 #include "cli/explain.h"
@@ -247,7 +249,10 @@ int Pipeline::Run() {
   }
   sinks_.insert(sinks_.begin(), NewJsonSink(&out_));
   if (!options_.state.empty() && !RestoreState()) return 1;
-  if (tasks_) StartClock();  // serve mode keeps the wall clock's time from the start
+  if (tasks_) {
+    StartClock();  // serve mode keeps the wall clock's time from the start
+    if (state_) state_->Unlock();  // and lets `bans` and cron runs use the state meanwhile
+  }
   OpenInputs();
   bool any_live = false;
   for (const Input& in : inputs_) any_live |= in.live;
@@ -260,7 +265,9 @@ int Pipeline::Run() {
   } else {
     // Inputs take turns; when all are idle, output is flushed and the clock
     // moves on with the wall clock so that bans expire. Serve mode runs its
-    // tasks between turns and goes on after the inputs ended.
+    // tasks between turns, takes in the bans others wrote to the state, and
+    // goes on after the inputs ended.
+    auto last_sync = std::chrono::steady_clock::now();
     while (!out_.closed()) {
       bool any_open = false, any_progress = false;
       for (Input& in : inputs_) {
@@ -277,12 +284,25 @@ int Pipeline::Run() {
         tasks_->RunPending(*this, wait);
         if (!decisions_.empty()) Deliver();
         if (tasks_->stopped()) break;
+        if (state_ && !options_.dry_run &&
+            std::chrono::steady_clock::now() - last_sync > std::chrono::seconds(kSyncSeconds)) {
+          SyncBans();
+          last_sync = std::chrono::steady_clock::now();
+        }
       } else if (wait.count() > 0) {
         std::this_thread::sleep_for(wait);
       }
     }
   }
-  if (state_) SaveState();
+  if (state_) {
+    std::string error;
+    if (!tasks_ || state_->Lock(options_.state_wait_s * 1000, &error)) {
+      SaveState();
+    } else {
+      PrintError(error);
+      failed_ = true;
+    }
+  }
   Flush();
   for (auto& sink : sinks_) {  // what waits for its interval takes effect now
     Status f = sink->Finish();
@@ -337,6 +357,27 @@ bool Pipeline::RestoreState() {
   engine_.Advance(clock, &decisions_);  // bans that ended while nobody ran
   Deliver();
   return true;
+}
+
+void Pipeline::SyncBans() {
+  std::vector<StoredBan> bans;
+  if (Status s = state_->LoadBans(&bans); !s.ok()) {
+    PrintError(s.message());
+    return;
+  }
+  absl::flat_hash_set<Cidr> stored;
+  for (const StoredBan& b : bans) {
+    stored.insert(b.target);
+    auto it = engine_.active().find(b.target);
+    if (it != engine_.active().end() && it->second.until == b.until) continue;
+    decisions_.push_back(engine_.Restore(b.target, b.source, b.reason, b.since, b.until, b.count, b.score));
+  }
+  std::vector<Cidr> gone;
+  for (const auto& [target, ban] : engine_.active()) {
+    if (!stored.contains(target)) gone.push_back(target);
+  }
+  for (const Cidr& target : gone) engine_.Unblock(target, &decisions_);
+  Deliver();
 }
 
 void Pipeline::SaveState() {

@@ -69,6 +69,10 @@ class Pipeline : public Engine {
   // --state: reads back bans, history, buckets, clock and checkpoints.
   bool RestoreState();
   void SaveState();
+  // Serve mode, every kSyncSeconds: bans added to or removed from the state
+  // by others (`bans add|del`, cron runs) take effect here too.
+  void SyncBans();
+  static constexpr int kSyncSeconds = 5;
   // Reads lines of `input` until it is idle or over; false when over.
   bool Drain(Input& input, size_t max_lines);
   void ProcessLine(Input& input, std::string_view line);

@@ -87,15 +87,7 @@ std::unique_ptr<StateStore> StateStore::Open(const std::string& path, int wait_m
     *error = fmt::format("{}: {}", path, strerror(errno));
     return nullptr;
   }
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
-  while (flock(s->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-    if (std::chrono::steady_clock::now() >= deadline) {
-      *error = fmt::format("{}: another defender-scan is using this state database; try again when it has finished",
-                           path);
-      return nullptr;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  if (!s->Lock(wait_ms, error)) return nullptr;
   if (sqlite3_open_v2(path.c_str(), &s->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
                       nullptr) != SQLITE_OK) {
     *error = s->Error("cannot open").message();
@@ -109,6 +101,21 @@ std::unique_ptr<StateStore> StateStore::Open(const std::string& path, int wait_m
   }
   return s;
 }
+
+bool StateStore::Lock(int wait_ms, std::string* error) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  while (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      *error = fmt::format("{}: another defender-scan is using this state database; try again when it has finished",
+                           path_);
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return true;
+}
+
+void StateStore::Unlock() { flock(lock_fd_, LOCK_UN); }
 
 Status StateStore::LoadBans(std::vector<StoredBan>* bans) {
   Stmt q(db_, "SELECT target, source, reason, since, until, count, score FROM bans ORDER BY target");

@@ -3,7 +3,8 @@
 // and offset) and the open buckets, so that a run can continue exactly where
 // the last one stopped. WAL mode; every ban is committed when it is decided,
 // before it is reported, so kill -9 loses no reported ban. One run at a time:
-// Open() takes an exclusive lock on the database, waiting up to `wait_ms`.
+// Open() takes an exclusive lock on the database, waiting up to `wait_ms`
+// (serve mode releases it while it runs).
 // Not thread-safe.
 #pragma once
 
@@ -49,6 +50,12 @@ class StateStore {
  public:
   ~StateStore();
   static std::unique_ptr<StateStore> Open(const std::string& path, int wait_ms, std::string* error);
+
+  // Serve mode holds the lock only while it reads the state at start and
+  // saves it at exit; meanwhile `bans` and cron runs may use the database,
+  // and single statements (a ban, an unban) are SQLite's own transactions.
+  void Unlock();
+  bool Lock(int wait_ms, std::string* error);
 
   Status LoadBans(std::vector<StoredBan>* bans);
   Status LoadHistory(std::vector<std::pair<Cidr, int>>* history);

@@ -115,6 +115,17 @@ start_serve "$port" --state "$TMP/state.db" --format combined < /dev/null
 expect_eq "a ban survives a restart" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.1')" 403
 expect_eq "an unban survives a restart" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.2')" 200
 
+# While serve runs, the state is shared: `bans` sees and changes its bans.
+expect_contains "bans list while serve runs" "$("$DEFENDER_SCAN" bans list --state "$TMP/state.db" 2>&1)" "203.0.113.1"
+"$DEFENDER_SCAN" bans add 203.0.113.222 --state "$TMP/state.db" --reason cron > /dev/null
+wait_until 8 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' '$url/api/check?ip=203.0.113.222') == 403 ]]" \
+  && ok || fail "a ban added with 'bans add' is not in force in serve"
+"$DEFENDER_SCAN" bans del 203.0.113.1 --state "$TMP/state.db" > /dev/null
+wait_until 8 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' '$url/api/check?ip=203.0.113.1') == 200 ]]" \
+  && ok || fail "a ban removed with 'bans del' is still in force in serve"
+"$DEFENDER_SCAN" bans add 203.0.113.1 --state "$TMP/state.db" --reason manual > /dev/null  # for what follows
+wait_until 8 bash -c "[[ \$(curl -s -o /dev/null -w '%{http_code}' '$url/api/check?ip=203.0.113.1') == 403 ]]" || true
+
 # 10 000 malformed, oversized or slow requests, with /api/check asked all along.
 kill "$serve"; wait "$serve" 2>/dev/null || true
 start_serve "$port" --state "$TMP/state.db" --request-timeout 2 < /dev/null
@@ -124,5 +135,5 @@ expect_eq "healthz after the abuse" "$(curl -s "$url/healthz")" '{"status":"ok"}
 m=$(curl -s "$url/metrics")
 bad=$(sed -n 's/^defender_http_bad_requests_total //p' <<<"$m")
 (( bad >= 4000 )) && ok || fail "bad requests counted: $bad"
-expect_contains "no ban from the abuse" "$(curl -s "$url/api/blocked-ips")" '"198.51.100.0/24","203.0.113.1","203.0.113.80","203.0.113.90"]'
+expect_contains "no ban from the abuse" "$(curl -s "$url/api/blocked-ips")" '"198.51.100.0/24","203.0.113.1","203.0.113.80","203.0.113.90","203.0.113.222"]'
 finish
