@@ -6,9 +6,8 @@
 
 #include <absl/container/flat_hash_set.h>
 
-#include "core/json.h"
-
 #include "cli/explain.h"
+#include "core/json.h"
 #include "decisions/real_client.h"
 #include "parsers/presets.h"
 #include "sinks/action_sink.h"
