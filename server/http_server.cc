@@ -3,6 +3,7 @@
 #include <optional>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
@@ -48,12 +49,13 @@ HttpResponse ErrorResponse(http::status status, std::string_view message) {
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io_context, HttpLimits l, Handler h)
-      : io(io_context), acceptor(io_context), limits(l), handler(std::move(h)) {}
+      : io(io_context), acceptor(io_context), retry(io_context), limits(l), handler(std::move(h)) {}
 
   void Accept();
 
   asio::io_context& io;
   tcp::acceptor acceptor;
+  asio::steady_timer retry;  // accepting again after an error (out of file descriptors)
   HttpLimits limits;
   Handler handler;
   HttpCounters counters;
@@ -152,19 +154,24 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 void HttpServer::Impl::Accept() {
+  if (!acceptor.is_open()) return;  // Close()d
   auto socket = std::make_shared<Socket>(io.get_executor());
   acceptor.async_accept(*socket, [self = shared_from_this(), socket](beast::error_code ec) {
     if (ec == asio::error::operation_aborted) return;  // closed
-    if (!ec) {
-      ++self->counters.connections;
-      if (self->open >= self->limits.max_connections) {
-        ++self->counters.refused_connections;
-        socket->close(ec);
-      } else {
-        beast::error_code ignored;
-        socket->set_option(tcp::no_delay(true), ignored);
-        std::make_shared<Session>(std::move(*socket), self)->Start();
-      }
+    if (ec) {  // EMFILE and the like: try again a little later rather than spin
+      self->retry.expires_after(std::chrono::milliseconds(50));
+      self->retry.async_wait([self](beast::error_code e) {
+        if (!e) self->Accept();
+      });
+      return;
+    }
+    ++self->counters.connections;
+    if (self->open >= self->limits.max_connections) {
+      ++self->counters.refused_connections;
+      socket->close(ec);
+    } else {
+      socket->set_option(tcp::no_delay(true), ec);
+      std::make_shared<Session>(std::move(*socket), self)->Start();
     }
     self->Accept();
   });
