@@ -15,8 +15,11 @@
 -- Answers are cached per address in the lua_shared_dict for `cache_ttl`
 -- seconds (default 5), so most requests cost no round trip; a ban or unban
 -- takes effect within that time. The service is asked with a keep-alive
--- cosocket (GET /api/check with X-Real-IP). When it cannot be reached the
--- module fails open (serves) unless init() was given fail_open = false.
+-- cosocket (GET /api/check with X-Real-IP). It asks about the client, not
+-- the request (that is what makes the per-address cache right); to have
+-- each request's URI checked against the signatures too, use auth_request
+-- (samples/nginx/serve/). When the service cannot be reached the module
+-- fails open (serves) unless init() was given fail_open = false.
 local _M = { _VERSION = "1.0" }
 
 local config = {
