@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Sets up, builds and runs every test: the unit and end-to-end tests on the
-# release build (warnings are errors), then the unit tests, the fuzzers
-# (log lines; API requests) and
-# the HTTP API test (10 000 bad requests) under AddressSanitizer +
-# UndefinedBehaviorSanitizer (clang).
-#   FUZZ_SECONDS=N   how long the fuzzer runs (default 30)
+# release build (warnings are errors), then the unit tests, the fuzzers (log
+# lines, API requests) and the HTTP API test (10 000 bad requests) under
+# AddressSanitizer + UndefinedBehaviorSanitizer (clang).
+#   FUZZ_SECONDS=N   how long each fuzzer runs (default 30)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
