@@ -77,21 +77,6 @@ class ViewSink : public Sink {
   BanView* view_;
 };
 
-// Signature rules whose match alone is evidence (their scenario has no
-// condition on the answer or the method): /api/check refuses such requests.
-std::vector<bool> RefusingRules(const SignatureMatcher& matcher, const std::vector<Scenario>& scenarios) {
-  std::vector<bool> refusing(matcher.size(), false);
-  for (size_t id = 0; id < matcher.size(); ++id) {
-    for (const Scenario& s : scenarios) {
-      if (s.name != matcher.scenario(uint16_t(id))) continue;
-      const EventFilter& f = s.filter;
-      refusing[id] = s.settings.enabled && !s.settings.simulate && f.signature && f.statuses.empty() &&
-                     f.methods.empty() && (f.kinds & (1u << uint8_t(EventKind::kRequest))) != 0;
-    }
-  }
-  return refusing;
-}
-
 // Schedules the view's clock update every half second.
 void TickViewClock(asio::steady_timer& timer, TaskQueue& tasks, BanView& view) {
   timer.expires_after(std::chrono::milliseconds(500));

@@ -509,4 +509,17 @@ void Api::AppendMetrics(std::string* out) const {
                  double(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9, cumulative);
 }
 
+std::vector<bool> RefusingRules(const SignatureMatcher& matcher, const std::vector<Scenario>& scenarios) {
+  std::vector<bool> refusing(matcher.size(), false);
+  for (size_t id = 0; id < matcher.size(); ++id) {
+    for (const Scenario& s : scenarios) {
+      if (s.name != matcher.scenario(uint16_t(id))) continue;
+      const EventFilter& f = s.filter;
+      refusing[id] = s.settings.enabled && !s.settings.simulate && f.signature && f.statuses.empty() &&
+                     f.methods.empty() && (f.kinds & (1u << uint8_t(EventKind::kRequest))) != 0;
+    }
+  }
+  return refusing;
+}
+
 }  // namespace defender

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "decisions/allowlist.h"
+#include "detectors/scenario.h"
 #include "detectors/signature_matcher.h"
 #include "parsers/request_decoder.h"
 #include "server/ban_view.h"
@@ -76,5 +77,10 @@ class Api {
   std::atomic<uint64_t> latency_sum_ns_{0};
   std::array<std::array<std::atomic<uint64_t>, 6>, kEndpoints> requests_{};  // by status class 1xx..5xx
 };
+
+// Which signature rules /api/check refuses on: those whose match alone is
+// evidence (their scenario, enabled and not simulated, has no condition on
+// the answer's status or the method).
+std::vector<bool> RefusingRules(const SignatureMatcher& matcher, const std::vector<Scenario>& scenarios);
 
 }  // namespace defender

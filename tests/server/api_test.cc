@@ -21,15 +21,7 @@ struct Fixture {
     std::string error;
     auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
     REQUIRE(matcher);
-    // Refuse on every rule of the scenarios that need nothing but the signature.
-    std::vector<bool> refusing(matcher->size());
-    for (size_t id = 0; id < matcher->size(); ++id) {
-      for (const Scenario& s : BuiltinScenarios()) {
-        if (s.name == matcher->scenario(uint16_t(id))) {
-          refusing[id] = s.filter.signature && s.filter.statuses.empty() && s.filter.methods.empty();
-        }
-      }
-    }
+    std::vector<bool> refusing = RefusingRules(*matcher, BuiltinScenarios());
     ApiOptions options;
     options.token = std::move(token);
     options.trusted_peers = {*Cidr::Parse("10.0.0.0/8")};
@@ -139,4 +131,30 @@ TEST_CASE("with a token, all but /api/check, /metrics and /healthz need it") {
   CHECK(r.body() == R"(["203.0.113.7"])");
   CHECK(f.Call(Get("/api/check")).result_int() == 200);
   CHECK(f.Call(Get("/healthz")).result_int() == 200);
+}
+
+TEST_CASE("the rules /api/check refuses on: evidence by themselves, in scenarios that ban") {
+  std::string error;
+  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  REQUIRE(matcher);
+  std::vector<Scenario> scenarios = BuiltinScenarios();
+  auto refuses = [&](std::string_view scenario) {
+    std::vector<bool> refusing = RefusingRules(*matcher, scenarios);
+    bool any = false, all = true;
+    for (size_t id = 0; id < matcher->size(); ++id) {
+      if (matcher->scenario(uint16_t(id)) != scenario) continue;
+      any |= refusing[id];
+      all &= refusing[id];
+    }
+    return any && all;
+  };
+  CHECK(refuses("http-sqli-probing"));
+  CHECK(refuses("http-bad-user-agent"));
+  CHECK(refuses("http-cve-probing"));
+  CHECK(!refuses("http-bf-wordpress_bf"));          // only a POST answered 200 is evidence
+  CHECK(!refuses("http-admin-interface-probing"));  // only when answered 401/403/404
+  for (Scenario& s : scenarios) {
+    if (s.name == "http-sqli-probing") s.settings.simulate = true;
+  }
+  CHECK(!refuses("http-sqli-probing"));
 }
