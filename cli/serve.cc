@@ -42,8 +42,7 @@ std::optional<tcp::endpoint> ParseListen(std::string_view text) {
     port = port * 10 + (c - '0');
   }
   if (port_text.empty() || port < 1 || port > 65535) return std::nullopt;
-  auto address = IpAddress::Parse(host);
-  if (!address && host != "0.0.0.0" && host != "::") return std::nullopt;
+  if (!IpAddress::Parse(host)) return std::nullopt;  // the strict parser: canonical addresses only
   boost::system::error_code ec;
   auto a = asio::ip::make_address(std::string(host), ec);
   if (ec) return std::nullopt;

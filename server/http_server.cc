@@ -116,7 +116,6 @@ class Session : public std::enable_shared_from_this<Session> {
       }
       return Write(ErrorResponse(http::status::bad_request, "malformed HTTP request"), true);
     }
-    ++server_->counters.requests;
     // The request stays in parser_ until the response is written.
     auto self = shared_from_this();
     server_->handler(parser_->get(), peer_, [self](HttpResponse res) {

@@ -37,7 +37,7 @@ struct HttpLimits {
 };
 
 struct HttpCounters {
-  std::atomic<uint64_t> connections{0}, refused_connections{0}, requests{0}, bad_requests{0}, timeouts{0};
+  std::atomic<uint64_t> connections{0}, refused_connections{0}, bad_requests{0}, timeouts{0};
 };
 
 class HttpServer {
