@@ -2,8 +2,11 @@
 
 #include <re2/re2.h>
 
-#include <absl/hash/hash.h>
+#include <bit>
+
 #include <fmt/format.h>
+
+#include "core/hash.h"
 
 namespace defender {
 
@@ -26,7 +29,7 @@ bool CaselessContains(std::string_view haystack, std::string_view needle) {
 
 // A non-zero 32-bit hash of v; `known` is one already computed for it, or 0.
 uint32_t DistinctHash(std::string_view v, uint64_t known) {
-  uint32_t h = uint32_t(known != 0 ? known : absl::HashOf(v));
+  uint32_t h = uint32_t(known != 0 ? known : HashBytes(v));
   return h == 0 ? 1 : h;
 }
 
@@ -69,9 +72,21 @@ bool IsStaticPath(std::string_view p) {
 Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
     : scenarios_(std::move(scenarios)), options_(options), table_(options.max_buckets),
       counters_(scenarios_.size()) {
+  status_mask_.assign(1000, 0);
   for (size_t i = 0; i < scenarios_.size(); ++i) {
+    const EventFilter& f = scenarios_[i].filter;
+    const uint64_t bit = 1ull << i;
     settings_.push_back(&scenarios_[i].settings);
-    if (scenarios_[i].filter.signature) signature_only_ |= 1ull << i;
+    if (f.signature) signature_only_ |= bit;
+    if (!scenarios_[i].settings.enabled) continue;  // in no mask: never a candidate
+    for (size_t k = 0; k < std::size(kind_mask_); ++k) {
+      if (f.kinds & (1u << k)) kind_mask_[k] |= bit;
+    }
+    for (size_t status = 0; status < status_mask_.size(); ++status) {
+      if (f.statuses.empty() || std::find(f.statuses.begin(), f.statuses.end(), int(status)) != f.statuses.end()) {
+        status_mask_[status] |= bit;
+      }
+    }
   }
   counted_.reserve(scenarios_.size());
 }
@@ -114,20 +129,26 @@ Cidr Detector::ClientOf(const IpAddress& a) const {
   return a.is_v4() ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
 }
 
-bool Detector::Matches(const Scenario& s, size_t index, const LogRecord& r, const DecodedRequest& d) const {
-  const EventFilter& f = s.filter;
-  if (!(f.kinds & (1u << uint8_t(r.kind)))) return false;
-  if (r.kind == EventKind::kRequest) {
-    if (!f.statuses.empty() &&
-        std::find(f.statuses.begin(), f.statuses.end(), r.status) == f.statuses.end()) {
-      return false;
-    }
-    if (!f.methods.empty() &&
-        std::find(f.methods.begin(), f.methods.end(), r.method) == f.methods.end()) {
-      return false;
+uint64_t Detector::FilterMask(const LogRecord& r) {
+  uint64_t mask = kind_mask_[uint8_t(r.kind)];
+  if (r.kind != EventKind::kRequest) return mask;  // statuses and methods are about requests
+  mask &= r.status >= 0 && size_t(r.status) < status_mask_.size() ? status_mask_[size_t(r.status)]
+                                                                  : status_mask_[0];
+  if (r.method != last_method_) {  // methods repeat: recompute only when it changes
+    last_method_.assign(r.method);
+    last_method_mask_ = 0;
+    for (size_t i = 0; i < scenarios_.size(); ++i) {
+      const auto& methods = scenarios_[i].filter.methods;
+      if (methods.empty() || std::find(methods.begin(), methods.end(), r.method) != methods.end()) {
+        last_method_mask_ |= 1ull << i;
+      }
     }
   }
-  if (f.signature && !(signature_scenarios_ & (1ull << index))) return false;
+  return mask & last_method_mask_;
+}
+
+bool Detector::Matches(const Scenario& s, const LogRecord& r, const DecodedRequest& d) const {
+  const EventFilter& f = s.filter;
   switch (f.special) {
     case EventFilter::Special::kNone: break;
     case EventFilter::Special::kNonStatic:
@@ -173,13 +194,13 @@ void Detector::Process(const LogRecord& r, const DecodedRequest& d, std::vector<
   is_static_ = IsStaticPath(d.path);
   counted_.clear();
   Cidr client = ClientOf(r.client);
-  // Signature-driven scenarios are skipped with one bit test unless one of
-  // their rules matched: most lines match none.
-  const uint64_t candidates = ~signature_only_ | signature_scenarios_;
-  for (size_t i = 0; i < scenarios_.size(); ++i) {
-    if (!(candidates & (1ull << i))) continue;
+  // Masks leave the enabled scenarios whose kind, status and method fit and,
+  // for signature-driven ones, one of whose rules matched: a handful a line.
+  for (uint64_t candidates = (~signature_only_ | signature_scenarios_) & FilterMask(r); candidates != 0;
+       candidates &= candidates - 1) {
+    const size_t i = size_t(std::countr_zero(candidates));
     const Scenario& s = scenarios_[i];
-    if (!s.settings.enabled || !Matches(s, i, r, d)) continue;
+    if (!Matches(s, r, d)) continue;
     uint32_t distinct = 0;
     switch (s.settings.distinct) {
       case Distinct::kNone: break;

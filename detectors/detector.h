@@ -54,7 +54,10 @@ class Detector {
 
  private:
   Detector(std::vector<Scenario> scenarios, DetectorOptions options);
-  bool Matches(const Scenario& s, size_t index, const LogRecord& r, const DecodedRequest& d) const;
+  // The scenarios (bits) whose kind, status and method filters `r` passes.
+  uint64_t FilterMask(const LogRecord& r);
+  // The rest of s's filter: the special condition and the custom field match.
+  bool Matches(const Scenario& s, const LogRecord& r, const DecodedRequest& d) const;
 
   std::vector<Scenario> scenarios_;
   std::vector<const BucketSettings*> settings_;
@@ -62,6 +65,10 @@ class Detector {
   std::unique_ptr<SignatureMatcher> matcher_;
   std::vector<uint64_t> rule_scenario_bit_;  // signature id -> bit of its scenario
   uint64_t signature_only_ = 0;              // bit i: scenario i needs a signature
+  uint64_t kind_mask_[8] = {};               // EventKind -> enabled scenarios that count it
+  std::vector<uint64_t> status_mask_;        // status 0-999 -> scenarios that count it (0: none)
+  std::string last_method_;                  // FilterMask's cache: a method and its scenarios
+  uint64_t last_method_mask_ = 0;
   ClientTable table_;
   std::vector<ScenarioCounters> counters_;
   // Per line:

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <thread>
 
-#include <absl/hash/hash.h>
-
 #include <fmt/format.h>
+
+#include "core/hash.h"
 
 namespace defender {
 
@@ -122,7 +122,7 @@ void SignatureMatcher::ScanField(int f, std::string_view value) {
     for (int i = 0; i < field_hits_.count; ++i) add(field_hits_.ids[i]);
     return;
   }
-  uint64_t hash = absl::HashOf(value) | 1;
+  uint64_t hash = HashBytes(value) | 1;
   last_hash_[f] = hash;
   if (cache_[f].empty()) cache_[f].resize(kCacheSlots);
   CacheSlot& slot = cache_[f][hash & (kCacheSlots - 1)];

@@ -61,7 +61,7 @@ class SignatureMatcher {
     uint8_t count = 0;
     uint16_t ids[6];
   };
-  static constexpr size_t kCacheSlots = 2048;   // per field, a power of two
+  static constexpr size_t kCacheSlots = 16384;  // per field, a power of two
   static constexpr size_t kMaxCachedValue = 256;
   void ScanField(int field, std::string_view value);
 
