@@ -52,9 +52,10 @@ std::optional<std::array<uint8_t, 16>> ParseV6(std::string_view s) {
     if (groups == 8) return std::nullopt;
     // A dotted quad may end the address in place of the last two groups.
     size_t group_end = i;
-    while (group_end < s.size() && s[group_end] != ':') ++group_end;
+    bool dotted = false;
+    for (; group_end < s.size() && s[group_end] != ':'; ++group_end) dotted |= s[group_end] == '.';
     std::string_view group = s.substr(i, group_end - i);
-    if (group.find('.') != std::string_view::npos) {
+    if (dotted) {
       if (group_end != s.size() || groups > 6) return std::nullopt;
       auto v4 = ParseV4(group);
       if (!v4) return std::nullopt;
@@ -158,8 +159,9 @@ bool IpAddress::is_private() const {
 }
 
 IpAddress IpAddress::Masked(int prefix) const {
-  IpAddress a = *this;
   int bits = is_v4() ? prefix + 96 : prefix;
+  if (bits >= 128) return *this;  // a host: the common case
+  IpAddress a = *this;
   if (bits < 0) bits = 0;
   for (int i = 0; i < 16; ++i) {
     int keep = bits - i * 8;

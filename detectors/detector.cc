@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 
 #include <bit>
+#include <cstring>
 
 #include <fmt/format.h>
 
@@ -11,10 +12,6 @@
 namespace defender {
 
 namespace {
-
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
 
 bool CaselessContains(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
@@ -57,16 +54,17 @@ bool IsStaticPath(std::string_view p) {
   static constexpr std::string_view kWellKnown[] = {
       "/robots.txt", "/favicon.ico", "/sitemap.xml", "/ads.txt", "/app-ads.txt", "/humans.txt",
       "/security.txt", "/browserconfig.xml", "/manifest.json", "/site.webmanifest", "/crossdomain.xml"};
+  const size_t dot = p.rfind('.');
+  if (dot == std::string_view::npos) return p.substr(0, 17) == "/apple-touch-icon";
+  // Extensions have one dot, so the text after the last one is compared whole.
+  const std::string_view extension = p.substr(dot);
+  for (auto e : kExtensions) {
+    if (extension == e) return true;
+  }
   for (auto w : kWellKnown) {
     if (p == w) return true;
   }
-  if (p.substr(0, 13) == "/.well-known/" || p.substr(0, 17) == "/apple-touch-icon") return true;
-  size_t dot = p.rfind('.');
-  if (dot == std::string_view::npos || p.find('/', dot) != std::string_view::npos) return false;
-  for (auto e : kExtensions) {
-    if (EndsWith(p, e)) return true;
-  }
-  return false;
+  return p.substr(0, 13) == "/.well-known/" || p.substr(0, 17) == "/apple-touch-icon";
 }
 
 Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
@@ -79,6 +77,7 @@ Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
     settings_.push_back(&scenarios_[i].settings);
     if (f.signature) signature_only_ |= bit;
     if (!scenarios_[i].settings.enabled) continue;  // in no mask: never a candidate
+    if (!f.methods.empty()) method_filtered_.push_back(i);
     for (size_t k = 0; k < std::size(kind_mask_); ++k) {
       if (f.kinds & (1u << k)) kind_mask_[k] |= bit;
     }
@@ -134,17 +133,20 @@ uint64_t Detector::FilterMask(const LogRecord& r) {
   if (r.kind != EventKind::kRequest) return mask;  // statuses and methods are about requests
   mask &= r.status >= 0 && size_t(r.status) < status_mask_.size() ? status_mask_[size_t(r.status)]
                                                                   : status_mask_[0];
-  if (r.method != last_method_) {  // methods repeat: recompute only when it changes
-    last_method_.assign(r.method);
-    last_method_mask_ = 0;
-    for (size_t i = 0; i < scenarios_.size(); ++i) {
+  // Methods repeat (GET, GET, POST, GET...): the mask of the last one is kept,
+  // keyed by its bytes packed in a word (0: longer than 8, not kept).
+  uint64_t key = 0;
+  if (r.method.size() <= 8) std::memcpy(&key, r.method.data(), r.method.size());
+  if (key == 0 || key != method_key_) {
+    method_key_ = key;
+    method_mask_ = ~0ull;
+    for (size_t i : method_filtered_) {  // the few scenarios that name methods
       const auto& methods = scenarios_[i].filter.methods;
-      if (methods.empty() || std::find(methods.begin(), methods.end(), r.method) != methods.end()) {
-        last_method_mask_ |= 1ull << i;
-      }
+      if (std::find(methods.begin(), methods.end(), r.method) == methods.end()) method_mask_ &= ~(1ull << i);
     }
   }
-  return mask & last_method_mask_;
+  mask &= method_mask_;
+  return mask;
 }
 
 bool Detector::Matches(const Scenario& s, const LogRecord& r, const DecodedRequest& d) const {

@@ -67,8 +67,8 @@ class Detector {
   uint64_t signature_only_ = 0;              // bit i: scenario i needs a signature
   uint64_t kind_mask_[8] = {};               // EventKind -> enabled scenarios that count it
   std::vector<uint64_t> status_mask_;        // status 0-999 -> scenarios that count it (0: none)
-  std::string last_method_;                  // FilterMask's cache: a method and its scenarios
-  uint64_t last_method_mask_ = 0;
+  std::vector<size_t> method_filtered_;      // scenarios that count some methods only
+  uint64_t method_key_ = 0, method_mask_ = 0;  // FilterMask's cache of the last method
   ClientTable table_;
   std::vector<ScenarioCounters> counters_;
   // Per line:

@@ -179,7 +179,10 @@ const char* LogFormat::FindSeparator(const char* p, const char* end, const std::
   while (p < end) {
     const char* q = static_cast<const char*>(std::memchr(p, first, size_t(end - p)));
     if (q == nullptr || size_t(end - q) < n) return nullptr;
-    if ((n == 1 || std::memcmp(q + 1, sep.data() + 1, n - 1) == 0)) {
+    // Separators are a few bytes (`" "`, `] "`): compare inline, not with memcmp.
+    size_t i = 1;
+    while (i < n && q[i] == sep[i]) ++i;
+    if (i == n) {
       if (escape_ != Escape::kJson || first != '"') return q;
       // escape=json writes a quote inside a value as \": skip escaped ones.
       size_t backslashes = 0;
