@@ -58,6 +58,27 @@ expect_eq "restored bans are not reported again" "$(cat "$TMP/restart.jsonl")" "
 expect_eq "the state holds the active bans" "$(sqlite3 "$TMP/inc.db" 'select count(*) from bans')" \
   "$(grep -c '^deny ' "$TMP/blocks.conf")"
 
+# Distinct values survive a restart: a prober's paths, seen in one run, are
+# not counted again in the next (their hashes are the same in every process).
+probe() {  # probe FIRST_SECOND PATH...: one 404 a second from 203.0.113.9
+  local t=$1; shift
+  for p in "$@"; do
+    printf '203.0.113.9 - - [01/Apr/2024:10:00:%02d +0000] "GET %s HTTP/1.1" 404 0 "-" "curl/8.0"\n' "$t" "$p"
+    t=$((t + 1))
+  done
+}
+six=(/p1 /p2 /p3 /p4 /p5 /p6)
+probe 0 "${six[@]}" > "$TMP/d1.log"
+probe 6 "${six[@]}" > "$TMP/d2.log"
+probe 12 "${six[@]}" >> "$TMP/d2.log"
+probe 18 /n1 /n2 /n3 /n4 /n5 /n6 /n7 /n8 > "$TMP/d3.log"
+"$DEFENDER_SCAN" --format combined --state "$TMP/d.db" "$TMP/d1.log" > "$TMP/d.jsonl"
+"$DEFENDER_SCAN" --format combined --state "$TMP/d.db" --explain "$TMP/d2.log" > "$TMP/d2.jsonl"
+expect_not_contains "paths seen before a restart are not counted again" "$(cat "$TMP/d2.jsonl")" "http-probing"
+"$DEFENDER_SCAN" --format combined --state "$TMP/d.db" "$TMP/d3.log" > "$TMP/d3.jsonl"
+expect_contains "6 + 8 new paths over two runs overflow http-probing" "$(cat "$TMP/d3.jsonl")" \
+  '"rule":{"name":"http-probing"}'
+
 # --dry-run decides and reports but changes nothing: no include, no state written.
 before=$(sqlite3 "$TMP/inc.db" 'select count(*) from bans; select count(*) from checkpoints; select value from meta where key = "clock"')
 out=$("$DEFENDER_SCAN" --dry-run --state "$TMP/inc.db" --nginx-conf "$TMP/dry.conf" "$TMP/access.log")
