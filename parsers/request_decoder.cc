@@ -1,5 +1,7 @@
 #include "parsers/request_decoder.h"
 
+#include <array>
+
 #include "parsers/decode.h"
 
 namespace defender {
@@ -36,13 +38,21 @@ std::string_view DecodeHeader(std::string_view in, std::string* out) {
 }
 
 // True when NormalizePath + AsciiLower would return `p` unchanged, so the
-// copy can be skipped (the common case).
+// copy can be skipped (the common case). One table lookup per byte: only
+// upper case, '\\' and '/' need a closer look.
 bool IsNormalLowerPath(std::string_view p) {
+  static constexpr auto kSpecial = [] {
+    std::array<bool, 256> t{};
+    for (int c = 'A'; c <= 'Z'; ++c) t[size_t(c)] = true;
+    t['\\'] = t['/'] = true;
+    return t;
+  }();
   if (p.empty() || p[0] != '/') return false;
   for (size_t i = 0; i < p.size(); ++i) {
     char c = p[i];
-    if ((c >= 'A' && c <= 'Z') || c == '\\') return false;
-    if (c == '/' && i + 1 < p.size() && (p[i + 1] == '/' || p[i + 1] == '.')) return false;
+    if (!kSpecial[static_cast<unsigned char>(c)]) continue;
+    if (c != '/') return false;  // upper case or '\\'
+    if (i + 1 < p.size() && (p[i + 1] == '/' || p[i + 1] == '.')) return false;
   }
   return true;
 }
