@@ -134,9 +134,13 @@ uint64_t Detector::FilterMask(const LogRecord& r) {
   mask &= r.status >= 0 && size_t(r.status) < status_mask_.size() ? status_mask_[size_t(r.status)]
                                                                   : status_mask_[0];
   // Methods repeat (GET, GET, POST, GET...): the mask of the last one is kept,
-  // keyed by its bytes packed in a word (0: longer than 8, not kept).
+  // keyed by its length and bytes packed in a word (0: empty or longer than
+  // 7, not kept).
   uint64_t key = 0;
-  if (r.method.size() <= 8) std::memcpy(&key, r.method.data(), r.method.size());
+  if (r.method.size() <= 7) {
+    std::memcpy(&key, r.method.data(), r.method.size());
+    key |= uint64_t(r.method.size()) << 56;
+  }
   if (key == 0 || key != method_key_) {
     method_key_ = key;
     method_mask_ = ~0ull;

@@ -3,8 +3,9 @@
 // per field finds every rule that matches. Field values repeat a lot (a site
 // sees a few hundred user agents, and most requests go to a few thousand
 // URIs), so each field has a direct-mapped cache of exact values and their
-// matches in front of its scan, sized for that (about 1 MB a field). Compiled once at start-up; Scan() reuses its scratch space and cache
-// and does not allocate once warm. Not thread-safe; the returned hits are
+// matches in front of its scan, sized for that (about 1 MB a field).
+// Compiled once at start-up; Scan() reuses its scratch space and cache and
+// does not allocate once warm. Not thread-safe; the returned hits are
 // valid until the next Scan().
 #pragma once
 

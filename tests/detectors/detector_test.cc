@@ -17,9 +17,9 @@ struct Harness {
   RequestDecoder decoder;
   std::vector<Alert> alerts;
 
-  Harness() {
+  explicit Harness(std::vector<Scenario> scenarios = BuiltinScenarios()) {
     std::string error;
-    detector = Detector::Create(BuiltinScenarios(), DetectorOptions(), &error);
+    detector = Detector::Create(std::move(scenarios), DetectorOptions(), &error);
     REQUIRE_MESSAGE(detector != nullptr, error);
     parser = NewParser("combined", &error);
   }
@@ -91,6 +91,34 @@ TEST_CASE("a request flood overflows http-flood") {
   CHECK(flood);
 }
 
+TEST_CASE("a scenario counts only the statuses and methods it names, and never when disabled") {
+  auto row = [](const char* name, std::vector<int> statuses, std::vector<std::string> methods) {
+    Scenario s{name, "", EventFilter(), BucketSettings()};
+    s.filter.statuses = std::move(statuses);
+    s.filter.methods = std::move(methods);
+    s.settings.capacity = 100;
+    return s;
+  };
+  std::vector<Scenario> rows = {row("post-404", {404}, {"POST"}), row("get", {}, {"GET"}),
+                                row("any", {}, {}), row("off", {}, {})};
+  rows.back().settings.enabled = false;
+  Harness h(rows);
+  auto counted = [&](std::string_view request, int status) {
+    h.Feed("192.0.2.5", 1, request, status);
+    std::vector<std::string_view> names;
+    h.detector->LastScenarios(&names);
+    std::string joined;
+    for (auto n : names) joined += std::string(n) + " ";
+    return joined;
+  };
+  CHECK(counted("POST /login HTTP/1.1", 404) == "post-404 any ");
+  CHECK(counted("POST /login HTTP/1.1", 200) == "any ");
+  CHECK(counted("GET /login HTTP/1.1", 404) == "get any ");
+  CHECK(counted("POSTX /login HTTP/1.1", 404) == "any ");  // not POST, though it starts so
+  CHECK(counted("PUT /login HTTP/1.1", 404) == "any ");
+  CHECK(counted("POST /login HTTP/1.1", 404) == "post-404 any ");  // back to a method seen before
+}
+
 TEST_CASE("static paths are recognised") {
   CHECK(IsStaticPath("/static/js/app.9c8d7e.js"));
   CHECK(IsStaticPath("/favicon.ico"));
@@ -99,4 +127,10 @@ TEST_CASE("static paths are recognised") {
   CHECK(!IsStaticPath("/"));
   CHECK(!IsStaticPath("/wp-login.php"));
   CHECK(!IsStaticPath("/a.js/admin"));
+  CHECK(IsStaticPath("/apple-touch-icon"));
+  CHECK(IsStaticPath("/.well-known/acme-challenge/token"));
+  CHECK(IsStaticPath("/robots.txt"));
+  CHECK(!IsStaticPath("/robots.txt.bak"));
+  CHECK(!IsStaticPath("/report.css.php"));
+  CHECK(!IsStaticPath("/api/items"));
 }
