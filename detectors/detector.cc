@@ -54,15 +54,16 @@ bool IsStaticPath(std::string_view p) {
   static constexpr std::string_view kWellKnown[] = {
       "/robots.txt", "/favicon.ico", "/sitemap.xml", "/ads.txt", "/app-ads.txt", "/humans.txt",
       "/security.txt", "/browserconfig.xml", "/manifest.json", "/site.webmanifest", "/crossdomain.xml"};
+  // Extensions and well-known names have a dot; an extension has one only,
+  // so the text after the last one is compared whole.
   const size_t dot = p.rfind('.');
-  if (dot == std::string_view::npos) return p.substr(0, 17) == "/apple-touch-icon";
-  // Extensions have one dot, so the text after the last one is compared whole.
-  const std::string_view extension = p.substr(dot);
-  for (auto e : kExtensions) {
-    if (extension == e) return true;
-  }
-  for (auto w : kWellKnown) {
-    if (p == w) return true;
+  if (dot != std::string_view::npos) {
+    for (auto e : kExtensions) {
+      if (p.substr(dot) == e) return true;
+    }
+    for (auto w : kWellKnown) {
+      if (p == w) return true;
+    }
   }
   return p.substr(0, 13) == "/.well-known/" || p.substr(0, 17) == "/apple-touch-icon";
 }

@@ -37,12 +37,7 @@ IpAddress PeerAddress(const tcp::endpoint& e) {
 
 // A response to a request that never reached the handler; the connection closes after it.
 HttpResponse ErrorResponse(http::status status, std::string_view message) {
-  HttpResponse res{status, 11};
-  res.set(http::field::content_type, "application/json");
-  res.keep_alive(false);
-  res.body() = fmt::format("{{\"error\":\"{}\"}}", message);
-  res.prepare_payload();
-  return res;
+  return MakeResponse(ResponseShape{11, false}, status, fmt::format("{{\"error\":\"{}\"}}", message));
 }
 
 }  // namespace

@@ -29,12 +29,11 @@ class ByteSource {
   virtual uint64_t position() const = 0;
 };
 
-// Reads from `fd`, first returning the bytes in `prefix` (already read from
-// it to sniff the format). With `live` (a pipe or terminal on stdin), waits at
-// most `idle_ms` for data and then reports idle, so the caller can advance
-// the clock and flush output. Closes fd if `owns_fd`.
-// `start` is the fd's offset already (position() counts from it).
-std::unique_ptr<ByteSource> NewFdSource(int fd, bool owns_fd, std::string prefix, bool live,
-                                        int idle_ms, std::string name, uint64_t start = 0);
+// Reads from `fd`. With `live` (a pipe or terminal on stdin), waits at most
+// `idle_ms` for data and then reports idle, so the caller can advance the
+// clock and flush output. Closes fd if `owns_fd`. `start` is the fd's offset
+// already (position() counts from it).
+std::unique_ptr<ByteSource> NewFdSource(int fd, bool owns_fd, bool live, int idle_ms, std::string name,
+                                        uint64_t start = 0);
 
 }  // namespace defender

@@ -3,9 +3,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <algorithm>
-#include <cstring>
-
 #include <fmt/format.h>
 
 #include "sources/byte_source.h"
@@ -16,22 +13,14 @@ namespace {
 
 class FdSource : public ByteSource {
  public:
-  FdSource(int fd, bool owns_fd, std::string prefix, bool live, int idle_ms, std::string name, uint64_t start)
-      : fd_(fd), owns_fd_(owns_fd), prefix_(std::move(prefix)), live_(live), idle_ms_(idle_ms),
-        name_(std::move(name)), position_(start + prefix_.size()) {}
+  FdSource(int fd, bool owns_fd, bool live, int idle_ms, std::string name, uint64_t start)
+      : fd_(fd), owns_fd_(owns_fd), live_(live), idle_ms_(idle_ms), name_(std::move(name)), position_(start) {}
   ~FdSource() override {
     if (owns_fd_) close(fd_);
   }
 
   Status Read(char* buf, size_t cap, ReadResult* result) override {
     *result = ReadResult();
-    if (prefix_pos_ < prefix_.size()) {
-      size_t n = std::min(cap, prefix_.size() - prefix_pos_);
-      std::memcpy(buf, prefix_.data() + prefix_pos_, n);
-      prefix_pos_ += n;
-      result->n = n;
-      return Status::Ok();
-    }
     if (live_) {
       // Say "idle" at once the first time nothing is there, so the caller
       // flushes its output before we block for up to idle_ms_.
@@ -66,21 +55,18 @@ class FdSource : public ByteSource {
  private:
   int fd_;
   bool owns_fd_;
-  std::string prefix_;
-  size_t prefix_pos_ = 0;
   bool live_;
   int idle_ms_;
   std::string name_;
-  uint64_t position_;  // the prefix came from the fd too
+  uint64_t position_;
   bool reported_idle_ = false;
 };
 
 }  // namespace
 
-std::unique_ptr<ByteSource> NewFdSource(int fd, bool owns_fd, std::string prefix, bool live,
-                                        int idle_ms, std::string name, uint64_t start) {
-  return std::make_unique<FdSource>(fd, owns_fd, std::move(prefix), live, idle_ms,
-                                    std::move(name), start);
+std::unique_ptr<ByteSource> NewFdSource(int fd, bool owns_fd, bool live, int idle_ms, std::string name,
+                                        uint64_t start) {
+  return std::make_unique<FdSource>(fd, owns_fd, live, idle_ms, std::move(name), start);
 }
 
 }  // namespace defender

@@ -47,7 +47,8 @@ std::unique_ptr<ByteSource> Decompress(Compression c, std::unique_ptr<ByteSource
   return source;
 }
 
-// Returns `prefix`, then what `inner` has.
+// Returns `prefix` (bytes already read from `inner` to sniff the
+// compression), then what `inner` has.
 class ReplaySource : public ByteSource {
  public:
   ReplaySource(std::string prefix, std::unique_ptr<ByteSource> inner)
@@ -135,7 +136,9 @@ Status OpenInput(const std::string& name, const InputOptions& options, OpenedInp
     return Status::Error(fmt::format("{}: {}", name, strerror(errno)));
   }
   std::string display = is_stdin ? "<stdin>" : name;
-  auto source = NewFdSource(fd, !is_stdin, std::move(prefix), out->live, options.idle_ms, display, start);
+  std::unique_ptr<ByteSource> source =
+      NewFdSource(fd, !is_stdin, out->live, options.idle_ms, display, start + prefix.size());
+  if (!prefix.empty()) source = std::make_unique<ReplaySource>(std::move(prefix), std::move(source));
   if (out->live) {
     out->source = std::make_unique<SniffingSource>(std::move(source), display);
     return Status::Ok();
