@@ -112,36 +112,36 @@ std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<Sig
 }
 
 void SignatureMatcher::ScanField(int f, std::string_view value) {
-  auto add = [&](uint16_t id) {
-    if (!hits_.Has(id) && hits_.count < SignatureHits::kMax) hits_.ids[hits_.count++] = id;
+  auto add = [&](const uint16_t* ids, int count) {
+    for (int i = 0; i < count; ++i) {
+      if (!hits_.Has(ids[i]) && hits_.count < SignatureHits::kMax) hits_.ids[hits_.count++] = ids[i];
+    }
   };
-  if (value.size() > kMaxCachedValue) {  // rare: scan without the cache
-    field_hits_.count = 0;
-    hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0, static_cast<hs_scratch_t*>(scratch_),
-            OnMatch, &field_hits_);
-    for (int i = 0; i < field_hits_.count; ++i) add(field_hits_.ids[i]);
-    return;
-  }
-  uint64_t hash = HashBytes(value) | 1;
-  last_hash_[f] = hash;
-  if (cache_[f].empty()) cache_[f].resize(kCacheSlots);
-  CacheSlot& slot = cache_[f][hash & (kCacheSlots - 1)];
-  if (slot.hash != hash || slot.value != value) {
-    field_hits_.count = 0;
-    hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0, static_cast<hs_scratch_t*>(scratch_),
-            OnMatch, &field_hits_);
-    for (int i = 0; i < field_hits_.count; ++i) add(field_hits_.ids[i]);
-    if (field_hits_.count > int(std::size(slot.ids))) {
-      slot.hash = 0;  // too many matches to cache: scan this value every time
+  Cache& cache = cache_[f];
+  const bool cacheable = value.size() <= kMaxCachedValue;
+  if (cacheable) {
+    const uint64_t hash = HashBytes(value);
+    last_hash_[f] = hash | 1;
+    if (auto it = cache.find(value, hash); it != cache.end()) {
+      add(it->second.ids, it->second.count);
       return;
     }
-    slot.hash = hash;
-    slot.value.assign(value);  // reuses the slot's capacity
-    slot.count = uint8_t(field_hits_.count);
-    std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, slot.ids);
-    return;
   }
-  for (int i = 0; i < slot.count; ++i) add(slot.ids[i]);
+  field_hits_.count = 0;
+  hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0, static_cast<hs_scratch_t*>(scratch_),
+          OnMatch, &field_hits_);
+  add(field_hits_.ids, field_hits_.count);
+  // Very long values, and values with more matches than an entry holds, are
+  // scanned every time.
+  if (!cacheable || field_hits_.count > int(std::size(CachedHits{}.ids))) return;
+  if (cache.size() >= kCacheEntries || cache_bytes_[f] + value.size() > kCacheBytes) {
+    cache.clear();
+    cache_bytes_[f] = 0;
+  }
+  cache_bytes_[f] += value.size();
+  CachedHits& cached = cache[std::string(value)];
+  cached.count = uint8_t(field_hits_.count);
+  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, cached.ids);
 }
 
 const SignatureHits& SignatureMatcher::Scan(const DecodedRequest& request) {

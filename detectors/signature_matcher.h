@@ -2,11 +2,12 @@
 // per field (decoded URI, normalised path, user agent, referer), so one scan
 // per field finds every rule that matches. Field values repeat a lot (a site
 // sees a few hundred user agents, and most requests go to a few thousand
-// URIs), so each field has a direct-mapped cache of exact values and their
-// matches in front of its scan, sized for that (about 1 MB a field).
-// Compiled once at start-up; Scan() reuses its scratch space and cache and
-// does not allocate once warm. Not thread-safe; the returned hits are
-// valid until the next Scan().
+// URIs), so each field has a hash map of the exact values seen and their
+// matches in front of its scan; it is emptied when it holds 32 768 values or
+// 2 MB of them (a few MB a field in all), so only values new since then are
+// scanned again. Compiled once at start-up; Scan() reuses its scratch space
+// and does not allocate for values already seen. Not thread-safe; the
+// returned hits are valid until the next Scan().
 #pragma once
 
 #include <cstdint>
@@ -15,7 +16,10 @@
 #include <string_view>
 #include <vector>
 
+#include <absl/container/flat_hash_map.h>
+
 #include "core/decoded_request.h"
+#include "core/hash.h"
 #include "detectors/signature_rules.h"
 
 namespace defender {
@@ -56,13 +60,23 @@ class SignatureMatcher {
   SignatureMatcher() = default;
   struct Database;
   std::vector<std::string_view> names_, scenarios_;
-  struct CacheSlot {
-    uint64_t hash = 0;
-    std::string value;
+  struct CachedHits {
     uint8_t count = 0;
     uint16_t ids[6];
   };
-  static constexpr size_t kCacheSlots = 16384;  // per field, a power of two
+  // Hashes a value with HashBytes, the hash the detectors reuse.
+  struct ValueHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return HashBytes(v); }
+  };
+  struct ValueEq {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  };
+  using Cache = absl::flat_hash_map<std::string, CachedHits, ValueHash, ValueEq>;
+  // Per field, the cache is emptied when it would exceed either bound.
+  static constexpr size_t kCacheEntries = 32768;
+  static constexpr size_t kCacheBytes = 2 << 20;  // of values
   static constexpr size_t kMaxCachedValue = 256;
   void ScanField(int field, std::string_view value);
 
@@ -70,7 +84,8 @@ class SignatureMatcher {
   void* scratch_ = nullptr;
   SignatureHits hits_, field_hits_;
   uint64_t last_hash_[4] = {};
-  std::vector<CacheSlot> cache_[4];
+  Cache cache_[4];
+  size_t cache_bytes_[4] = {};
 };
 
 }  // namespace defender
