@@ -7,6 +7,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,14 @@ class IpAddress {
   void AppendTo(fmt::memory_buffer& out) const;
 
   auto operator<=>(const IpAddress&) const = default;
+  // Two word compares: hash maps keyed by client compare on every lookup,
+  // and the defaulted comparison calls memcmp.
+  bool operator==(const IpAddress& o) const {
+    uint64_t a[2], b[2];
+    std::memcpy(a, bytes_.data(), 16);
+    std::memcpy(b, o.bytes_.data(), 16);
+    return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+  }
   template <typename H>
   friend H AbslHashValue(H h, const IpAddress& a) {
     return H::combine_contiguous(std::move(h), a.bytes_.data(), a.bytes_.size());
