@@ -123,7 +123,7 @@ void SignatureMatcher::ScanField(int f, std::string_view value) {
     const uint64_t hash = HashBytes(value);
     last_hash_[f] = hash | 1;
     if (auto it = cache.find(value, hash); it != cache.end()) {
-      add(it->second.ids, it->second.count);
+      add(it->ids, it->count);
       return;
     }
   }
@@ -133,15 +133,23 @@ void SignatureMatcher::ScanField(int f, std::string_view value) {
   add(field_hits_.ids, field_hits_.count);
   // Very long values, and values with more matches than an entry holds, are
   // scanned every time.
-  if (!cacheable || field_hits_.count > int(std::size(CachedHits{}.ids))) return;
+  if (!cacheable || field_hits_.count > int(std::size(CacheEntry{}.ids))) return;
   if (cache.size() >= kCacheEntries || cache_bytes_[f] + value.size() > kCacheBytes) {
     cache.clear();
     cache_bytes_[f] = 0;
   }
   cache_bytes_[f] += value.size();
-  CachedHits& cached = cache[std::string(value)];
-  cached.count = uint8_t(field_hits_.count);
-  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, cached.ids);
+  CacheEntry e;
+  e.size = uint16_t(value.size());
+  char* to = e.inline_value;
+  if (value.size() > CacheEntry::kInline) {
+    e.long_value = std::make_unique<char[]>(value.size());
+    to = e.long_value.get();
+  }
+  std::copy(value.begin(), value.end(), to);
+  e.count = uint8_t(field_hits_.count);
+  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
+  cache.insert(std::move(e));
 }
 
 const SignatureHits& SignatureMatcher::Scan(const DecodedRequest& request) {

@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
 
 #include "core/decoded_request.h"
 #include "core/hash.h"
@@ -60,20 +60,33 @@ class SignatureMatcher {
   SignatureMatcher() = default;
   struct Database;
   std::vector<std::string_view> names_, scenarios_;
-  struct CachedHits {
+  // A value seen and its matches in one cache line: values up to 40 bytes
+  // (most URIs, paths and referers) are kept inline, so confirming a hit
+  // reads no other memory; longer ones (user agents, a few hundred distinct
+  // and so hot anyway) are kept apart.
+  struct alignas(64) CacheEntry {
+    static constexpr size_t kInline = 40;
+    uint16_t size = 0;
     uint8_t count = 0;
-    uint16_t ids[6];
+    uint16_t ids[6] = {};
+    char inline_value[kInline];
+    std::unique_ptr<char[]> long_value;
+    std::string_view value() const { return {long_value ? long_value.get() : inline_value, size}; }
   };
-  // Hashes a value with HashBytes, the hash the detectors reuse.
-  struct ValueHash {
+  static std::string_view ValueOf(std::string_view v) { return v; }
+  static std::string_view ValueOf(const CacheEntry& e) { return e.value(); }
+  // Hashed with HashBytes, the hash the detectors reuse; looked up by value.
+  struct EntryHash {
     using is_transparent = void;
-    size_t operator()(std::string_view v) const { return HashBytes(v); }
+    template <typename T>
+    size_t operator()(const T& v) const { return HashBytes(ValueOf(v)); }
   };
-  struct ValueEq {
+  struct EntryEq {
     using is_transparent = void;
-    bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const { return ValueOf(a) == ValueOf(b); }
   };
-  using Cache = absl::flat_hash_map<std::string, CachedHits, ValueHash, ValueEq>;
+  using Cache = absl::flat_hash_set<CacheEntry, EntryHash, EntryEq>;
   // Per field, the cache is emptied when it would exceed either bound.
   static constexpr size_t kCacheEntries = 32768;
   static constexpr size_t kCacheBytes = 2 << 20;  // of values
