@@ -36,72 +36,61 @@ std::optional<uint32_t> ParseV4(std::string_view s) {
 
 // RFC 4291 text form with inet_pton's rules: 1-4 hex digits per group, at
 // most one "::", an optional dotted-quad tail in the last 32 bits, nothing else.
+// One pass over the text.
 std::optional<std::array<uint8_t, 16>> ParseV6(std::string_view s) {
-  std::array<uint8_t, 16> out{};
-  int groups = 0;     // 16-bit groups written
-  int gap_at = -1;    // group index where "::" stands
+  static constexpr auto kHex = [] {
+    std::array<uint8_t, 256> t{};
+    t.fill(0xff);
+    for (int c = '0'; c <= '9'; ++c) t[size_t(c)] = uint8_t(c - '0');
+    for (int c = 'a'; c <= 'f'; ++c) t[size_t(c)] = uint8_t(c - 'a' + 10);
+    for (int c = 'A'; c <= 'F'; ++c) t[size_t(c)] = uint8_t(c - 'A' + 10);
+    return t;
+  }();
+  uint16_t groups[8] = {};
+  int n = 0;         // groups read
+  int gap_at = -1;   // group index where "::" stands
   size_t i = 0;
   if (s.size() < 2) return std::nullopt;
   if (s[0] == ':') {
     if (s[1] != ':') return std::nullopt;
     gap_at = 0;
     i = 2;
-    if (i == s.size()) return out;  // "::"
   }
   while (i < s.size()) {
-    if (groups == 8) return std::nullopt;
-    // A dotted quad may end the address in place of the last two groups.
-    size_t group_end = i;
-    bool dotted = false;
-    for (; group_end < s.size() && s[group_end] != ':'; ++group_end) dotted |= s[group_end] == '.';
-    std::string_view group = s.substr(i, group_end - i);
-    if (dotted) {
-      if (group_end != s.size() || groups > 6) return std::nullopt;
-      auto v4 = ParseV4(group);
+    const size_t start = i;
+    unsigned value = 0;
+    for (uint8_t h; i < s.size() && (h = kHex[static_cast<unsigned char>(s[i])]) != 0xff; ++i) value = value << 4 | h;
+    if (i < s.size() && s[i] == '.') {  // a dotted quad in place of the last two groups
+      if (n > 6) return std::nullopt;
+      auto v4 = ParseV4(s.substr(start));
       if (!v4) return std::nullopt;
-      out[size_t(groups) * 2] = uint8_t(*v4 >> 24);
-      out[size_t(groups) * 2 + 1] = uint8_t(*v4 >> 16);
-      out[size_t(groups) * 2 + 2] = uint8_t(*v4 >> 8);
-      out[size_t(groups) * 2 + 3] = uint8_t(*v4);
-      groups += 2;
-      i = group_end;
+      groups[n++] = uint16_t(*v4 >> 16);
+      groups[n++] = uint16_t(*v4);
       break;
     }
-    if (group.empty() || group.size() > 4) return std::nullopt;
-    unsigned value = 0;
-    for (char c : group) {
-      int h = (c >= '0' && c <= '9') ? c - '0'
-              : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-              : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                       : -1;
-      if (h < 0) return std::nullopt;
-      value = value << 4 | unsigned(h);
-    }
-    out[size_t(groups) * 2] = uint8_t(value >> 8);
-    out[size_t(groups) * 2 + 1] = uint8_t(value);
-    ++groups;
-    i = group_end;
+    if (i == start || i - start > 4 || n == 8) return std::nullopt;
+    groups[n++] = uint16_t(value);
     if (i == s.size()) break;
-    ++i;  // ':'
+    if (s[i] != ':') return std::nullopt;
+    ++i;
     if (i < s.size() && s[i] == ':') {
       if (gap_at >= 0) return std::nullopt;  // a second "::"
-      gap_at = groups;
+      gap_at = n;
       ++i;
     } else if (i == s.size()) {
       return std::nullopt;  // a single trailing ':'
     }
   }
-  if (gap_at < 0) {
-    if (groups != 8) return std::nullopt;
-    return out;
+  if (gap_at < 0 ? n != 8 : n == 8) return std::nullopt;  // "::" stands for at least one group
+  std::array<uint8_t, 16> out{};
+  // The groups after the gap go to the end.
+  const int tail = gap_at < 0 ? 0 : n - gap_at;
+  for (int g = 0; g < n; ++g) {
+    const int at = g < n - tail ? g : 8 - (n - g);
+    out[size_t(at) * 2] = uint8_t(groups[g] >> 8);
+    out[size_t(at) * 2 + 1] = uint8_t(groups[g]);
   }
-  if (groups == 8) return std::nullopt;  // "::" must stand for at least one group
-  // Move the groups after the gap to the end.
-  int tail = groups - gap_at;
-  std::array<uint8_t, 16> moved{};
-  std::memcpy(moved.data(), out.data(), size_t(gap_at) * 2);
-  std::memcpy(moved.data() + 16 - tail * 2, out.data() + gap_at * 2, size_t(tail) * 2);
-  return moved;
+  return out;
 }
 
 }  // namespace
@@ -123,11 +112,8 @@ IpAddress IpAddress::FromBytes(const std::array<uint8_t, 16>& bytes) {
 }
 
 std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
-  if (text.find(':') == std::string_view::npos) {
-    auto v4 = ParseV4(text);
-    if (!v4) return std::nullopt;
-    return FromV4(*v4);
-  }
+  // An IPv6 address fails ParseV4 within its first group.
+  if (auto v4 = ParseV4(text)) return FromV4(*v4);
   if (text.size() > INET6_ADDRSTRLEN - 1) return std::nullopt;
   auto bytes = ParseV6(text);
   if (!bytes) return std::nullopt;

@@ -74,3 +74,35 @@ TEST_CASE("the IPv6 parser agrees with inet_pton") {
     if (ok && got) CHECK_MESSAGE(std::memcmp(got->bytes().data(), want, 16) == 0, text);
   }
 }
+
+TEST_CASE("random texts: the parser accepts exactly what inet_pton accepts") {
+  // Short strings over the characters addresses are made of, so that many
+  // are near misses: leading zeros, five digits, three colons, a dot early.
+  const std::string_view alphabet = "0123456789abcdefABCDEFg:.::..";
+  uint64_t state = 42;
+  auto next = [&] {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return uint32_t(state >> 33);
+  };
+  int accepted = 0;
+  for (int n = 0; n < 200000; ++n) {
+    std::string text;
+    const size_t len = 1 + next() % 24;
+    for (size_t i = 0; i < len; ++i) text.push_back(alphabet[next() % alphabet.size()]);
+    unsigned char want[16] = {};
+    const bool v6 = text.find(':') != std::string::npos;
+    const bool ok = inet_pton(v6 ? AF_INET6 : AF_INET, text.c_str(), want) == 1;
+    auto got = IpAddress::Parse(text);
+    REQUIRE_MESSAGE(got.has_value() == ok, text);
+    if (!ok) continue;
+    ++accepted;
+    const auto& bytes = got->bytes();
+    if (v6) {
+      REQUIRE_MESSAGE(std::memcmp(bytes.data(), want, 16) == 0, text);
+    } else {
+      REQUIRE_MESSAGE(std::memcmp(bytes.data() + 12, want, 4) == 0, text);
+    }
+  }
+  CHECK(accepted > 100);  // the alphabet does produce valid addresses
+}
+
