@@ -34,8 +34,13 @@ struct LeakyBucket {
   }
   // Back at full capacity and out of any blackhole: indistinguishable from a
   // new bucket except for `poured`, so it can be forgotten.
+  // Compared as times, without TokensAt's division: the table checks every
+  // bucket it holds now and then.
   bool Drained(LogTime t, const BucketSettings& s) const {
-    return t >= blackhole_until && TokensAt(t, s) >= float(s.capacity);
+    if (t < blackhole_until) return false;
+    const float missing = float(s.capacity) - tokens;
+    if (missing <= 0) return true;
+    return t > last && s.leak > 0 && double(t - last) >= double(missing) * double(s.leak);
   }
   // Counts one event at t. True when it overflows the bucket.
   bool Pour(LogTime t, const BucketSettings& s) {
