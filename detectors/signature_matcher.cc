@@ -117,14 +117,20 @@ void SignatureMatcher::ScanField(int f, std::string_view value) {
       if (!hits_.Has(ids[i]) && hits_.count < SignatureHits::kMax) hits_.ids[hits_.count++] = ids[i];
     }
   };
-  Cache& cache = cache_[f];
+  // Fields 0 and 1 (URI, path) share cache 0, in its two lists of matches.
+  const int c = f == 0 ? 0 : f - 1, list = f == 1 ? 1 : 0;
+  Cache& cache = cache_[c];
+  const CacheEntry* entry = nullptr;
   const bool cacheable = value.size() <= kMaxCachedValue;
   if (cacheable) {
     const uint64_t hash = HashBytes(value);
     last_hash_[f] = hash | 1;
     if (auto it = cache.find(value, hash); it != cache.end()) {
-      add(it->ids, it->count);
-      return;
+      entry = &*it;
+      if (entry->count[list] != CacheEntry::kUnknown) {
+        add(entry->ids[list], entry->count[list]);
+        return;
+      }
     }
   }
   field_hits_.count = 0;
@@ -133,23 +139,25 @@ void SignatureMatcher::ScanField(int f, std::string_view value) {
   add(field_hits_.ids, field_hits_.count);
   // Very long values, and values with more matches than an entry holds, are
   // scanned every time.
-  if (!cacheable || field_hits_.count > int(std::size(CacheEntry{}.ids))) return;
-  if (cache.size() >= kCacheEntries || cache_bytes_[f] + value.size() > kCacheBytes) {
-    cache.clear();
-    cache_bytes_[f] = 0;
+  if (!cacheable || size_t(field_hits_.count) > CacheEntry::kMaxIds) return;
+  if (entry == nullptr) {
+    if (cache.size() >= kCacheEntries || cache_bytes_[c] + value.size() > kCacheBytes) {
+      cache.clear();
+      cache_bytes_[c] = 0;
+    }
+    cache_bytes_[c] += value.size();
+    CacheEntry e;
+    e.size = uint16_t(value.size());
+    char* to = e.inline_value;
+    if (value.size() > CacheEntry::kInline) {
+      e.long_value = std::make_unique<char[]>(value.size());
+      to = e.long_value.get();
+    }
+    std::copy(value.begin(), value.end(), to);
+    entry = &*cache.insert(std::move(e)).first;
   }
-  cache_bytes_[f] += value.size();
-  CacheEntry e;
-  e.size = uint16_t(value.size());
-  char* to = e.inline_value;
-  if (value.size() > CacheEntry::kInline) {
-    e.long_value = std::make_unique<char[]>(value.size());
-    to = e.long_value.get();
-  }
-  std::copy(value.begin(), value.end(), to);
-  e.count = uint8_t(field_hits_.count);
-  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
-  cache.insert(std::move(e));
+  entry->count[list] = uint8_t(field_hits_.count);
+  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, entry->ids[list]);
 }
 
 const SignatureHits& SignatureMatcher::Scan(const DecodedRequest& request) {

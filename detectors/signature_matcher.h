@@ -2,9 +2,11 @@
 // per field (decoded URI, normalised path, user agent, referer), so one scan
 // per field finds every rule that matches. Field values repeat a lot (a site
 // sees a few hundred user agents, and most requests go to a few thousand
-// URIs), so each field has a hash map of the exact values seen and their
-// matches in front of its scan; it is emptied when it holds 32 768 values or
-// 2 MB of them (a few MB a field in all), so only values new since then are
+// URIs), so the scans sit behind hash sets of the exact values seen and their
+// matches: one for request targets (the URI and path databases share it, as
+// most requests have no query and a normal path, so both fields are the same
+// text), one for user agents, one for referers. A set is emptied when it
+// holds 32 768 values or 2 MB of them, so only values new since then are
 // scanned again. Compiled once at start-up; Scan() reuses its scratch space
 // and does not allocate for values already seen. Not thread-safe; the
 // returned hits are valid until the next Scan().
@@ -60,15 +62,18 @@ class SignatureMatcher {
   SignatureMatcher() = default;
   struct Database;
   std::vector<std::string_view> names_, scenarios_;
-  // A value seen and its matches in one cache line: values up to 40 bytes
-  // (most URIs, paths and referers) are kept inline, so confirming a hit
-  // reads no other memory; longer ones (user agents, a few hundred distinct
-  // and so hot anyway) are kept apart.
+  // A value seen and the matches of the databases that have scanned it
+  // (the URI and the path one for a request target), in one cache line:
+  // values up to 36 bytes (most URIs, paths and referers) are kept inline,
+  // so confirming a hit reads no other memory; longer ones (user agents, a
+  // few hundred distinct and so hot anyway) are kept apart. The matches are
+  // filled in after the value is inserted, hence mutable.
   struct alignas(64) CacheEntry {
-    static constexpr size_t kInline = 40;
+    static constexpr uint8_t kUnknown = 0xff;
+    static constexpr size_t kMaxIds = 4, kInline = 36;
     uint16_t size = 0;
-    uint8_t count = 0;
-    uint16_t ids[6] = {};
+    mutable uint8_t count[2] = {kUnknown, kUnknown};  // per database: matches, or not scanned yet
+    mutable uint16_t ids[2][kMaxIds] = {};
     char inline_value[kInline];
     std::unique_ptr<char[]> long_value;
     std::string_view value() const { return {long_value ? long_value.get() : inline_value, size}; }
@@ -97,8 +102,8 @@ class SignatureMatcher {
   void* scratch_ = nullptr;
   SignatureHits hits_, field_hits_;
   uint64_t last_hash_[4] = {};
-  Cache cache_[4];
-  size_t cache_bytes_[4] = {};
+  Cache cache_[3];  // request targets, user agents, referers
+  size_t cache_bytes_[3] = {};
 };
 
 }  // namespace defender
