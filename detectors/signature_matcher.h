@@ -54,6 +54,9 @@ class SignatureMatcher {
   // the last Scan() computed it, or 0; detectors reuse it for distinct counts.
   uint64_t last_hash(int f) const { return last_hash_[f]; }
 
+  // Values held by the caches in all (bounded, see above).
+  size_t cached_values() const { return cache_[0].size() + cache_[1].size() + cache_[2].size(); }
+
   size_t size() const { return names_.size(); }
   std::string_view name(uint16_t id) const { return names_[id]; }
   std::string_view scenario(uint16_t id) const { return scenarios_[id]; }

@@ -95,3 +95,55 @@ TEST_CASE("a signature that does not compile is reported with its name") {
   CHECK(SignatureMatcher::Create(rules, {}, &error) == nullptr);
   CHECK(error.find("broken-rule") != std::string::npos);
 }
+
+namespace {
+
+// The matches of request "GET target HTTP/1.1", sorted.
+std::vector<uint16_t> TargetHits(SignatureMatcher& m, std::string_view target) {
+  LogRecord r;
+  std::string request = fmt::format("GET {} HTTP/1.1", target);
+  SplitRequest(request, &r);
+  RequestDecoder decoder;
+  const SignatureHits& hits = m.Scan(decoder.Decode(r));
+  std::vector<uint16_t> ids(hits.ids, hits.ids + hits.count);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("the value cache answers as the scans did: again, after it was emptied, and across URI and path") {
+  std::string error;
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  REQUIRE_MESSAGE(m != nullptr, error);
+  std::vector<std::string_view> targets;
+  for (const auto& rule : BuiltinSignatures()) {
+    for (auto list : {&rule.must_match, &rule.must_not_match}) {
+      for (std::string_view s : *list) {
+        if (!s.starts_with("ua:") && !s.starts_with("referer:")) targets.push_back(s);
+      }
+    }
+  }
+  REQUIRE(targets.size() > 200);
+  std::vector<std::vector<uint16_t>> first;
+  size_t matching = 0;
+  for (auto t : targets) {
+    first.push_back(TargetHits(*m, t));
+    matching += !first.back().empty();
+  }
+  CHECK(matching > 100);
+  for (size_t i = 0; i < targets.size(); ++i) CHECK_MESSAGE(TargetHits(*m, targets[i]) == first[i], targets[i]);
+  // 40 000 new targets overflow the set (32 768 values): it is emptied and
+  // everything above is scanned again.
+  for (int i = 0; i < 40000; ++i) CHECK(TargetHits(*m, fmt::format("/catalogue/item-{}", i)).empty());
+  CHECK(m->cached_values() <= 32768 + 2);  // + the one user agent and referer
+  for (size_t i = 0; i < targets.size(); ++i) CHECK_MESSAGE(TargetHits(*m, targets[i]) == first[i], targets[i]);
+  // A path seen first behind a query (its URI then differs) and later as a
+  // whole URI: the entry it left must not answer for the URI database.
+  auto fresh = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  REQUIRE(fresh != nullptr);
+  for (auto t : targets) {
+    if (t.find_first_of("?#") == std::string_view::npos) TargetHits(*fresh, fmt::format("{}?page=2", t));
+  }
+  for (size_t i = 0; i < targets.size(); ++i) CHECK_MESSAGE(TargetHits(*fresh, targets[i]) == first[i], targets[i]);
+}
