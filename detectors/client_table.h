@@ -30,6 +30,9 @@ class ClientTable {
   PourResult Pour(const IpAddress& client, uint16_t scenario, const BucketSettings& settings, LogTime t,
                   uint32_t distinct);
 
+  // Starts fetching the bucket Pour(client, scenario, ...) will touch.
+  void Prefetch(const IpAddress& client, uint16_t scenario) const { buckets_.prefetch(Key{client, scenario}); }
+
   // Drops drained buckets and, if still over the cap, evicts the oldest.
   // Cheap to call often: it only works when the table has grown.
   void Maintain(LogTime now, const std::vector<const BucketSettings*>& settings);

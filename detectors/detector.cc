@@ -198,15 +198,22 @@ bool Detector::Matches(const Scenario& s, const LogRecord& r, const DecodedReque
 }
 
 void Detector::Process(const LogRecord& r, const DecodedRequest& d, std::vector<Alert>* alerts) {
+  const Cidr client = ClientOf(r.client);
+  const uint64_t filtered = FilterMask(r);
+  // The client's buckets are far apart in a large table: start fetching the
+  // ones this line will likely pour into now, so that the signature scan
+  // runs while they arrive.
+  for (uint64_t m = filtered & ~signature_only_; m != 0; m &= m - 1) {
+    table_.Prefetch(client.address(), uint16_t(std::countr_zero(m)));
+  }
   hits_ = &matcher_->Scan(d);
   signature_scenarios_ = 0;
   for (int i = 0; i < hits_->count; ++i) signature_scenarios_ |= rule_scenario_bit_[hits_->ids[i]];
   is_static_ = IsStaticPath(d.path);
   counted_.clear();
-  Cidr client = ClientOf(r.client);
   // Masks leave the enabled scenarios whose kind, status and method fit and,
   // for signature-driven ones, one of whose rules matched: a handful a line.
-  for (uint64_t candidates = (~signature_only_ | signature_scenarios_) & FilterMask(r); candidates != 0;
+  for (uint64_t candidates = (~signature_only_ | signature_scenarios_) & filtered; candidates != 0;
        candidates &= candidates - 1) {
     const size_t i = size_t(std::countr_zero(candidates));
     const Scenario& s = scenarios_[i];
