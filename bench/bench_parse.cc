@@ -1,12 +1,14 @@
 // bench_parse: parse speed against the memchr floor, on one core.
 //
-//   bench_parse FILE [RUNS]
+//   bench_parse FILE [RUNS [STAGE]]
 //
 // Loads FILE (a `defender`-format log, see loggen) into memory and times, in
 // the same run, (1) a plain C loop that splits lines with memchr and extracts
 // the same fields (addresses with inet_pton, status, bytes and request time as
-// numbers), (2) defender-scan's compiled log_format parser doing the same, and
-// prints lines/s, MB/s and the ratio of medians over RUNS runs.
+// numbers), (2) defender-scan's compiled log_format parser doing the same,
+// (3) the whole default chain, or its first STAGE stages (1 parse and decode,
+// 2 and signatures, 3 and scenarios and decisions), and prints lines/s, MB/s
+// and the ratios of medians over RUNS runs.
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -168,7 +170,7 @@ double TimeRuns(int runs, const std::function<uint64_t()>& fn, uint64_t* lines) 
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fmt::print(stderr, "usage: bench_parse FILE [RUNS]\n");
+    fmt::print(stderr, "usage: bench_parse FILE [RUNS [STAGE]]\n");
     return 2;
   }
   int runs = argc > 2 ? std::atoi(argv[2]) : 5;
