@@ -33,9 +33,9 @@ struct LeakyBucket {
     return float(std::min<double>(s.capacity, tokens + regained));
   }
   // Back at full capacity and out of any blackhole: indistinguishable from a
-  // new bucket except for `poured`, so it can be forgotten.
-  // Compared as times, without TokensAt's division: the table checks every
-  // bucket it holds now and then.
+  // new bucket except for `poured`, so it can be forgotten. Worked out with a
+  // product rather than TokensAt's division, as the table's sweeps check
+  // every bucket.
   bool Drained(LogTime t, const BucketSettings& s) const {
     if (t < blackhole_until) return false;
     const float missing = float(s.capacity) - tokens;

@@ -81,6 +81,7 @@ class SignatureMatcher {
     std::unique_ptr<char[]> long_value;
     std::string_view value() const { return {long_value ? long_value.get() : inline_value, size}; }
   };
+  static_assert(sizeof(CacheEntry) == 64);
   static std::string_view ValueOf(std::string_view v) { return v; }
   static std::string_view ValueOf(const CacheEntry& e) { return e.value(); }
   // Hashed with HashBytes, the hash the detectors reuse; looked up by value.
