@@ -120,17 +120,12 @@ TEST_CASE("a scenario counts only the statuses and methods it names, and never w
 }
 
 TEST_CASE("static paths are recognised") {
-  CHECK(IsStaticPath("/static/js/app.9c8d7e.js"));
-  CHECK(IsStaticPath("/favicon.ico"));
-  CHECK(IsStaticPath("/.well-known/assetlinks.json"));
-  CHECK(IsStaticPath("/apple-touch-icon-precomposed.png"));
-  CHECK(!IsStaticPath("/"));
-  CHECK(!IsStaticPath("/wp-login.php"));
-  CHECK(!IsStaticPath("/a.js/admin"));
-  CHECK(IsStaticPath("/apple-touch-icon"));
-  CHECK(IsStaticPath("/.well-known/acme-challenge/token"));
-  CHECK(IsStaticPath("/robots.txt"));
-  CHECK(!IsStaticPath("/robots.txt.bak"));
-  CHECK(!IsStaticPath("/report.css.php"));
-  CHECK(!IsStaticPath("/api/items"));
+  for (const char* p : {"/static/js/app.9c8d7e.js", "/favicon.ico", "/.well-known/assetlinks.json",
+                        "/apple-touch-icon-precomposed.png", "/apple-touch-icon", "/.well-known/acme-challenge/token",
+                        "/robots.txt"}) {
+    CHECK_MESSAGE(IsStaticPath(p), p);
+  }
+  for (const char* p : {"/", "/wp-login.php", "/a.js/admin", "/robots.txt.bak", "/report.css.php", "/api/items"}) {
+    CHECK_MESSAGE(!IsStaticPath(p), p);
+  }
 }
