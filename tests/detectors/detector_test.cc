@@ -129,3 +129,30 @@ TEST_CASE("static paths are recognised") {
     CHECK_MESSAGE(!IsStaticPath(p), p);
   }
 }
+
+TEST_CASE("junk request lines and invalid HTTP versions count in http-bad-request, proxy targets in http-open-proxy") {
+  Harness h;
+  int client = 0;  // a new one each time: an overflow would blackhole the next events
+  auto counted_in = [&](std::string_view request, std::string_view scenario) {
+    h.Feed(fmt::format("192.0.2.{}", ++client), 1, request, 400);
+    std::vector<std::string_view> names;
+    h.detector->LastScenarios(&names);
+    return std::find(names.begin(), names.end(), scenario) != names.end();
+  };
+  for (const char* ok : {"GET / HTTP/1.0", "GET / HTTP/1.1", "GET / HTTP/2.0", "GET / HTTP/2", "GET / HTTP/3.0",
+                         "GET / HTTP/3", "GET /"}) {
+    CHECK_MESSAGE(!counted_in(ok, "http-bad-request"), std::string(ok));
+  }
+  for (const char* junk : {"-", "\\x16\\x03\\x01\\x02\\x00\\x01", "GET / HTTP/1.2", "GET / HTTP/2.1", "GET / HTTP/4",
+                           "GET / HTTP/1", "GET / HTTP/0.9", "GET / http/1.1", "GET / HTTP/1.1x", "GET / HTTPS/1.1",
+                           "GET / HTTP/11", "GET / XTTP/1.1"}) {
+    CHECK_MESSAGE(counted_in(junk, "http-bad-request"), std::string(junk));
+  }
+  for (const char* proxy : {"CONNECT example.com:443 HTTP/1.1", "GET http://example.com/ HTTP/1.1",
+                            "GET HTTPS://example.com/ HTTP/1.1"}) {
+    CHECK_MESSAGE(counted_in(proxy, "http-open-proxy"), std::string(proxy));
+  }
+  for (const char* origin : {"GET /http://example.com/ HTTP/1.1", "GET /index.html HTTP/1.1", "GET * HTTP/1.1"}) {
+    CHECK_MESSAGE(!counted_in(origin, "http-open-proxy"), std::string(origin));
+  }
+}
