@@ -141,7 +141,7 @@ uint64_t Detector::FilterMask(const LogRecord& r) {
   // keyed by its length and bytes packed in a word (0: empty or longer than
   // 7, not kept).
   uint64_t key = 0;
-  if (r.method.size() <= 7) {
+  if (!r.method.empty() && r.method.size() <= 7) {  // an empty view's data() may be null
     std::memcpy(&key, r.method.data(), r.method.size());
     key |= uint64_t(r.method.size()) << 56;
   }
