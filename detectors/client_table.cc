@@ -1,6 +1,7 @@
 #include "detectors/client_table.h"
 
 #include <algorithm>
+#include <random>
 
 namespace defender {
 
@@ -9,6 +10,13 @@ constexpr size_t kMaxDistinct = 256;  // values remembered per bucket
 // Pool entries are created with room for this many values, so reusing one
 // for another bucket does not allocate (a few buckets need more).
 constexpr size_t kPoolReserve = 64;
+}
+
+ClientTable::ClientTable(size_t max_buckets) : max_buckets_(max_buckets) {
+  std::random_device random;
+  KeyHash hash;
+  for (uint64_t& s : hash.seed) s = (uint64_t(random()) << 32) ^ random();
+  buckets_ = absl::flat_hash_map<Key, LeakyBucket, KeyHash>(0, hash);
 }
 
 bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
