@@ -4,8 +4,9 @@
 // the buckets. Unlike absl::Hash, whose seed changes with every process, it
 // is the same in every run, so distinct-value hashes saved in the state
 // database still mean the same values after a restart. Not a defence against
-// chosen collisions: the distinct counts are 32-bit summaries anyway.
-// Pure function; thread-safe.
+// chosen collisions: the distinct counts are 32-bit summaries anyway. (The
+// client table keys clients with Mix and a random seed per table instead,
+// as addresses are what a flood would choose.) Pure function; thread-safe.
 #pragma once
 
 #include <cstdint>
