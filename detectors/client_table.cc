@@ -12,12 +12,14 @@ constexpr size_t kMaxDistinct = 256;  // values remembered per bucket
 constexpr size_t kPoolReserve = 64;
 }
 
-ClientTable::ClientTable(size_t max_buckets) : max_buckets_(max_buckets) {
+ClientTable::KeyHash ClientTable::KeyHash::Random() {
   std::random_device random;
   KeyHash hash;
   for (uint64_t& s : hash.seed) s = (uint64_t(random()) << 32) ^ random();
-  buckets_ = absl::flat_hash_map<Key, LeakyBucket, KeyHash>(0, hash);
+  return hash;
 }
+
+ClientTable::ClientTable(size_t max_buckets) : max_buckets_(max_buckets), buckets_(0, KeyHash::Random()) {}
 
 bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
   if (b.distinct_first == 0) {

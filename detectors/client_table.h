@@ -71,6 +71,7 @@ class ClientTable {
   // line's pours hash a key each, and so do the prefetches), seeded per
   // table so that clients cannot choose addresses that collide.
   struct KeyHash {
+    static KeyHash Random();  // seeded from std::random_device
     uint64_t seed[2] = {};
     size_t operator()(const Key& k) const {
       uint64_t w[2];

@@ -96,10 +96,10 @@ class SignatureMatcher {
     bool operator()(const A& a, const B& b) const { return ValueOf(a) == ValueOf(b); }
   };
   using Cache = absl::flat_hash_set<CacheEntry, EntryHash, EntryEq>;
-  // Per field, the cache is emptied when it would exceed either bound.
+  // A set is emptied when it would exceed either bound.
   static constexpr size_t kCacheEntries = 32768;
   static constexpr size_t kCacheBytes = 2 << 20;  // of values
-  static constexpr size_t kMaxCachedValue = 256;
+  static constexpr size_t kMaxCachedValue = 256;  // longer values are scanned every time
   void ScanField(int field, std::string_view value);
 
   std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer

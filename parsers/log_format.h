@@ -1,8 +1,8 @@
 // LogFormat: an nginx log_format string compiled into a field scanner, a
 // sequence of typed fields each ended by a literal separator. A line is split
-// by searching for each separator in turn (16 bytes at a time), so no regex runs per line
-// and the cost is close to splitting the line by hand. Unknown variables are
-// skipped. Parse() keeps a one-entry cache of the last time field (many lines
+// by searching for each separator in turn (16 bytes at a time), so no regex
+// runs per line and the cost is close to splitting the line by hand. Unknown
+// variables are skipped. Parse() keeps a one-entry cache of the last time field (many lines
 // share a second), so one LogFormat serves one thread.
 #pragma once
 

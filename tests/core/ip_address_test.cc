@@ -105,4 +105,3 @@ TEST_CASE("random texts: the parser accepts exactly what inet_pton accepts") {
   }
   CHECK(accepted > 100);  // the alphabet does produce valid addresses
 }
-
