@@ -172,9 +172,8 @@ void Pipeline::ProcessRecord() {
     last_line_wall_ = std::chrono::steady_clock::now();
   }
   if (!record_.has_time) record_.time = last_log_time_;
-  const DecodedRequest& decoded = decoder_.Decode(record_);
   alerts_.clear();
-  detector_->Process(record_, decoded, &alerts_);
+  detector_->Process(record_, decoder_, &alerts_);
   engine_.Advance(last_log_time_, &decisions_);
   for (const Alert& a : alerts_) engine_.OnAlert(a, &decisions_);
 }

@@ -7,7 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "core/hash.h"
 
 namespace defender {
 
@@ -22,12 +21,6 @@ bool CaselessContains(std::string_view haystack, std::string_view needle) {
     if (k == needle.size()) return true;
   }
   return false;
-}
-
-// A non-zero 32-bit hash of v; `known` is one already computed for it, or 0.
-uint32_t DistinctHash(std::string_view v, uint64_t known) {
-  uint32_t h = uint32_t(known != 0 ? known : HashBytes(v));
-  return h == 0 ? 1 : h;
 }
 
 bool IsJunkRequest(const LogRecord& r) {
@@ -46,30 +39,6 @@ bool IsProxyRequest(const LogRecord& r) {
 }
 
 }  // namespace
-
-bool IsStaticPath(std::string_view p) {
-  static constexpr std::string_view kExtensions[] = {
-      ".css", ".js", ".mjs", ".map", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".webp", ".avif",
-      ".bmp", ".woff", ".woff2", ".ttf", ".otf", ".eot", ".mp4", ".webm", ".mp3", ".ogg", ".wav", ".pdf"};
-  static constexpr std::string_view kWellKnown[] = {
-      "/robots.txt", "/favicon.ico", "/sitemap.xml", "/ads.txt", "/app-ads.txt", "/humans.txt",
-      "/security.txt", "/browserconfig.xml", "/manifest.json", "/site.webmanifest", "/crossdomain.xml"};
-  // An extension is the text after the last dot of the last segment, found
-  // by walking back from the end (most paths have no dot at all).
-  size_t i = p.size();
-  while (i > 0 && p[i - 1] != '.' && p[i - 1] != '/') --i;
-  if (i > 0 && p[i - 1] == '.') {
-    const std::string_view ext = p.substr(i - 1);
-    for (auto e : kExtensions) {
-      if (ext == e) return true;
-    }
-    for (auto w : kWellKnown) {
-      if (p == w) return true;
-    }
-  }
-  if (p.size() < 2 || (p[1] != '.' && p[1] != 'a')) return false;  // cheap test before the prefixes
-  return p.substr(0, 13) == "/.well-known/" || p.substr(0, 17) == "/apple-touch-icon";
-}
 
 Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
     : scenarios_(std::move(scenarios)), options_(options), table_(options.max_buckets),
@@ -157,12 +126,12 @@ uint64_t Detector::FilterMask(const LogRecord& r) {
   return mask;
 }
 
-bool Detector::Matches(const Scenario& s, const LogRecord& r, const DecodedRequest& d) const {
+bool Detector::Matches(const Scenario& s, const LogRecord& r, RequestDecoder& decoder) const {
   const EventFilter& f = s.filter;
   switch (f.special) {
     case EventFilter::Special::kNone: break;
     case EventFilter::Special::kNonStatic:
-      if (is_static_ || r.method.empty()) return false;
+      if (matcher_->facts().is_static || r.method.empty()) return false;
       break;
     case EventFilter::Special::kJunkRequest:
       if (!IsJunkRequest(r)) return false;
@@ -172,6 +141,7 @@ bool Detector::Matches(const Scenario& s, const LogRecord& r, const DecodedReque
       break;
   }
   if (f.field != EventFilter::Field::kNone) {
+    const DecodedRequest& d = decoder.Decode(r);  // custom rules only: rare
     std::string_view v;
     switch (f.field) {
       case EventFilter::Field::kNone: break;
@@ -197,7 +167,7 @@ bool Detector::Matches(const Scenario& s, const LogRecord& r, const DecodedReque
   return true;
 }
 
-void Detector::Process(const LogRecord& r, const DecodedRequest& d, std::vector<Alert>* alerts) {
+void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<Alert>* alerts) {
   const Cidr client = ClientOf(r.client);
   const uint64_t filtered = FilterMask(r);
   // The client's buckets are far apart in a large table: start fetching the
@@ -206,10 +176,10 @@ void Detector::Process(const LogRecord& r, const DecodedRequest& d, std::vector<
   for (uint64_t m = filtered & ~signature_only_; m != 0; m &= m - 1) {
     table_.Prefetch(client.address(), uint16_t(std::countr_zero(m)));
   }
-  hits_ = &matcher_->Scan(d);
+  hits_ = &matcher_->Scan(r, decoder);
   signature_scenarios_ = 0;
   for (int i = 0; i < hits_->count; ++i) signature_scenarios_ |= rule_scenario_bit_[hits_->ids[i]];
-  is_static_ = IsStaticPath(d.path);
+  const SignatureMatcher::RequestFacts& facts = matcher_->facts();
   counted_.clear();
   // Masks leave the enabled scenarios whose kind, status and method fit and,
   // for signature-driven ones, one of whose rules matched: a handful a line.
@@ -217,13 +187,13 @@ void Detector::Process(const LogRecord& r, const DecodedRequest& d, std::vector<
        candidates &= candidates - 1) {
     const size_t i = size_t(std::countr_zero(candidates));
     const Scenario& s = scenarios_[i];
-    if (!Matches(s, r, d)) continue;
+    if (!Matches(s, r, decoder)) continue;
     uint32_t distinct = 0;
     switch (s.settings.distinct) {
       case Distinct::kNone: break;
-      case Distinct::kUri: distinct = DistinctHash(d.uri, matcher_->last_hash(0)); break;
-      case Distinct::kPath: distinct = DistinctHash(d.path, matcher_->last_hash(1)); break;
-      case Distinct::kUserAgent: distinct = DistinctHash(d.user_agent, matcher_->last_hash(2)); break;
+      case Distinct::kUri: distinct = facts.uri_hash; break;
+      case Distinct::kPath: distinct = facts.path_hash; break;
+      case Distinct::kUserAgent: distinct = facts.user_agent_hash; break;
     }
     auto result = table_.Pour(client.address(), uint16_t(i), s.settings, r.time, distinct);
     if (!result.counted) continue;

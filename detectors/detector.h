@@ -11,11 +11,11 @@
 #include <vector>
 
 #include "core/alert.h"
-#include "core/decoded_request.h"
 #include "core/log_record.h"
 #include "detectors/client_table.h"
 #include "detectors/scenario.h"
 #include "detectors/signature_matcher.h"
+#include "parsers/request_decoder.h"
 
 namespace defender {
 
@@ -36,8 +36,9 @@ class Detector {
   static std::unique_ptr<Detector> Create(std::vector<Scenario> scenarios, DetectorOptions options,
                                           std::string* error);
 
-  // Appends the alerts this record raises to *alerts.
-  void Process(const LogRecord& record, const DecodedRequest& request, std::vector<Alert>* alerts);
+  // Appends the alerts this record raises to *alerts. The record's fields
+  // are decoded with `decoder` only as far as detection needs them.
+  void Process(const LogRecord& record, RequestDecoder& decoder, std::vector<Alert>* alerts);
 
   // What the last Process() saw, for --explain.
   void LastSignatures(std::vector<std::string_view>* names) const;
@@ -57,7 +58,7 @@ class Detector {
   // The scenarios (bits) whose kind, status and method filters `r` passes.
   uint64_t FilterMask(const LogRecord& r);
   // The rest of s's filter: the special condition and the custom field match.
-  bool Matches(const Scenario& s, const LogRecord& r, const DecodedRequest& d) const;
+  bool Matches(const Scenario& s, const LogRecord& r, RequestDecoder& decoder) const;
 
   std::vector<Scenario> scenarios_;
   std::vector<const BucketSettings*> settings_;
@@ -74,11 +75,7 @@ class Detector {
   // Per line:
   const SignatureHits* hits_ = nullptr;
   uint64_t signature_scenarios_ = 0;  // bit i: a signature of scenario i matched
-  bool is_static_ = false;
   std::vector<uint16_t> counted_;
 };
-
-// A request for an asset or a well-known file, by its decoded path.
-bool IsStaticPath(std::string_view lower_path);
 
 }  // namespace defender

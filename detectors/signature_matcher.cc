@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/hash.h"
+#include "detectors/static_path.h"
 
 namespace defender {
 
@@ -111,62 +112,109 @@ std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<Sig
   return m;
 }
 
-void SignatureMatcher::ScanField(int f, std::string_view value) {
-  auto add = [&](const uint16_t* ids, int count) {
-    for (int i = 0; i < count; ++i) {
-      if (!hits_.Has(ids[i]) && hits_.count < SignatureHits::kMax) hits_.ids[hits_.count++] = ids[i];
-    }
-  };
-  // Fields 0 and 1 (URI, path) share cache 0, in its two lists of matches.
-  const int c = f == 0 ? 0 : f - 1, list = f == 1 ? 1 : 0;
+void SignatureMatcher::AddHits(const uint16_t* ids, int count) {
+  for (int i = 0; i < count; ++i) {
+    if (!hits_.Has(ids[i]) && hits_.count < SignatureHits::kMax) hits_.ids[hits_.count++] = ids[i];
+  }
+}
+
+void SignatureMatcher::ScanDatabase(int f, std::string_view value) {
+  if (!databases_[f] || value.empty()) return;
+  hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0, static_cast<hs_scratch_t*>(scratch_),
+          OnMatch, &field_hits_);
+}
+
+void SignatureMatcher::Insert(int c, const Key& key, CacheEntry e) {
   Cache& cache = cache_[c];
-  const CacheEntry* entry = nullptr;
-  const bool cacheable = value.size() <= kMaxCachedValue;
+  if (cache.size() >= kCacheEntries || cache_bytes_[c] + key.value.size() > kCacheBytes) {
+    cache.clear();
+    cache_bytes_[c] = 0;
+  }
+  cache_bytes_[c] += key.value.size();
+  e.size = uint16_t(key.value.size());
+  e.split = key.split;
+  char* to = e.inline_value;
+  if (key.value.size() > CacheEntry::kInline) {
+    e.long_value = std::make_unique<char[]>(key.value.size());
+    to = e.long_value.get();
+  }
+  std::copy(key.value.begin(), key.value.end(), to);
+  cache.insert(std::move(e));
+}
+
+void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
+  // The target as logged: path and query are usually one piece of the line.
+  const std::string_view path = RequestDecoder::TargetPath(r);
+  Key key{path, uint16_t(std::min<size_t>(path.size(), 0xffff))};
+  if (!r.query.empty()) {
+    if (r.query.data() == path.data() + path.size() + 1) {
+      key.value = std::string_view(path.data(), path.size() + 1 + r.query.size());
+    } else {
+      target_.assign(path).append("?").append(r.query);
+      key.value = target_;
+    }
+  }
+  const bool cacheable = key.value.size() <= kMaxCachedValue;
+  const uint64_t hash = cacheable ? Hash(key) : 0;
   if (cacheable) {
-    const uint64_t hash = HashBytes(value);
-    last_hash_[f] = hash | 1;
-    if (auto it = cache.find(value, hash); it != cache.end()) {
-      entry = &*it;
-      if (entry->count[list] != CacheEntry::kUnknown) {
-        add(entry->ids[list], entry->count[list]);
-        return;
-      }
+    if (auto it = cache_[0].find(key, hash); it != cache_[0].end()) {
+      AddHits(it->ids, it->count);
+      facts_.uri_hash = it->uri_hash;
+      facts_.path_hash = it->path_hash;
+      facts_.is_static = it->is_static;
+      return;
+    }
+  }
+  const DecodedRequest& d = decoder.DecodeTarget(r);
+  field_hits_.count = 0;
+  ScanDatabase(0, d.uri);
+  ScanDatabase(1, d.path);
+  AddHits(field_hits_.ids, field_hits_.count);
+  facts_.uri_hash = uint32_t(HashBytes(d.uri) | 1);
+  facts_.path_hash = uint32_t(HashBytes(d.path) | 1);
+  facts_.is_static = IsStaticPath(d.path);
+  // Very long targets, and targets with more matches than an entry holds,
+  // are decoded and scanned every time.
+  if (!cacheable || size_t(field_hits_.count) > CacheEntry::kMaxIds) return;
+  CacheEntry e;
+  e.count = uint8_t(field_hits_.count);
+  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
+  e.uri_hash = facts_.uri_hash;
+  e.path_hash = facts_.path_hash;
+  e.is_static = facts_.is_static;
+  Insert(0, key, std::move(e));
+}
+
+uint64_t SignatureMatcher::ScanHeader(int f, std::string_view value) {
+  const Key key{value, 0};
+  const uint64_t hash = Hash(key);
+  if (value.empty()) return hash;
+  const bool cacheable = value.size() <= kMaxCachedValue;
+  Cache& cache = cache_[f - 1];
+  if (cacheable) {
+    if (auto it = cache.find(key, hash); it != cache.end()) {
+      AddHits(it->ids, it->count);
+      return hash;
     }
   }
   field_hits_.count = 0;
-  hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0, static_cast<hs_scratch_t*>(scratch_),
-          OnMatch, &field_hits_);
-  add(field_hits_.ids, field_hits_.count);
-  // Very long values, and values with more matches than an entry holds, are
-  // scanned every time.
-  if (!cacheable || size_t(field_hits_.count) > CacheEntry::kMaxIds) return;
-  if (entry == nullptr) {
-    if (cache.size() >= kCacheEntries || cache_bytes_[c] + value.size() > kCacheBytes) {
-      cache.clear();
-      cache_bytes_[c] = 0;
-    }
-    cache_bytes_[c] += value.size();
+  ScanDatabase(f, value);
+  AddHits(field_hits_.ids, field_hits_.count);
+  if (cacheable && size_t(field_hits_.count) <= CacheEntry::kMaxIds) {
     CacheEntry e;
-    e.size = uint16_t(value.size());
-    char* to = e.inline_value;
-    if (value.size() > CacheEntry::kInline) {
-      e.long_value = std::make_unique<char[]>(value.size());
-      to = e.long_value.get();
-    }
-    std::copy(value.begin(), value.end(), to);
-    entry = &*cache.insert(std::move(e)).first;
+    e.count = uint8_t(field_hits_.count);
+    std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
+    Insert(f - 1, key, std::move(e));
   }
-  entry->count[list] = uint8_t(field_hits_.count);
-  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, entry->ids[list]);
+  return hash;
 }
 
-const SignatureHits& SignatureMatcher::Scan(const DecodedRequest& request) {
+const SignatureHits& SignatureMatcher::Scan(const LogRecord& record, RequestDecoder& decoder) {
   hits_.count = 0;
-  const std::string_view fields[4] = {request.uri, request.path, request.user_agent, request.referer};
-  for (int f = 0; f < 4; ++f) {
-    last_hash_[f] = 0;
-    if (databases_[f] && !fields[f].empty()) ScanField(f, fields[f]);
-  }
+  ScanTarget(record, decoder);
+  const DecodedRequest& d = decoder.DecodeHeaders(record);
+  facts_.user_agent_hash = uint32_t(ScanHeader(2, d.user_agent) | 1);
+  if (!d.referer.empty()) ScanHeader(3, d.referer);
   return hits_;
 }
 

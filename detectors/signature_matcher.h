@@ -2,14 +2,16 @@
 // per field (decoded URI, normalised path, user agent, referer), so one scan
 // per field finds every rule that matches. Field values repeat a lot (a site
 // sees a few hundred user agents, and most requests go to a few thousand
-// URIs), so the scans sit behind hash sets of the exact values seen and their
-// matches: one for request targets (the URI and path databases share it, as
-// most requests have no query and a normal path, so both fields are the same
-// text), one for user agents, one for referers. A set is emptied when it
-// holds 32 768 values or 2 MB of them, so only values new since then are
-// scanned again. Compiled once at start-up; Scan() reuses its scratch space
-// and does not allocate for values already seen. Not thread-safe; the
-// returned hits are valid until the next Scan().
+// targets), so the scans sit behind hash sets of the exact values seen and
+// their matches: one for request targets, one for user agents, one for
+// referers. Targets are kept as logged, before decoding: a target seen
+// before is neither decoded nor scanned again, and its entry also keeps what
+// the scenarios need of the decoded target (hashes for distinct counts,
+// whether it is a static asset). A set is emptied when it holds 32 768
+// values or 2 MB of them, so only values new since then are scanned again.
+// Compiled once at start-up; Scan() reuses its scratch space and does not
+// allocate for values already seen. Not thread-safe; the returned hits are
+// valid until the next Scan().
 #pragma once
 
 #include <cstdint>
@@ -20,8 +22,9 @@
 
 #include <absl/container/flat_hash_set.h>
 
-#include "core/decoded_request.h"
 #include "core/hash.h"
+#include "core/log_record.h"
+#include "parsers/request_decoder.h"
 #include "detectors/signature_rules.h"
 
 namespace defender {
@@ -48,11 +51,18 @@ class SignatureMatcher {
                                                   const std::vector<std::string_view>& bad_agents,
                                                   std::string* error);
 
-  const SignatureHits& Scan(const DecodedRequest& request);
+  // Scans the record's target and headers, decoding them with `decoder`
+  // only when the caches have not seen them.
+  const SignatureHits& Scan(const LogRecord& record, RequestDecoder& decoder);
 
-  // The hash of field f's value (0 uri, 1 path, 2 user agent, 3 referer) as
-  // the last Scan() computed it, or 0; detectors reuse it for distinct counts.
-  uint64_t last_hash(int f) const { return last_hash_[f]; }
+  // What the last Scan() learnt of the request besides its signatures, for
+  // the scenarios: 32-bit hashes of the decoded URI, path and user agent for
+  // distinct counts (never 0), and whether the path is a static asset.
+  struct RequestFacts {
+    uint32_t uri_hash = 1, path_hash = 1, user_agent_hash = 1;
+    bool is_static = false;
+  };
+  const RequestFacts& facts() const { return facts_; }
 
   // Values held by the caches in all (bounded, see above).
   size_t cached_values() const { return cache_[0].size() + cache_[1].size() + cache_[2].size(); }
@@ -65,47 +75,64 @@ class SignatureMatcher {
   SignatureMatcher() = default;
   struct Database;
   std::vector<std::string_view> names_, scenarios_;
-  // A value seen and the matches of the databases that have scanned it
-  // (the URI and the path one for a request target), in one cache line:
-  // values up to 36 bytes (most URIs, paths and referers) are kept inline,
+  // A value seen (a request target with the length of its path, or a
+  // header), the rules it matched and, for a target, its facts, in one cache
+  // line: values up to 34 bytes (most targets and referers) are kept inline,
   // so confirming a hit reads no other memory; longer ones (user agents, a
-  // few hundred distinct and so hot anyway) are kept apart. The matches are
-  // filled in after the value is inserted, hence mutable.
+  // few hundred distinct and so hot anyway) are kept apart.
+  struct Key {
+    std::string_view value;
+    uint16_t split = 0;  // a target's path length; 0 for headers
+  };
   struct alignas(64) CacheEntry {
-    static constexpr uint8_t kUnknown = 0xff;
-    static constexpr size_t kMaxIds = 4, kInline = 36;
-    uint16_t size = 0;
-    mutable uint8_t count[2] = {kUnknown, kUnknown};  // per database: matches, or not scanned yet
-    mutable uint16_t ids[2][kMaxIds] = {};
-    char inline_value[kInline];
+    static constexpr size_t kMaxIds = 4, kInline = 34;
     std::unique_ptr<char[]> long_value;
+    uint32_t uri_hash = 0, path_hash = 0;
+    uint16_t size = 0, split = 0;
+    uint16_t ids[kMaxIds] = {};
+    uint8_t count = 0;
+    bool is_static = false;
+    char inline_value[kInline];
     std::string_view value() const { return {long_value ? long_value.get() : inline_value, size}; }
   };
   static_assert(sizeof(CacheEntry) == 64);
-  static std::string_view ValueOf(std::string_view v) { return v; }
-  static std::string_view ValueOf(const CacheEntry& e) { return e.value(); }
-  // Hashed with HashBytes, the hash the detectors reuse; looked up by value.
+  static Key KeyOf(const Key& k) { return k; }
+  static Key KeyOf(const CacheEntry& e) { return {e.value(), e.split}; }
+  // Hashed with HashBytes, the hash the distinct counts use; looked up by value.
   struct EntryHash {
     using is_transparent = void;
     template <typename T>
-    size_t operator()(const T& v) const { return HashBytes(ValueOf(v)); }
+    size_t operator()(const T& v) const { return Hash(KeyOf(v)); }
   };
   struct EntryEq {
     using is_transparent = void;
     template <typename A, typename B>
-    bool operator()(const A& a, const B& b) const { return ValueOf(a) == ValueOf(b); }
+    bool operator()(const A& a, const B& b) const {
+      const Key ka = KeyOf(a), kb = KeyOf(b);
+      return ka.split == kb.split && ka.value == kb.value;
+    }
   };
+  static uint64_t Hash(const Key& k) { return HashBytes(k.value) ^ k.split; }
   using Cache = absl::flat_hash_set<CacheEntry, EntryHash, EntryEq>;
   // A set is emptied when it would exceed either bound.
   static constexpr size_t kCacheEntries = 32768;
   static constexpr size_t kCacheBytes = 2 << 20;  // of values
   static constexpr size_t kMaxCachedValue = 256;  // longer values are scanned every time
-  void ScanField(int field, std::string_view value);
+  void ScanTarget(const LogRecord& record, RequestDecoder& decoder);
+  // Scans a header's value (field 2 or 3); returns its hash.
+  uint64_t ScanHeader(int field, std::string_view value);
+  // Runs database `field` over `value`, adding to field_hits_.
+  void ScanDatabase(int field, std::string_view value);
+  void AddHits(const uint16_t* ids, int count);
+  // Adds `entry` (its value not yet set) for `key` to cache c, emptying the
+  // cache first if it is full.
+  void Insert(int c, const Key& key, CacheEntry entry);
 
   std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer
   void* scratch_ = nullptr;
   SignatureHits hits_, field_hits_;
-  uint64_t last_hash_[4] = {};
+  RequestFacts facts_;
+  std::string target_;  // a target whose path and query are apart in the line
   Cache cache_[3];  // request targets, user agents, referers
   size_t cache_bytes_[3] = {};
 };

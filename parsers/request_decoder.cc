@@ -60,8 +60,12 @@ bool IsNormalLowerPath(std::string_view p) {
 }  // namespace
 
 const DecodedRequest& RequestDecoder::Decode(const LogRecord& r) {
-  std::string_view target_path = r.path;
-  if (r.method.empty() && !r.request.empty()) target_path = r.request;  // junk: let rules see it
+  DecodeTarget(r);
+  return DecodeHeaders(r);
+}
+
+const DecodedRequest& RequestDecoder::DecodeTarget(const LogRecord& r) {
+  const std::string_view target_path = TargetPath(r);
   std::string_view path = DecodeUrlPart(target_path, false, &scratch_, &path_);
   std::string_view query = DecodeUrlPart(r.query, true, &scratch_, &query_);
   if (query.empty() && r.query.empty()) {
@@ -82,9 +86,17 @@ const DecodedRequest& RequestDecoder::Decode(const LogRecord& r) {
     AsciiLower(&normalized_);
     out_.path = normalized_;
   }
+  return out_;
+}
+
+const DecodedRequest& RequestDecoder::DecodeHeaders(const LogRecord& r) {
   out_.user_agent = DecodeHeader(r.user_agent, &user_agent_);
   out_.referer = DecodeHeader(r.referer, &referer_);
   return out_;
+}
+
+std::string_view RequestDecoder::TargetPath(const LogRecord& r) {
+  return r.method.empty() && !r.request.empty() ? r.request : r.path;  // junk: let rules see it
 }
 
 }  // namespace defender

@@ -15,6 +15,14 @@ namespace defender {
 class RequestDecoder {
  public:
   const DecodedRequest& Decode(const LogRecord& record);
+  // One half of Decode(): the request target (uri, path) or the headers
+  // (user_agent, referer); the other half keeps what it held.
+  const DecodedRequest& DecodeTarget(const LogRecord& record);
+  const DecodedRequest& DecodeHeaders(const LogRecord& record);
+  // The text DecodeTarget() decodes as the path: the record's path, or the
+  // whole request line of a junk one (so that rules see it). With the query,
+  // it is all the target's decoding depends on.
+  static std::string_view TargetPath(const LogRecord& record);
 
  private:
   std::string scratch_, path_, query_, uri_, normalized_, user_agent_, referer_;

@@ -241,7 +241,7 @@ int Api::RefusingSignature(const HttpRequest& request) {
   r.request = uri;
   r.user_agent = ToView(request[http::field::user_agent]);
   r.referer = ToView(request[http::field::referer]);
-  const SignatureHits& hits = matcher_->Scan(decoder_.Decode(r));
+  const SignatureHits& hits = matcher_->Scan(r, decoder_);
   for (int i = 0; i < hits.count; ++i) {
     if (refusing_[hits.ids[i]]) return hits.ids[i];
   }

@@ -96,7 +96,7 @@ int main() {
       if (chain_parser->Parse(l, &record) != Reject::kNone) continue;
       record.time += shift;
       alerts.clear();
-      detector->Process(record, decoder.Decode(record), &alerts);
+      detector->Process(record, decoder, &alerts);
       engine.Advance(record.time, &decisions);
       for (const auto& a : alerts) engine.OnAlert(a, &decisions);
       decided += decisions.size();

@@ -1,4 +1,5 @@
 #include "detectors/detector.h"
+#include "detectors/static_path.h"
 
 #include <algorithm>
 
@@ -31,7 +32,7 @@ struct Harness {
     LogRecord r;
     REQUIRE_MESSAGE(parser->Parse(line, &r) == Reject::kNone, line);
     alerts.clear();
-    detector->Process(r, decoder.Decode(r), &alerts);
+    detector->Process(r, decoder, &alerts);
     std::vector<std::string> names;
     for (const auto& a : alerts) names.emplace_back(a.scenario);
     return names;
