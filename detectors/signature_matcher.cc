@@ -159,8 +159,8 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   if (cacheable) {
     if (auto it = cache_[0].find(key, hash); it != cache_[0].end()) {
       AddHits(it->ids, it->count);
-      facts_.uri_hash = it->uri_hash;
-      facts_.path_hash = it->path_hash;
+      facts_.uri_hash = it->hashes[0];
+      facts_.path_hash = it->hashes[1];
       facts_.is_static = it->is_static;
       return;
     }
@@ -179,42 +179,45 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   CacheEntry e;
   e.count = uint8_t(field_hits_.count);
   std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
-  e.uri_hash = facts_.uri_hash;
-  e.path_hash = facts_.path_hash;
+  e.hashes[0] = facts_.uri_hash;
+  e.hashes[1] = facts_.path_hash;
   e.is_static = facts_.is_static;
   Insert(0, key, std::move(e));
 }
 
-uint64_t SignatureMatcher::ScanHeader(int f, std::string_view value) {
-  const Key key{value, 0};
+uint32_t SignatureMatcher::ScanHeader(int f, std::string_view raw, const LogRecord& r, RequestDecoder& decoder) {
+  const Key key{raw, 0};
   const uint64_t hash = Hash(key);
-  if (value.empty()) return hash;
-  const bool cacheable = value.size() <= kMaxCachedValue;
+  if (raw.empty()) return uint32_t(hash | 1);
+  const bool cacheable = raw.size() <= kMaxCachedValue;
   Cache& cache = cache_[f - 1];
   if (cacheable) {
     if (auto it = cache.find(key, hash); it != cache.end()) {
       AddHits(it->ids, it->count);
-      return hash;
+      return it->hashes[0];
     }
   }
+  const DecodedRequest& d = decoder.DecodeHeaders(r);
+  const std::string_view value = f == 2 ? d.user_agent : d.referer;
   field_hits_.count = 0;
   ScanDatabase(f, value);
   AddHits(field_hits_.ids, field_hits_.count);
+  const uint32_t value_hash = uint32_t(HashBytes(value) | 1);
   if (cacheable && size_t(field_hits_.count) <= CacheEntry::kMaxIds) {
     CacheEntry e;
     e.count = uint8_t(field_hits_.count);
     std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
+    e.hashes[0] = value_hash;
     Insert(f - 1, key, std::move(e));
   }
-  return hash;
+  return value_hash;
 }
 
 const SignatureHits& SignatureMatcher::Scan(const LogRecord& record, RequestDecoder& decoder) {
   hits_.count = 0;
   ScanTarget(record, decoder);
-  const DecodedRequest& d = decoder.DecodeHeaders(record);
-  facts_.user_agent_hash = uint32_t(ScanHeader(2, d.user_agent) | 1);
-  if (!d.referer.empty()) ScanHeader(3, d.referer);
+  facts_.user_agent_hash = ScanHeader(2, record.user_agent, record, decoder);
+  ScanHeader(3, record.referer, record, decoder);
   return hits_;
 }
 

@@ -4,10 +4,10 @@
 // sees a few hundred user agents, and most requests go to a few thousand
 // targets), so the scans sit behind hash sets of the exact values seen and
 // their matches: one for request targets, one for user agents, one for
-// referers. Targets are kept as logged, before decoding: a target seen
-// before is neither decoded nor scanned again, and its entry also keeps what
-// the scenarios need of the decoded target (hashes for distinct counts,
-// whether it is a static asset). A set is emptied when it holds 32 768
+// referers. Values are kept as logged, before decoding: a value seen before
+// is neither decoded nor scanned again, and its entry also keeps what the
+// scenarios need of its decoded form (hashes for distinct counts, whether a
+// target is a static asset). A set is emptied when it holds 32 768
 // values or 2 MB of them, so only values new since then are scanned again.
 // Compiled once at start-up; Scan() reuses its scratch space and does not
 // allocate for values already seen. Not thread-safe; the returned hits are
@@ -52,7 +52,7 @@ class SignatureMatcher {
                                                   std::string* error);
 
   // Scans the record's target and headers, decoding them with `decoder`
-  // only when the caches have not seen them.
+  // only when the caches have not seen them as logged.
   const SignatureHits& Scan(const LogRecord& record, RequestDecoder& decoder);
 
   // What the last Scan() learnt of the request besides its signatures, for
@@ -75,8 +75,9 @@ class SignatureMatcher {
   SignatureMatcher() = default;
   struct Database;
   std::vector<std::string_view> names_, scenarios_;
-  // A value seen (a request target with the length of its path, or a
-  // header), the rules it matched and, for a target, its facts, in one cache
+  // A value seen, as logged (a request target with the length of its path,
+  // or a header), the rules its decoded form matched and the hashes of that
+  // form and, for a target, whether it is a static asset, in one cache
   // line: values up to 34 bytes (most targets and referers) are kept inline,
   // so confirming a hit reads no other memory; longer ones (user agents, a
   // few hundred distinct and so hot anyway) are kept apart.
@@ -87,7 +88,9 @@ class SignatureMatcher {
   struct alignas(64) CacheEntry {
     static constexpr size_t kMaxIds = 4, kInline = 34;
     std::unique_ptr<char[]> long_value;
-    uint32_t uri_hash = 0, path_hash = 0;
+    // Distinct-count hashes of the decoded value: a target's URI and path, a
+    // header's value in [0].
+    uint32_t hashes[2] = {};
     uint16_t size = 0, split = 0;
     uint16_t ids[kMaxIds] = {};
     uint8_t count = 0;
@@ -119,8 +122,9 @@ class SignatureMatcher {
   static constexpr size_t kCacheBytes = 2 << 20;  // of values
   static constexpr size_t kMaxCachedValue = 256;  // longer values are scanned every time
   void ScanTarget(const LogRecord& record, RequestDecoder& decoder);
-  // Scans a header's value (field 2 or 3); returns its hash.
-  uint64_t ScanHeader(int field, std::string_view value);
+  // Scans a header (field 2 or 3), `raw` as logged; returns the distinct
+  // hash of its decoded value.
+  uint32_t ScanHeader(int field, std::string_view raw, const LogRecord& record, RequestDecoder& decoder);
   // Runs database `field` over `value`, adding to field_hits_.
   void ScanDatabase(int field, std::string_view value);
   void AddHits(const uint16_t* ids, int count);

@@ -188,3 +188,16 @@ TEST_CASE("targets are cached as logged, with where their path ends") {
   std::string line = "/.env?x";
   CHECK(SplitHits(*shared, std::string_view(line).substr(0, 5), std::string_view(line).substr(6)) == query_apart);
 }
+
+TEST_CASE("headers are cached as logged and matched decoded, again from the cache") {
+  std::string error;
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  REQUIRE(m != nullptr);
+  uint16_t xss = 0;
+  while (m->name(xss) != "xss-script-tag") ++xss;
+  // nginx logs a space in a header as \x20: only the decoded text matches.
+  for (int i = 0; i < 2; ++i) {
+    CHECK(Matches(*m, xss, "referer:https://a.example/<\\x20script>"));
+    CHECK(!Matches(*m, xss, "referer:https://a.example/<\\x20scripts-page>"));
+  }
+}
