@@ -32,6 +32,7 @@ bool IsJunkRequest(const LogRecord& r) {
 
 bool IsProxyRequest(const LogRecord& r) {
   if (r.method == "CONNECT") return true;
+  if (r.path.empty() || r.path[0] == '/') return false;  // most targets
   auto starts = [&](std::string_view p) {
     return r.path.size() >= p.size() && CaselessContains(r.path.substr(0, p.size()), p);
   };
@@ -126,43 +127,38 @@ uint64_t Detector::FilterMask(const LogRecord& r) {
   return mask;
 }
 
-bool Detector::Matches(const Scenario& s, const LogRecord& r, RequestDecoder& decoder) const {
-  const EventFilter& f = s.filter;
-  switch (f.special) {
-    case EventFilter::Special::kNone: break;
-    case EventFilter::Special::kNonStatic:
-      if (matcher_->facts().is_static || r.method.empty()) return false;
-      break;
-    case EventFilter::Special::kJunkRequest:
-      if (!IsJunkRequest(r)) return false;
-      break;
-    case EventFilter::Special::kProxyRequest:
-      if (!IsProxyRequest(r)) return false;
-      break;
+bool Detector::PassesSpecial(EventFilter::Special special, const LogRecord& r) const {
+  switch (special) {
+    case EventFilter::Special::kNone: return true;
+    case EventFilter::Special::kNonStatic: return !matcher_->facts().is_static && !r.method.empty();
+    case EventFilter::Special::kJunkRequest: return IsJunkRequest(r);
+    case EventFilter::Special::kProxyRequest: return IsProxyRequest(r);
   }
-  if (f.field != EventFilter::Field::kNone) {
-    const DecodedRequest& d = decoder.Decode(r);  // custom rules only: rare
-    std::string_view v;
-    switch (f.field) {
-      case EventFilter::Field::kNone: break;
-      case EventFilter::Field::kUri: v = d.uri; break;
-      case EventFilter::Field::kPath: v = d.path; break;
-      case EventFilter::Field::kQuery: {
-        size_t q = d.uri.find('?');
-        v = q == std::string_view::npos ? std::string_view() : d.uri.substr(q + 1);
-        break;
-      }
-      case EventFilter::Field::kUserAgent: v = d.user_agent; break;
-      case EventFilter::Field::kReferer: v = d.referer; break;
-      case EventFilter::Field::kMethod: v = r.method; break;
-      case EventFilter::Field::kHost: v = r.host; break;
+  return true;
+}
+
+bool Detector::MatchesField(const EventFilter& f, const LogRecord& r, RequestDecoder& decoder) const {
+  const DecodedRequest& d = decoder.Decode(r);  // custom rules only: rare
+  std::string_view v;
+  switch (f.field) {
+    case EventFilter::Field::kNone: return true;
+    case EventFilter::Field::kUri: v = d.uri; break;
+    case EventFilter::Field::kPath: v = d.path; break;
+    case EventFilter::Field::kQuery: {
+      size_t q = d.uri.find('?');
+      v = q == std::string_view::npos ? std::string_view() : d.uri.substr(q + 1);
+      break;
     }
-    if (f.regex && !RE2::PartialMatch(v, *f.regex)) return false;
-    if (!f.literals.empty()) {
-      bool any = false;
-      for (const auto& lit : f.literals) any = any || CaselessContains(v, lit);
-      if (!any) return false;
-    }
+    case EventFilter::Field::kUserAgent: v = d.user_agent; break;
+    case EventFilter::Field::kReferer: v = d.referer; break;
+    case EventFilter::Field::kMethod: v = r.method; break;
+    case EventFilter::Field::kHost: v = r.host; break;
+  }
+  if (f.regex && !RE2::PartialMatch(v, *f.regex)) return false;
+  if (!f.literals.empty()) {
+    bool any = false;
+    for (const auto& lit : f.literals) any = any || CaselessContains(v, lit);
+    if (!any) return false;
   }
   return true;
 }
@@ -187,7 +183,8 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
        candidates &= candidates - 1) {
     const size_t i = size_t(std::countr_zero(candidates));
     const Scenario& s = scenarios_[i];
-    if (!Matches(s, r, decoder)) continue;
+    if (!PassesSpecial(s.filter.special, r)) continue;
+    if (s.filter.field != EventFilter::Field::kNone && !MatchesField(s.filter, r, decoder)) continue;
     uint32_t distinct = 0;
     switch (s.settings.distinct) {
       case Distinct::kNone: break;

@@ -57,8 +57,10 @@ class Detector {
   Detector(std::vector<Scenario> scenarios, DetectorOptions options);
   // The scenarios (bits) whose kind, status and method filters `r` passes.
   uint64_t FilterMask(const LogRecord& r);
-  // The rest of s's filter: the special condition and the custom field match.
-  bool Matches(const Scenario& s, const LogRecord& r, RequestDecoder& decoder) const;
+  // The rest of a scenario's filter: its special condition, and the field
+  // match of a custom rule.
+  bool PassesSpecial(EventFilter::Special special, const LogRecord& r) const;
+  bool MatchesField(const EventFilter& f, const LogRecord& r, RequestDecoder& decoder) const;
 
   std::vector<Scenario> scenarios_;
   std::vector<const BucketSettings*> settings_;
