@@ -72,9 +72,9 @@ int32_t ParseSecondsToMs(std::string_view v) {
   }
   if (i == 0) return -1;
   int ms = 0;
-  if (i < v.size() && v[i] == '.') {
-    int scale = 100;
-    for (++i; i < v.size() && v[i] >= '0' && v[i] <= '9'; ++i, scale /= 10) ms += (v[i] - '0') * scale;
+  if (i < v.size() && v[i] == '.') {  // milliseconds: the first three decimals
+    static constexpr int kScale[3] = {100, 10, 1};
+    for (int k = 0; ++i < v.size() && v[i] >= '0' && v[i] <= '9' && k < 3; ++k) ms += (v[i] - '0') * kScale[k];
   }
   return int32_t(secs * 1000 + ms);
 }
@@ -88,18 +88,20 @@ bool IsMethodChar(char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-
 void SplitRequest(std::string_view request, LogRecord* r) {
   r->request = request;
   r->method = r->path = r->query = r->protocol = {};
-  size_t sp = request.find(' ');
-  if (sp == std::string_view::npos || sp == 0 || sp > 24) return;
-  for (size_t i = 0; i < sp; ++i) {
-    if (!IsMethodChar(request[i])) return;
-  }
+  // The method: 1 to 24 method characters, then a space.
+  const size_t max = std::min<size_t>(request.size(), 25);
+  size_t sp = 0;
+  while (sp < max && IsMethodChar(request[sp])) ++sp;
+  if (sp == 0 || sp == max || request[sp] != ' ') return;
   std::string_view target = request.substr(sp + 1);
-  size_t last = target.rfind(' ');
-  if (last != std::string_view::npos) {
-    std::string_view proto = target.substr(last + 1);
+  // The protocol: after the last space, a few bytes from the end.
+  size_t after = target.size();
+  while (after > 0 && target[after - 1] != ' ') --after;
+  if (after > 0) {
+    std::string_view proto = target.substr(after);
     if (proto.substr(0, 5) != "HTTP/") return;
     r->protocol = proto;
-    target = target.substr(0, last);
+    target = target.substr(0, after - 1);
   }
   if (target.empty()) return;
   r->method = request.substr(0, sp);

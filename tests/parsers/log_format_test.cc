@@ -137,3 +137,34 @@ TEST_CASE("request times that do not fit are absent, not overflowed") {
   CHECK(ParseSecondsToMs("0.250") == 250);
   CHECK(ParseSecondsToMs("-") == -1);
 }
+
+TEST_CASE("request times keep three decimals") {
+  CHECK(ParseSecondsToMs("0.5") == 500);
+  CHECK(ParseSecondsToMs("2.") == 2000);
+  CHECK(ParseSecondsToMs("12") == 12000);
+  CHECK(ParseSecondsToMs("1.23456") == 1234);
+  CHECK(ParseSecondsToMs("0.0019") == 1);
+}
+
+TEST_CASE("request lines split into method, path, query and protocol") {
+  LogRecord r;
+  SplitRequest("GET /a/b?x=1&y=2 HTTP/1.1", &r);
+  CHECK(r.method == "GET");
+  CHECK(r.path == "/a/b");
+  CHECK(r.query == "x=1&y=2");
+  CHECK(r.protocol == "HTTP/1.1");
+  SplitRequest("POST /a b HTTP/2.0", &r);  // a space inside the target
+  CHECK(r.path == "/a b");
+  CHECK(r.protocol == "HTTP/2.0");
+  const std::string method24(24, 'M'), line24 = method24 + " / HTTP/1.1";
+  const std::string line25 = std::string(25, 'M') + " / HTTP/1.1";
+  SplitRequest(line24, &r);
+  CHECK(r.method == method24);
+  SplitRequest(line25, &r);
+  CHECK(r.method.empty());
+  for (std::string_view junk : {"GET", "GET ", " / HTTP/1.1", "G3T / HTTP/1.1", "GET / FTP/1.0", "GET  HTTP/1.1"}) {
+    SplitRequest(junk, &r);
+    CHECK_MESSAGE(r.method.empty(), junk);
+    CHECK(r.request == junk);
+  }
+}
