@@ -3,7 +3,6 @@
 #include <re2/re2.h>
 
 #include <bit>
-#include <cstring>
 
 #include <fmt/format.h>
 
@@ -111,8 +110,8 @@ uint64_t Detector::FilterMask(const LogRecord& r) {
   // keyed by its length and bytes packed in a word (0: empty or longer than
   // 7, not kept).
   uint64_t key = 0;
-  if (!r.method.empty() && r.method.size() <= 7) {  // an empty view's data() may be null
-    std::memcpy(&key, r.method.data(), r.method.size());
+  if (!r.method.empty() && r.method.size() <= 7) {
+    for (size_t i = 0; i < r.method.size(); ++i) key |= uint64_t(uint8_t(r.method[i])) << (8 * i);
     key |= uint64_t(r.method.size()) << 56;
   }
   if (key == 0 || key != method_key_) {
