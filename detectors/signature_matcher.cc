@@ -124,15 +124,24 @@ void SignatureMatcher::ScanDatabase(int f, std::string_view value) {
           OnMatch, &field_hits_);
 }
 
-void SignatureMatcher::Insert(int c, const Key& key, CacheEntry e) {
+void SignatureMatcher::Remember(int c, const Key& key, uint32_t hash0, uint32_t hash1, bool is_static) {
+  // Very long values, and values with more matches than an entry holds, are
+  // decoded and scanned every time.
+  if (key.value.size() > kMaxCachedValue || size_t(field_hits_.count) > CacheEntry::kMaxIds) return;
   Cache& cache = cache_[c];
   if (cache.size() >= kCacheEntries || cache_bytes_[c] + key.value.size() > kCacheBytes) {
     cache.clear();
     cache_bytes_[c] = 0;
   }
   cache_bytes_[c] += key.value.size();
+  CacheEntry e;
+  e.hashes[0] = hash0;
+  e.hashes[1] = hash1;
   e.size = uint16_t(key.value.size());
   e.split = key.split;
+  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
+  e.count = uint8_t(field_hits_.count);
+  e.is_static = is_static;
   char* to = e.inline_value;
   if (key.value.size() > CacheEntry::kInline) {
     e.long_value = std::make_unique<char[]>(key.value.size());
@@ -154,10 +163,8 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
       key.value = target_;
     }
   }
-  const bool cacheable = key.value.size() <= kMaxCachedValue;
-  const uint64_t hash = cacheable ? Hash(key) : 0;
-  if (cacheable) {
-    if (auto it = cache_[0].find(key, hash); it != cache_[0].end()) {
+  if (key.value.size() <= kMaxCachedValue) {
+    if (auto it = cache_[0].find(key); it != cache_[0].end()) {
       AddHits(it->ids, it->count);
       facts_.uri_hash = it->hashes[0];
       facts_.path_hash = it->hashes[1];
@@ -173,26 +180,15 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   facts_.uri_hash = uint32_t(HashBytes(d.uri) | 1);
   facts_.path_hash = uint32_t(HashBytes(d.path) | 1);
   facts_.is_static = IsStaticPath(d.path);
-  // Very long targets, and targets with more matches than an entry holds,
-  // are decoded and scanned every time.
-  if (!cacheable || size_t(field_hits_.count) > CacheEntry::kMaxIds) return;
-  CacheEntry e;
-  e.count = uint8_t(field_hits_.count);
-  std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
-  e.hashes[0] = facts_.uri_hash;
-  e.hashes[1] = facts_.path_hash;
-  e.is_static = facts_.is_static;
-  Insert(0, key, std::move(e));
+  Remember(0, key, facts_.uri_hash, facts_.path_hash, facts_.is_static);
 }
 
 uint32_t SignatureMatcher::ScanHeader(int f, std::string_view raw, const LogRecord& r, RequestDecoder& decoder) {
+  if (raw.empty()) return uint32_t(HashBytes(raw) | 1);
   const Key key{raw, 0};
-  const uint64_t hash = Hash(key);
-  if (raw.empty()) return uint32_t(hash | 1);
-  const bool cacheable = raw.size() <= kMaxCachedValue;
   Cache& cache = cache_[f - 1];
-  if (cacheable) {
-    if (auto it = cache.find(key, hash); it != cache.end()) {
+  if (raw.size() <= kMaxCachedValue) {
+    if (auto it = cache.find(key); it != cache.end()) {
       AddHits(it->ids, it->count);
       return it->hashes[0];
     }
@@ -203,13 +199,7 @@ uint32_t SignatureMatcher::ScanHeader(int f, std::string_view raw, const LogReco
   ScanDatabase(f, value);
   AddHits(field_hits_.ids, field_hits_.count);
   const uint32_t value_hash = uint32_t(HashBytes(value) | 1);
-  if (cacheable && size_t(field_hits_.count) <= CacheEntry::kMaxIds) {
-    CacheEntry e;
-    e.count = uint8_t(field_hits_.count);
-    std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
-    e.hashes[0] = value_hash;
-    Insert(f - 1, key, std::move(e));
-  }
+  Remember(f - 1, key, value_hash);
   return value_hash;
 }
 

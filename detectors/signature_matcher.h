@@ -24,8 +24,8 @@
 
 #include "core/hash.h"
 #include "core/log_record.h"
-#include "parsers/request_decoder.h"
 #include "detectors/signature_rules.h"
+#include "parsers/request_decoder.h"
 
 namespace defender {
 
@@ -101,7 +101,7 @@ class SignatureMatcher {
   static_assert(sizeof(CacheEntry) == 64);
   static Key KeyOf(const Key& k) { return k; }
   static Key KeyOf(const CacheEntry& e) { return {e.value(), e.split}; }
-  // Hashed with HashBytes, the hash the distinct counts use; looked up by value.
+  // Hashed and compared by value and split.
   struct EntryHash {
     using is_transparent = void;
     template <typename T>
@@ -128,9 +128,9 @@ class SignatureMatcher {
   // Runs database `field` over `value`, adding to field_hits_.
   void ScanDatabase(int field, std::string_view value);
   void AddHits(const uint16_t* ids, int count);
-  // Adds `entry` (its value not yet set) for `key` to cache c, emptying the
-  // cache first if it is full.
-  void Insert(int c, const Key& key, CacheEntry entry);
+  // Caches field_hits_ for `key` in cache c with the facts of its decoded
+  // form (see CacheEntry), emptying the cache first if it is full.
+  void Remember(int c, const Key& key, uint32_t hash0, uint32_t hash1 = 0, bool is_static = false);
 
   std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer
   void* scratch_ = nullptr;
