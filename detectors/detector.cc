@@ -6,7 +6,6 @@
 
 #include <fmt/format.h>
 
-
 namespace defender {
 
 namespace {
@@ -137,19 +136,19 @@ bool Detector::PassesSpecial(EventFilter::Special special, const LogRecord& r) c
 }
 
 bool Detector::MatchesField(const EventFilter& f, const LogRecord& r, RequestDecoder& decoder) const {
-  const DecodedRequest& d = decoder.Decode(r);  // custom rules only: rare
   std::string_view v;
-  switch (f.field) {
+  switch (f.field) {  // custom rules only, so decoding again is rare
     case EventFilter::Field::kNone: return true;
-    case EventFilter::Field::kUri: v = d.uri; break;
-    case EventFilter::Field::kPath: v = d.path; break;
+    case EventFilter::Field::kUri: v = decoder.DecodeTarget(r).uri; break;
+    case EventFilter::Field::kPath: v = decoder.DecodeTarget(r).path; break;
     case EventFilter::Field::kQuery: {
-      size_t q = d.uri.find('?');
-      v = q == std::string_view::npos ? std::string_view() : d.uri.substr(q + 1);
+      const std::string_view uri = decoder.DecodeTarget(r).uri;
+      size_t q = uri.find('?');
+      v = q == std::string_view::npos ? std::string_view() : uri.substr(q + 1);
       break;
     }
-    case EventFilter::Field::kUserAgent: v = d.user_agent; break;
-    case EventFilter::Field::kReferer: v = d.referer; break;
+    case EventFilter::Field::kUserAgent: v = decoder.DecodeHeaders(r).user_agent; break;
+    case EventFilter::Field::kReferer: v = decoder.DecodeHeaders(r).referer; break;
     case EventFilter::Field::kMethod: v = r.method; break;
     case EventFilter::Field::kHost: v = r.host; break;
   }

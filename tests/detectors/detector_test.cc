@@ -1,10 +1,11 @@
 #include "detectors/detector.h"
-#include "detectors/static_path.h"
 
 #include <algorithm>
 
 #include <doctest/doctest.h>
+#include <re2/re2.h>
 
+#include "detectors/static_path.h"
 #include "parsers/presets.h"
 #include "parsers/request_decoder.h"
 
@@ -36,6 +37,14 @@ struct Harness {
     std::vector<std::string> names;
     for (const auto& a : alerts) names.emplace_back(a.scenario);
     return names;
+  }
+  // The scenarios the last line was counted in, each followed by a space.
+  std::string Counted() const {
+    std::vector<std::string_view> names;
+    detector->LastScenarios(&names);
+    std::string joined;
+    for (auto n : names) joined += std::string(n) + " ";
+    return joined;
   }
 };
 
@@ -106,11 +115,7 @@ TEST_CASE("a scenario counts only the statuses and methods it names, and never w
   Harness h(rows);
   auto counted = [&](std::string_view request, int status) {
     h.Feed("192.0.2.5", 1, request, status);
-    std::vector<std::string_view> names;
-    h.detector->LastScenarios(&names);
-    std::string joined;
-    for (auto n : names) joined += std::string(n) + " ";
-    return joined;
+    return h.Counted();
   };
   CHECK(counted("POST /login HTTP/1.1", 404) == "post-404 any ");
   CHECK(counted("POST /login HTTP/1.1", 200) == "any ");
@@ -155,5 +160,33 @@ TEST_CASE("junk request lines and invalid HTTP versions count in http-bad-reques
   }
   for (const char* origin : {"GET /http://example.com/ HTTP/1.1", "GET /index.html HTTP/1.1", "GET * HTTP/1.1"}) {
     CHECK_MESSAGE(!counted_in(origin, "http-open-proxy"), std::string(origin));
+  }
+}
+
+TEST_CASE("custom rules match their field decoded, whether or not the caches have seen the line") {
+  auto row = [](const char* name, EventFilter::Field field, const char* regex, std::vector<std::string> literals) {
+    Scenario s{name, "", EventFilter(), BucketSettings()};
+    s.filter.field = field;
+    if (regex) s.filter.regex = std::make_shared<re2::RE2>(regex);
+    s.filter.literals = std::move(literals);
+    s.settings.capacity = 100;
+    return s;
+  };
+  Harness h({row("query-debug", EventFilter::Field::kQuery, "^debug=1$", {}),
+             row("path-admin", EventFilter::Field::kPath, "^/admin/", {}),
+             row("ua-acme", EventFilter::Field::kUserAgent, nullptr, {"AcmeScanner"}),
+             row("method-purge", EventFilter::Field::kMethod, nullptr, {"PURGE"})});
+  auto counted = [&](std::string_view request, std::string_view ua = "Mozilla/5.0") {
+    h.Feed("192.0.2.6", 1, request, 200, ua);
+    return h.Counted();
+  };
+  for (int pass = 0; pass < 2; ++pass) {  // the second time, every value is cached
+    CAPTURE(pass);
+    CHECK(counted("GET /x?%64ebug=1 HTTP/1.1") == "query-debug ");
+    CHECK(counted("GET /x?debug=12 HTTP/1.1") == "");
+    CHECK(counted("GET /%41dmin/users HTTP/1.1") == "path-admin ");  // decoded and lower-cased
+    CHECK(counted("GET /administrator HTTP/1.1") == "");
+    CHECK(counted("GET / HTTP/1.1", "Mozilla/5.0 (acmescanner 2.0)") == "ua-acme ");
+    CHECK(counted("PURGE /x HTTP/1.1") == "method-purge ");
   }
 }
