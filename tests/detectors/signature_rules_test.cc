@@ -98,16 +98,32 @@ TEST_CASE("a signature that does not compile is reported with its name") {
 
 namespace {
 
-// The matches of request "GET target HTTP/1.1", sorted.
-std::vector<uint16_t> TargetHits(SignatureMatcher& m, std::string_view target) {
-  LogRecord r;
-  std::string request = fmt::format("GET {} HTTP/1.1", target);
-  SplitRequest(request, &r);
+// The matches of record r through matcher m, sorted.
+std::vector<uint16_t> SortedHits(SignatureMatcher& m, const LogRecord& r) {
   RequestDecoder decoder;
   const SignatureHits& hits = m.Scan(r, decoder);
   std::vector<uint16_t> ids(hits.ids, hits.ids + hits.count);
   std::sort(ids.begin(), ids.end());
   return ids;
+}
+
+// The matches of request "GET target HTTP/1.1", sorted.
+std::vector<uint16_t> TargetHits(SignatureMatcher& m, std::string_view target) {
+  LogRecord r;
+  std::string request = fmt::format("GET {} HTTP/1.1", target);
+  SplitRequest(request, &r);
+  return SortedHits(m, r);
+}
+
+// The same for a record whose path and query are logged apart (as $uri and
+// $args log them).
+std::vector<uint16_t> SplitHits(SignatureMatcher& m, std::string_view path, std::string_view query) {
+  LogRecord r;
+  r.method = "GET";
+  r.protocol = "HTTP/1.1";
+  r.path = path;
+  r.query = query;
+  return SortedHits(m, r);
 }
 
 }  // namespace
@@ -147,25 +163,6 @@ TEST_CASE("the value cache answers as the scans did: again, after it was emptied
   }
   for (size_t i = 0; i < targets.size(); ++i) CHECK_MESSAGE(TargetHits(*fresh, targets[i]) == first[i], targets[i]);
 }
-
-namespace {
-
-// The sorted matches of a record whose path and query are given apart (as
-// $uri and $args log them), through matcher m.
-std::vector<uint16_t> SplitHits(SignatureMatcher& m, std::string_view path, std::string_view query) {
-  LogRecord r;
-  r.method = "GET";
-  r.protocol = "HTTP/1.1";
-  r.path = path;
-  r.query = query;
-  RequestDecoder decoder;
-  const SignatureHits& hits = m.Scan(r, decoder);
-  std::vector<uint16_t> ids(hits.ids, hits.ids + hits.count);
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
-}  // namespace
 
 TEST_CASE("targets are cached as logged, with where their path ends") {
   // "/.env" + "?x" and a path "/.env?x" (a decoded %3F in $uri) are the same
