@@ -1,5 +1,7 @@
 #include "detectors/signature_rules.h"
 
+#include <algorithm>
+
 #include <doctest/doctest.h>
 
 #include "detectors/signature_matcher.h"
