@@ -1,5 +1,6 @@
 // libFuzzer target: any bytes as a log line, through every parser, the
-// decoders and the --explain printer. Built with -DDEFENDER_FUZZ=ON (clang,
+// decoders, the --explain printer and the detector (signature caches,
+// scenarios, a small client table). Built with -DDEFENDER_FUZZ=ON (clang,
 // ASan+UBSan); ctest runs it for a bounded time.
 #include <cstddef>
 #include <cstdint>
@@ -9,8 +10,10 @@
 
 #include "cli/explain.h"
 #include "core/cidr.h"
+#include "detectors/detector.h"
 #include "parsers/decode.h"
 #include "parsers/presets.h"
+#include "parsers/request_decoder.h"
 
 using namespace defender;
 
@@ -24,6 +27,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     return v;
   }();
+  static std::unique_ptr<Detector> detector = [] {
+    std::string error;
+    DetectorOptions options;
+    options.max_buckets = 4096;  // small, so that sweeps and evictions run too
+    auto d = Detector::Create(BuiltinScenarios(), options, &error);
+    if (!d) __builtin_trap();
+    return d;
+  }();
+  static RequestDecoder decoder;
+  static std::vector<Alert> alerts;
   std::string_view line(reinterpret_cast<const char*>(data), size);
   LogRecord r;
   std::string scratch;
@@ -36,6 +49,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       UnescapeNginx(r.user_agent, &scratch);
       PercentDecodeRepeated(r.query, true, 2, &scratch);
       NormalizePath(r.path, &scratch);
+      alerts.clear();
+      detector->Process(r, decoder, &alerts);
     }
   }
   auto a = IpAddress::Parse(line);
