@@ -35,6 +35,9 @@ std::string EscapeLiteral(std::string_view s) {
   return out;
 }
 
+// The distinct-count hash of a decoded value (never 0).
+uint32_t DistinctHash(std::string_view v) { return uint32_t(HashBytes(v) | 1); }
+
 int OnMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int, void* ctx) {
   auto* hits = static_cast<SignatureHits*>(ctx);
   if (hits->Has(uint16_t(id))) return 0;
@@ -124,6 +127,14 @@ void SignatureMatcher::ScanDatabase(int f, std::string_view value) {
           OnMatch, &field_hits_);
 }
 
+inline const SignatureMatcher::CacheEntry* SignatureMatcher::Recall(int c, const Key& key) {
+  if (key.value.size() > kMaxCachedValue) return nullptr;
+  auto it = cache_[c].find(key);
+  if (it == cache_[c].end()) return nullptr;
+  AddHits(it->ids, it->count);
+  return &*it;
+}
+
 void SignatureMatcher::Remember(int c, const Key& key, uint32_t hash0, uint32_t hash1, bool is_static) {
   // Very long values, and values with more matches than an entry holds, are
   // decoded and scanned every time.
@@ -163,42 +174,34 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
       key.value = target_;
     }
   }
-  if (key.value.size() <= kMaxCachedValue) {
-    if (auto it = cache_[0].find(key); it != cache_[0].end()) {
-      AddHits(it->ids, it->count);
-      facts_.uri_hash = it->hashes[0];
-      facts_.path_hash = it->hashes[1];
-      facts_.is_static = it->is_static;
-      return;
-    }
+  if (const CacheEntry* e = Recall(0, key)) {
+    facts_.uri_hash = e->hashes[0];
+    facts_.path_hash = e->hashes[1];
+    facts_.is_static = e->is_static;
+    return;
   }
   const DecodedRequest& d = decoder.DecodeTarget(r);
   field_hits_.count = 0;
   ScanDatabase(0, d.uri);
   ScanDatabase(1, d.path);
   AddHits(field_hits_.ids, field_hits_.count);
-  facts_.uri_hash = uint32_t(HashBytes(d.uri) | 1);
-  facts_.path_hash = uint32_t(HashBytes(d.path) | 1);
+  facts_.uri_hash = DistinctHash(d.uri);
+  facts_.path_hash = DistinctHash(d.path);
   facts_.is_static = IsStaticPath(d.path);
   Remember(0, key, facts_.uri_hash, facts_.path_hash, facts_.is_static);
 }
 
-uint32_t SignatureMatcher::ScanHeader(int f, std::string_view raw, const LogRecord& r, RequestDecoder& decoder) {
-  if (raw.empty()) return uint32_t(HashBytes(raw) | 1);
+inline uint32_t SignatureMatcher::ScanHeader(int f, const LogRecord& r, RequestDecoder& decoder) {
+  const std::string_view raw = f == 2 ? r.user_agent : r.referer;
+  if (raw.empty()) return DistinctHash(raw);
   const Key key{raw, 0};
-  Cache& cache = cache_[f - 1];
-  if (raw.size() <= kMaxCachedValue) {
-    if (auto it = cache.find(key); it != cache.end()) {
-      AddHits(it->ids, it->count);
-      return it->hashes[0];
-    }
-  }
+  if (const CacheEntry* e = Recall(f - 1, key)) return e->hashes[0];
   const DecodedRequest& d = decoder.DecodeHeaders(r);
   const std::string_view value = f == 2 ? d.user_agent : d.referer;
   field_hits_.count = 0;
   ScanDatabase(f, value);
   AddHits(field_hits_.ids, field_hits_.count);
-  const uint32_t value_hash = uint32_t(HashBytes(value) | 1);
+  const uint32_t value_hash = DistinctHash(value);
   Remember(f - 1, key, value_hash);
   return value_hash;
 }
@@ -206,8 +209,8 @@ uint32_t SignatureMatcher::ScanHeader(int f, std::string_view raw, const LogReco
 const SignatureHits& SignatureMatcher::Scan(const LogRecord& record, RequestDecoder& decoder) {
   hits_.count = 0;
   ScanTarget(record, decoder);
-  facts_.user_agent_hash = ScanHeader(2, record.user_agent, record, decoder);
-  ScanHeader(3, record.referer, record, decoder);
+  facts_.user_agent_hash = ScanHeader(2, record, decoder);
+  ScanHeader(3, record, decoder);
   return hits_;
 }
 

@@ -122,12 +122,14 @@ class SignatureMatcher {
   static constexpr size_t kCacheBytes = 2 << 20;  // of values
   static constexpr size_t kMaxCachedValue = 256;  // longer values are scanned every time
   void ScanTarget(const LogRecord& record, RequestDecoder& decoder);
-  // Scans a header (field 2 or 3), `raw` as logged; returns the distinct
+  // Scans a header (field 2 user agent or 3 referer); returns the distinct
   // hash of its decoded value.
-  uint32_t ScanHeader(int field, std::string_view raw, const LogRecord& record, RequestDecoder& decoder);
+  uint32_t ScanHeader(int field, const LogRecord& record, RequestDecoder& decoder);
   // Runs database `field` over `value`, adding to field_hits_.
   void ScanDatabase(int field, std::string_view value);
   void AddHits(const uint16_t* ids, int count);
+  // The entry for `key` in cache c, its matches added to the hits, or nullptr.
+  const CacheEntry* Recall(int c, const Key& key);
   // Caches field_hits_ for `key` in cache c with the facts of its decoded
   // form (see CacheEntry), emptying the cache first if it is full.
   void Remember(int c, const Key& key, uint32_t hash0, uint32_t hash1 = 0, bool is_static = false);

@@ -74,7 +74,7 @@ int32_t ParseSecondsToMs(std::string_view v) {
   int ms = 0;
   if (i < v.size() && v[i] == '.') {  // milliseconds: the first three decimals
     static constexpr int kScale[3] = {100, 10, 1};
-    for (int k = 0; ++i < v.size() && v[i] >= '0' && v[i] <= '9' && k < 3; ++k) ms += (v[i] - '0') * kScale[k];
+    for (int k = 0; k < 3 && ++i < v.size() && v[i] >= '0' && v[i] <= '9'; ++k) ms += (v[i] - '0') * kScale[k];
   }
   return int32_t(secs * 1000 + ms);
 }
