@@ -344,9 +344,8 @@ bool Pipeline::RestoreState() {
     int index = detector_->ScenarioIndex(b.scenario);
     if (index < 0) continue;  // a scenario the configuration no longer has
     LeakyBucket bucket;
-    bucket.last = b.last;
     bucket.blackhole_until = b.blackhole_until;
-    bucket.tokens = float(b.tokens);
+    bucket.SetTokens(b.last, b.tokens, detector_->scenarios()[size_t(index)].settings);
     bucket.poured = b.poured;
     detector_->mutable_table().Restore(b.client, uint16_t(index), bucket, b.distinct);
   }
@@ -406,9 +405,9 @@ void Pipeline::SaveState() {
   const auto& scenarios = detector_->scenarios();
   detector_->table().ForEach([&](const IpAddress& client, uint16_t scenario, const LeakyBucket& b,
                                  const std::vector<uint32_t>& distinct) {
-    if (b.Drained(last_log_time_, scenarios[scenario].settings)) return;  // holds nothing
-    buckets.push_back(StoredBucket{client, scenarios[scenario].name, b.last, b.blackhole_until, b.tokens, b.poured,
-                                   distinct});
+    if (b.Drained(last_log_time_)) return;  // holds nothing
+    buckets.push_back(StoredBucket{client, scenarios[scenario].name, last_log_time_, b.blackhole_until,
+                                   b.TokensAt(last_log_time_, scenarios[scenario].settings), b.poured, distinct});
   });
   Status s = state_->SaveRun(checkpoints, buckets, last_log_time_);
   if (!s.ok()) {

@@ -1,7 +1,7 @@
 // ClientTable: the leaky buckets of every (client, scenario) pair, in one
 // hash map with a cap. Buckets that have drained are dropped now and then;
-// when the cap is reached anyway, the least recently seen buckets are
-// evicted first and counted. Not thread-safe.
+// when the cap is reached anyway, those that will have drained soonest (so
+// hold the least) are evicted first and counted. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -19,6 +19,8 @@ namespace defender {
 
 class ClientTable {
  public:
+  // Holds at most max_buckets, or 25/32 of the hash table's slots if that is
+  // less (see max_buckets()).
   explicit ClientTable(size_t max_buckets);
 
   struct PourResult {
@@ -35,9 +37,10 @@ class ClientTable {
   // Starts fetching the bucket Pour(client, scenario, ...) will touch.
   void Prefetch(const IpAddress& client, uint16_t scenario) const { buckets_.prefetch(Key{client, scenario}); }
 
-  // Drops drained buckets and, if still over the cap, evicts the oldest.
+  // Drops drained buckets and, if still over the cap, evicts those that will
+  // drain soonest.
   // Cheap to call often: it only works when the table has grown.
-  void Maintain(LogTime now, const std::vector<const BucketSettings*>& settings);
+  void Maintain(LogTime now);
 
   // Every bucket, for the state database: fn(client, scenario, bucket, distinct hashes).
   template <typename Fn>
@@ -58,7 +61,7 @@ class ClientTable {
                const std::vector<uint32_t>& distinct);
 
   size_t size() const { return buckets_.size(); }
-  size_t max_buckets() const { return max_buckets_; }
+  size_t max_buckets() const { return max_buckets_; }  // the cap held
   uint64_t evictions() const { return evictions_; }
 
  private:

@@ -46,7 +46,6 @@ Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
   for (size_t i = 0; i < scenarios_.size(); ++i) {
     const EventFilter& f = scenarios_[i].filter;
     const uint64_t bit = 1ull << i;
-    settings_.push_back(&scenarios_[i].settings);
     if (f.signature) signature_only_ |= bit;
     if (!scenarios_[i].settings.enabled) continue;  // in no mask: never a candidate
     if (!f.methods.empty()) method_filtered_.push_back(i);
@@ -200,7 +199,7 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
                               s.settings.severity, s.settings.simulate});
     }
   }
-  table_.Maintain(r.time, settings_);
+  table_.Maintain(r.time);
 }
 
 void Detector::LastSignatures(std::vector<std::string_view>* names) const {

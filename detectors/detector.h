@@ -21,7 +21,7 @@ namespace defender {
 
 struct DetectorOptions {
   int ipv6_prefix = 64;            // IPv6 clients are counted per this prefix
-  size_t max_buckets = 1'800'000;  // about 135 bytes each: 256 MB resident in all
+  size_t max_buckets = 1'600'000;  // about 135 bytes each: under 256 MB resident in all
 };
 
 struct ScenarioCounters {
@@ -63,7 +63,6 @@ class Detector {
   bool MatchesField(const EventFilter& f, const LogRecord& r, RequestDecoder& decoder) const;
 
   std::vector<Scenario> scenarios_;
-  std::vector<const BucketSettings*> settings_;
   DetectorOptions options_;
   std::unique_ptr<SignatureMatcher> matcher_;
   std::vector<uint64_t> rule_scenario_bit_;  // signature id -> bit of its scenario

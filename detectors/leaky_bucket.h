@@ -1,11 +1,19 @@
 // LeakyBucket: the state of one scenario for one client. It starts with
 // `capacity` tokens, regains one every `leak` (log time), and each event
 // takes one; the event that finds no token overflows. After an overflow the
-// bucket is refilled and ignores events until its blackhole ends. 32 bytes;
-// the settings live in the scenario. Not thread-safe.
+// bucket is refilled and ignores events until its blackhole ends.
+//
+// The tokens are kept as the time the bucket will be full again (`full_at`,
+// the "theoretical arrival time" of the generic cell rate algorithm): at t
+// it lacks (full_at - t) / leak tokens. An event takes a token by moving
+// full_at one leak later, and finds none when full_at is more than
+// (capacity - 1) leaks ahead. So a pour is integer arithmetic in ms, exact,
+// and the table's sweeps see whether a bucket has drained with two compares.
+// 32 bytes; the settings live in the scenario. Not thread-safe.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "core/log_time.h"
@@ -14,45 +22,45 @@
 namespace defender {
 
 struct LeakyBucket {
-  LogTime last = 0;             // time of the last event (tokens are as of then)
+  LogTime full_at = 0;          // every token is back from then on (see above)
   LogTime blackhole_until = 0;  // events before this are ignored
-  float tokens = 0;
   uint32_t poured = 0;          // events counted since the bucket (re)started
   uint32_t distinct_first = 0;  // hash of the first distinct value, 0 if none
   uint32_t distinct_more = 0;   // 1 + index of further values in the table's pool, 0 if none
 
-  void Start(LogTime t, const BucketSettings& s) {
-    last = t;
-    tokens = float(s.capacity);
+  void Start(LogTime t) {
+    full_at = t;
     poured = 0;
   }
-  // Tokens regained between `last` and `t`, capped at the capacity.
-  float TokensAt(LogTime t, const BucketSettings& s) const {
-    if (t <= last || s.leak <= 0) return tokens;
-    double regained = double(t - last) / double(s.leak);
-    return float(std::min<double>(s.capacity, tokens + regained));
-  }
-  // Back at full capacity and out of any blackhole: indistinguishable from a
-  // new bucket except for `poured`, so it can be forgotten. Worked out with a
-  // product rather than TokensAt's division, as the table's sweeps check
-  // every bucket.
-  bool Drained(LogTime t, const BucketSettings& s) const {
-    if (t < blackhole_until) return false;
-    const float missing = float(s.capacity) - tokens;
-    if (missing <= 0) return true;
-    return t > last && s.leak > 0 && double(t - last) >= double(missing) * double(s.leak);
-  }
+  // From then on the bucket is full and out of any blackhole: indistinguishable
+  // from a new one except for `poured`, so it can be forgotten.
+  LogTime DrainedAt() const { return std::max(full_at, blackhole_until); }
+  bool Drained(LogTime t) const { return t >= DrainedAt(); }
   // Counts one event at t. True when it overflows the bucket.
   bool Pour(LogTime t, const BucketSettings& s) {
-    tokens = TokensAt(t, s);
-    if (t > last) last = t;
     ++poured;
-    if (tokens >= 1.0f) {
-      tokens -= 1.0f;
-      return false;
-    }
-    return true;
+    const LogTime leak = Leak(s);
+    const LogTime from = std::max(full_at, t);
+    if (from - t > (s.capacity - 1) * leak) return true;
+    full_at = from + leak;
+    return false;
   }
+
+  // Tokens at t, and back: the state database stores a bucket as its tokens
+  // at some time.
+  double TokensAt(LogTime t, const BucketSettings& s) const {
+    return s.capacity - double(std::max<LogTime>(0, full_at - t)) / double(Leak(s));
+  }
+  void SetTokens(LogTime t, double tokens, const BucketSettings& s) {
+    const double missing = std::clamp(s.capacity - tokens, 0.0, double(s.capacity));
+    full_at = t + std::llround(missing * double(Leak(s)));
+  }
+
+ private:
+  // A bucket that never leaks (leak 0) regains a token in a century: far
+  // beyond any log, yet capacity (at most 100 000) times it fits in 64 bits.
+  static constexpr LogTime kCentury = 100LL * 365 * 86400 * kSecond;
+  static LogTime Leak(const BucketSettings& s) { return s.leak > 0 && s.leak < kCentury ? s.leak : kCentury; }
 };
 
 }  // namespace defender

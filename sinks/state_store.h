@@ -40,7 +40,8 @@ struct Checkpoint {
 struct StoredBucket {
   IpAddress client;  // the client key (an address or an IPv6 prefix's address)
   std::string scenario;
-  LogTime last = 0, blackhole_until = 0;
+  LogTime last = 0;  // when the bucket held `tokens` (the run's last log time)
+  LogTime blackhole_until = 0;
   double tokens = 0;
   uint32_t poured = 0;
   std::vector<uint32_t> distinct;  // hashes of the distinct values seen

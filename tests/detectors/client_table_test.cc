@@ -65,18 +65,62 @@ TEST_CASE("buckets of different clients and scenarios are separate") {
   CHECK(t.Pour(kClient, 0, s, 0, 0).overflow);
 }
 
-TEST_CASE("the table stays under its cap, evicting the least recently seen first") {
+TEST_CASE("the table stays under its cap, evicting the buckets that drain soonest first") {
   ClientTable t(10000);
   BucketSettings s = Bucket(5, 3600 * kSecond);  // nothing drains during the test
-  std::vector<const BucketSettings*> settings = {&s};
   for (uint32_t i = 0; i < 100000; ++i) {
     LogTime now = LogTime(i) * 10;
     t.Pour(IpAddress::FromV4(0x0b000000u + i), 0, s, now, 0);
-    t.Maintain(now, settings);
+    t.Maintain(now);
     REQUIRE(t.size() <= t.max_buckets());
   }
   CHECK(t.evictions() >= 90000 - 10000);
   // The newest client is still there: its second event does not start over.
   IpAddress newest = IpAddress::FromV4(0x0b000000u + 99999);
   CHECK(t.Pour(newest, 0, s, 1000000, 0).poured == 2);
+}
+
+TEST_CASE("a bucket has drained once every token is back and its blackhole is over") {
+  BucketSettings s = Bucket(3, kSecond);
+  LeakyBucket b;
+  b.Start(0);
+  CHECK(b.Drained(0));  // full from the start
+  b.Pour(0, s);
+  b.Pour(500, s);  // half a token back, one more gone: 1.5 short from 500 ms on
+  CHECK(!b.Drained(1999));
+  CHECK(b.Drained(2000));
+  b.blackhole_until = 60 * kSecond;
+  b.Start(1000);
+  CHECK(!b.Drained(60 * kSecond - 1));
+  CHECK(b.Drained(60 * kSecond));
+}
+
+TEST_CASE("sweeps forget the buckets that have drained and keep the others") {
+  ClientTable t(1'000'000);
+  const BucketSettings quick = Bucket(5, kSecond), slow = Bucket(5, 3600 * kSecond);
+  for (uint32_t i = 0; i < 5000; ++i) t.Pour(IpAddress::FromV4(0x0b000000u + i), 0, i % 2 ? quick : slow, 0, 0);
+  t.Maintain(11 * kSecond);
+  CHECK(t.size() == 2500);
+  // A slow client kept its count; a quick one starts over.
+  CHECK(t.Pour(IpAddress::FromV4(0x0b000000u), 0, slow, 11 * kSecond, 0).poured == 2);
+  CHECK(t.Pour(IpAddress::FromV4(0x0b000001u), 0, quick, 11 * kSecond, 0).poured == 1);
+}
+
+TEST_CASE("under pressure a slow bucket outlives many quick ones seen after it") {
+  ClientTable t(10000);
+  const BucketSettings slow = Bucket(5, 3600 * kSecond), quick = Bucket(5, 60 * kSecond);
+  const IpAddress patient = *IpAddress::Parse("203.0.113.9");
+  t.Pour(patient, 1, slow, 0, 0);  // drains in an hour
+  for (uint32_t i = 0; i < 30000; ++i) {
+    t.Pour(IpAddress::FromV4(0x0b000000u + i), 0, quick, LogTime(i), 0);  // each in a minute
+    t.Maintain(LogTime(i));
+  }
+  REQUIRE(t.evictions() > 0);
+  CHECK(t.Pour(patient, 1, slow, 30000, 0).poured == 2);
+}
+
+TEST_CASE("the cap held stays under 25/32 of the hash table, so the table never doubles") {
+  CHECK(ClientTable(1'600'000).max_buckets() == 1'600'000);
+  CHECK(ClientTable(1'800'000).max_buckets() == 1'638'375);  // 25/32 of 2^21 - 1 slots
+  CHECK(ClientTable(4096).max_buckets() == 4096);
 }
