@@ -207,81 +207,7 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
   return f;
 }
 
-const char* LogFormat::FindSeparator(const char* begin, const char* p, const char* end,
-                                     const std::string& sep) const {
-  const char first = sep[0];
-  const size_t n = sep.size();
-  while (p < end) {
-    const char* q = FindByte(begin, p, end, first);
-    if (q == nullptr || size_t(end - q) < n) return nullptr;
-    // Separators are a few bytes (`" "`, `] "`): compare inline, not with memcmp.
-    size_t i = 1;
-    while (i < n && q[i] == sep[i]) ++i;
-    if (i == n) {
-      if (escape_ != Escape::kJson || first != '"') return q;
-      // escape=json writes a quote inside a value as \": skip escaped ones.
-      size_t backslashes = 0;
-      for (const char* b = q - 1; b >= p && *b == '\\'; --b) ++backslashes;
-      if (backslashes % 2 == 0) return q;
-    }
-    p = q + 1;
-  }
-  return nullptr;
-}
-
-Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
-  *record = LogRecord();
-  if (line.empty()) return Reject::kEmpty;
-  const char* p = line.data();
-  const char* end = p + line.size();
-  if (!prefix_.empty()) {
-    if (line.size() < prefix_.size() || std::memcmp(p, prefix_.data(), prefix_.size()) != 0) {
-      return Reject::kFormatMismatch;
-    }
-    p += prefix_.size();
-  }
-  const size_t last = steps_.size() - 1;
-  for (size_t k = 0; k <= last; ++k) {
-    const Step& step = steps_[k];
-    const char* stop;
-    if (step.separator.empty()) {
-      stop = end;
-    } else if (k == last) {
-      // The closing literal must end the line.
-      size_t n = step.separator.size();
-      if (size_t(end - p) < n || std::memcmp(end - n, step.separator.data(), n) != 0) {
-        return Reject::kFormatMismatch;
-      }
-      stop = end - n;
-    } else {
-      stop = FindSeparator(line.data(), p, end, step.separator);
-      if (stop == nullptr) return Reject::kFormatMismatch;
-    }
-    Reject r = Assign(step.field, std::string_view(p, size_t(stop - p)), record);
-    if (r != Reject::kNone) return r;
-    p = stop + step.separator.size();
-  }
-  return Reject::kNone;
-}
-
-std::optional<LogTime> LogFormat::ParseTime(Field field, std::string_view v) {
-  if (field == cached_time_field_ && v.size() == cached_time_len_ &&
-      std::memcmp(v.data(), cached_time_text_, v.size()) == 0) {
-    return cached_time_;
-  }
-  auto t = field == Field::kTimeLocal     ? ParseTimeLocal(v)
-           : field == Field::kTimeIso8601 ? ParseTimeIso8601(v)
-                                          : ParseTimeMsec(v);
-  if (t && v.size() <= sizeof(cached_time_text_)) {
-    std::memcpy(cached_time_text_, v.data(), v.size());
-    cached_time_len_ = v.size();
-    cached_time_field_ = field;
-    cached_time_ = *t;
-  }
-  return t;
-}
-
-Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) {
+inline Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) {
   switch (field) {
     case Field::kSkip: break;
     case Field::kRemoteAddr: {
@@ -331,6 +257,75 @@ Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) {
     case Field::kHost: r->host = Dash(v); break;
   }
   return Reject::kNone;
+}
+
+inline const char* LogFormat::FindSeparator(const char* begin, const char* p, const char* end,
+                                            const std::string& sep) const {
+  const char first = sep[0];
+  const size_t n = sep.size();
+  while (p < end) {
+    const char* q = FindByte(begin, p, end, first);
+    if (q == nullptr || size_t(end - q) < n) return nullptr;
+    // Separators are a few bytes (`" "`, `] "`): compare inline, not with memcmp.
+    size_t i = 1;
+    while (i < n && q[i] == sep[i]) ++i;
+    if (i == n) {
+      if (escape_ != Escape::kJson || first != '"') return q;
+      // escape=json writes a quote inside a value as \": skip escaped ones.
+      size_t backslashes = 0;
+      for (const char* b = q - 1; b >= p && *b == '\\'; --b) ++backslashes;
+      if (backslashes % 2 == 0) return q;
+    }
+    p = q + 1;
+  }
+  return nullptr;
+}
+
+Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
+  *record = LogRecord();
+  if (line.empty()) return Reject::kEmpty;
+  const char* p = line.data();
+  const char* end = p + line.size();
+  if (!prefix_.empty()) {
+    if (line.size() < prefix_.size() || std::memcmp(p, prefix_.data(), prefix_.size()) != 0) {
+      return Reject::kFormatMismatch;
+    }
+    p += prefix_.size();
+  }
+  // Every field but the last ends at the first match of its separator; the
+  // last runs to the end of the line, less its closing literal if any.
+  const Step* last = &steps_.back();
+  for (const Step* step = steps_.data();; ++step) {
+    const size_t n = step->separator.size();
+    const char* stop;
+    if (step != last) {
+      stop = FindSeparator(line.data(), p, end, step->separator);
+      if (stop == nullptr) return Reject::kFormatMismatch;
+    } else {
+      if (size_t(end - p) < n || std::memcmp(end - n, step->separator.data(), n) != 0) return Reject::kFormatMismatch;
+      stop = end - n;
+    }
+    if (Reject r = Assign(step->field, std::string_view(p, size_t(stop - p)), record); r != Reject::kNone) return r;
+    if (step == last) return Reject::kNone;
+    p = stop + n;
+  }
+}
+
+std::optional<LogTime> LogFormat::ParseTime(Field field, std::string_view v) {
+  if (field == cached_time_field_ && v.size() == cached_time_len_ &&
+      std::memcmp(v.data(), cached_time_text_, v.size()) == 0) {
+    return cached_time_;
+  }
+  auto t = field == Field::kTimeLocal     ? ParseTimeLocal(v)
+           : field == Field::kTimeIso8601 ? ParseTimeIso8601(v)
+                                          : ParseTimeMsec(v);
+  if (t && v.size() <= sizeof(cached_time_text_)) {
+    std::memcpy(cached_time_text_, v.data(), v.size());
+    cached_time_len_ = v.size();
+    cached_time_field_ = field;
+    cached_time_ = *t;
+  }
+  return t;
 }
 
 }  // namespace defender
