@@ -12,25 +12,23 @@ constexpr std::array<uint8_t, 12> kV4MappedPrefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 
 
 // Strict dotted quad: four decimal parts 0-255, no leading zeros, nothing else.
 std::optional<uint32_t> ParseV4(std::string_view s) {
+  const char* p = s.data();
+  const char* const end = p + s.size();
+  auto digit = [&](unsigned* d) { return p != end && (*d = unsigned(uint8_t(*p)) - '0') <= 9; };
   uint32_t result = 0;
-  int parts = 0;
-  size_t i = 0;
-  while (true) {
-    if (i >= s.size() || s[i] < '0' || s[i] > '9') return std::nullopt;
-    size_t start = i;
-    uint32_t part = 0;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - start < 4) {
-      part = part * 10 + uint32_t(s[i] - '0');
-      ++i;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0 && (p == end || *p++ != '.')) return std::nullopt;
+    unsigned value, d;
+    if (!digit(&value)) return std::nullopt;
+    ++p;
+    for (int more = 0; more < 2 && digit(&d); ++more, ++p) {
+      if (value == 0) return std::nullopt;  // a leading zero
+      value = value * 10 + d;
     }
-    size_t len = i - start;
-    if (len > 3 || part > 255 || (len > 1 && s[start] == '0')) return std::nullopt;
-    result = (result << 8) | part;
-    if (++parts == 4) break;
-    if (i >= s.size() || s[i] != '.') return std::nullopt;
-    ++i;
+    if (value > 255) return std::nullopt;
+    result = result << 8 | value;
   }
-  if (i != s.size()) return std::nullopt;
+  if (p != end) return std::nullopt;
   return result;
 }
 
