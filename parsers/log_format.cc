@@ -94,9 +94,15 @@ void SplitRequest(std::string_view request, LogRecord* r) {
   while (sp < max && IsMethodChar(request[sp])) ++sp;
   if (sp == 0 || sp == max || request[sp] != ' ') return;
   std::string_view target = request.substr(sp + 1);
-  // The protocol: after the last space, a few bytes from the end.
+  // The protocol: after the last space, a few bytes from the end, most
+  // often 8 ("HTTP/1.1", "HTTP/2.0").
   size_t after = target.size();
-  while (after > 0 && target[after - 1] != ' ') --after;
+  if (after > 8 && target[after - 9] == ' ' && target.compare(after - 8, 5, "HTTP/") == 0 &&
+      target[after - 3] != ' ' && target[after - 2] != ' ' && target[after - 1] != ' ') {
+    after -= 8;
+  } else {
+    while (after > 0 && target[after - 1] != ' ') --after;
+  }
   if (after > 0) {
     std::string_view proto = target.substr(after);
     if (proto.substr(0, 5) != "HTTP/") return;

@@ -158,6 +158,17 @@ TEST_CASE("request lines split into method, path, query and protocol") {
   CHECK(r.protocol == "HTTP/2.0");
   const std::string method24(24, 'M'), line24 = method24 + " / HTTP/1.1";
   const std::string line25 = std::string(25, 'M') + " / HTTP/1.1";
+  // Protocols of other lengths, and "HTTP/" without the space before it.
+  SplitRequest("GET /x HTTP/2", &r);
+  CHECK(r.path == "/x");
+  CHECK(r.protocol == "HTTP/2");
+  SplitRequest("GET /x HTTP/1.1 1", &r);
+  CHECK(r.method.empty());
+  SplitRequest("GET /xHTTP/1.1", &r);
+  CHECK(r.path == "/xHTTP/1.1");
+  CHECK(r.protocol.empty());
+  SplitRequest("GET /x HTTP/1 1", &r);
+  CHECK(r.method.empty());
   SplitRequest(line24, &r);
   CHECK(r.method == method24);
   SplitRequest(line25, &r);
