@@ -107,8 +107,7 @@ void ClientTable::Restore(const IpAddress& client, uint16_t scenario, const Leak
   for (uint32_t h : distinct) SeenBefore(b, h);
 }
 
-void ClientTable::Maintain(LogTime now) {
-  if (buckets_.size() < next_maintain_size_ && buckets_.size() <= max_buckets_) return;
+void ClientTable::Sweep(LogTime now) {
   // 1. Forget buckets that have drained: they hold nothing a new one would not.
   if (now - last_gc_ >= 10 * kSecond || buckets_.size() > max_buckets_) {
     last_gc_ = now;

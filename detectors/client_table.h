@@ -40,7 +40,9 @@ class ClientTable {
   // Drops drained buckets and, if still over the cap, evicts those that will
   // drain soonest.
   // Cheap to call often: it only works when the table has grown.
-  void Maintain(LogTime now);
+  void Maintain(LogTime now) {
+    if (buckets_.size() >= next_maintain_size_ || buckets_.size() > max_buckets_) Sweep(now);
+  }
 
   // Every bucket, for the state database: fn(client, scenario, bucket, distinct hashes).
   template <typename Fn>
@@ -82,6 +84,7 @@ class ClientTable {
       return hash_internal::Mix(w[0] ^ seed[0], w[1] ^ (seed[1] + k.scenario));
     }
   };
+  void Sweep(LogTime now);  // Maintain's work
   // True if `hash` was seen in the bucket; records it otherwise.
   bool SeenBefore(LeakyBucket& b, uint32_t hash);
   void Release(LeakyBucket& b);

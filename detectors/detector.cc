@@ -99,7 +99,7 @@ Cidr Detector::ClientOf(const IpAddress& a) const {
   return a.is_v4() ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
 }
 
-uint64_t Detector::FilterMask(const LogRecord& r) {
+inline uint64_t Detector::FilterMask(const LogRecord& r) {
   uint64_t mask = kind_mask_[uint8_t(r.kind)];
   if (r.kind != EventKind::kRequest) return mask;  // statuses and methods are about requests
   mask &= r.status >= 0 && size_t(r.status) < status_mask_.size() ? status_mask_[size_t(r.status)]
@@ -124,7 +124,7 @@ uint64_t Detector::FilterMask(const LogRecord& r) {
   return mask;
 }
 
-bool Detector::PassesSpecial(EventFilter::Special special, const LogRecord& r) const {
+inline bool Detector::PassesSpecial(EventFilter::Special special, const LogRecord& r) const {
   switch (special) {
     case EventFilter::Special::kNone: return true;
     case EventFilter::Special::kNonStatic: return !matcher_->facts().is_static && !r.method.empty();
