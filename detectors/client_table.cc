@@ -37,12 +37,15 @@ size_t HeldCap(size_t max_buckets) {
 
 ClientTable::ClientTable(size_t max_buckets) : max_buckets_(HeldCap(max_buckets)), buckets_(0, KeyHash::Random()) {}
 
-bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
+inline bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
   if (b.distinct_first == 0) {
     b.distinct_first = hash;
     return false;
   }
-  if (b.distinct_first == hash) return true;
+  return b.distinct_first == hash || SeenInPool(b, hash);
+}
+
+bool ClientTable::SeenInPool(LeakyBucket& b, uint32_t hash) {
   if (b.distinct_more == 0) {
     uint32_t index;
     if (!free_pool_.empty()) {

@@ -87,6 +87,7 @@ class ClientTable {
   void Sweep(LogTime now);  // Maintain's work
   // True if `hash` was seen in the bucket; records it otherwise.
   bool SeenBefore(LeakyBucket& b, uint32_t hash);
+  bool SeenInPool(LeakyBucket& b, uint32_t hash);  // the values after the first
   void Release(LeakyBucket& b);
 
   size_t max_buckets_;
