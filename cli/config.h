@@ -18,7 +18,7 @@ struct Config {
   std::vector<Cidr> allowlist;
   std::vector<Cidr> trusted_proxies;
   int ipv6_prefix = 64;
-  size_t max_buckets = 1'600'000;
+  size_t max_buckets = kDefaultMaxBuckets;
   int64_t max_ban_s = 7 * 86400;
   bool extend_on_alert = false;
 };

@@ -21,7 +21,7 @@ namespace defender {
 
 struct DetectorOptions {
   int ipv6_prefix = 64;            // IPv6 clients are counted per this prefix
-  size_t max_buckets = 1'600'000;  // about 135 bytes each: under 256 MB resident in all
+  size_t max_buckets = kDefaultMaxBuckets;
 };
 
 struct ScenarioCounters {

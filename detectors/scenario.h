@@ -4,6 +4,7 @@
 // is in leaky_bucket.h. Plain data; immutable after start-up.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -19,6 +20,10 @@ class RE2;
 namespace defender {
 
 enum class Distinct : uint8_t { kNone, kUri, kPath, kUserAgent };
+
+// The client table's default cap in buckets (one per client and scenario in
+// use, about 135 bytes each: the whole process stays under 256 MB).
+inline constexpr size_t kDefaultMaxBuckets = 1'600'000;
 
 struct BucketSettings {
   bool enabled = true;
