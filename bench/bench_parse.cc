@@ -172,7 +172,7 @@ void PrintRatio(std::string_view name, const std::vector<double>& baseline, cons
   std::string runs;
   for (double x : r) runs += fmt::format("{}{:.2f}", runs.empty() ? "" : " ", x);
   fmt::print("ratio {}: {:.2f} of medians, {:.2f} run by run ({}); target >= {:.2f}\n", name,
-             Median(baseline) / Median(measured), r[r.size() / 2], runs, target);
+             Median(baseline) / Median(measured), Median(r), runs, target);
 }
 
 double TimeRuns(int runs, const std::function<uint64_t()>& fn, uint64_t* lines) {
