@@ -1,7 +1,9 @@
 #include "detectors/client_table.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
+#include <utility>
 
 namespace defender {
 
@@ -10,32 +12,122 @@ constexpr size_t kMaxDistinct = 256;  // values remembered per bucket
 // Pool entries are created with room for this many values, so reusing one
 // for another bucket does not allocate (a few buckets need more).
 constexpr size_t kPoolReserve = 64;
-}
-
-ClientTable::KeyHash ClientTable::KeyHash::Random() {
-  std::random_device random;
-  KeyHash hash;
-  for (uint64_t& s : hash.seed) s = (uint64_t(random()) << 32) ^ random();
-  return hash;
-}
-
-namespace {
-
-// The cap actually held: at most 25/32 of the slots of the table that holds
-// `max_buckets`. absl's table, when its free slots run out (erased ones count
-// as used until it squashes them), doubles if over 25/32 of it is in use and
-// squashes them in place otherwise. A table kept at a cap above that line
-// doubles sooner or later (207 or 383 MB peak from run to run, seen on the
-// 5 M-client benchmark); under it, it never does.
-size_t HeldCap(size_t max_buckets) {
-  size_t capacity = 15;  // absl capacities are 2^k - 1 and fill to 7/8
-  while (capacity - capacity / 8 < max_buckets) capacity = capacity * 2 + 1;
-  return std::min(max_buckets, capacity / 32 * 25);
-}
-
+constexpr size_t kFirstSlots = 1024;  // 64 KB
 }  // namespace
 
-ClientTable::ClientTable(size_t max_buckets) : max_buckets_(HeldCap(max_buckets)), buckets_(0, KeyHash::Random()) {}
+ClientTable::ClientTable(size_t max_buckets) : max_buckets_(std::max<size_t>(max_buckets, 1)), max_slots_(8) {
+  while (max_slots_ / 32 * 25 < max_buckets_) max_slots_ *= 2;
+  std::random_device random;
+  for (uint64_t& s : seed_) s = (uint64_t(random()) << 32) ^ random();
+  Resize(std::min(kFirstSlots, max_slots_));
+}
+
+IpAddress ClientTable::ClientOf(const Slot& s) {
+  std::array<uint8_t, 16> bytes;
+  std::memcpy(bytes.data(), s.client, 16);
+  return IpAddress::FromBytes(bytes);
+}
+
+void ClientTable::Resize(size_t slots) {
+  std::unique_ptr<Slot[]> old = std::exchange(slots_, std::unique_ptr<Slot[]>(new Slot[slots]()));
+  const size_t old_slots = old ? mask_ + 1 : 0;
+  mask_ = slots - 1;
+  for (size_t i = 0; i < old_slots; ++i) {
+    if (old[i].tag == 0) continue;
+    size_t j = Home(old[i]);
+    while (slots_[j].tag != 0) j = (j + 1) & mask_;
+    slots_[j] = old[i];
+  }
+  room_until_ = slots < max_slots_ ? slots / 2 : max_buckets_;
+}
+
+template <typename Drop>
+void ClientTable::DropIf(Drop drop) {
+  // One round from an empty slot: no probe crosses it, so the slots before
+  // each key's, from its home on, have been settled when the key is reached.
+  size_t start = 0;
+  while (slots_[start].tag != 0) ++start;
+  bool freed = false;  // a slot was emptied since the last empty one
+  for (size_t n = 0, i = (start + 1) & mask_; n < mask_; ++n, i = (i + 1) & mask_) {
+    Slot& s = slots_[i];
+    if (s.tag == 0) {
+      freed = false;
+    } else if (drop(s.bucket)) {
+      Release(s.bucket);
+      s.tag = 0;
+      --size_;
+      freed = true;
+    } else if (freed) {
+      // A key after an emptied slot moves to the first empty one from its
+      // home on (at worst, where it was), so that probes still reach it.
+      size_t j = Home(s);
+      while (j != i && slots_[j].tag != 0) j = (j + 1) & mask_;
+      if (j != i) {
+        slots_[j] = s;
+        s.tag = 0;
+      }
+    }
+  }
+}
+
+void ClientTable::Sweep(LogTime now) {
+  DropIf([&](const LeakyBucket& b) { return b.Drained(now); });
+}
+
+void ClientTable::Evict() {
+  // Evict about the quarter that will have drained soonest, as they hold the
+  // least (a slow brute force keeps its bucket longest).
+  std::vector<LogTime> sample;
+  sample.reserve(4096);
+  for (size_t i = 0; i <= mask_ && sample.size() < 4096; ++i) {
+    if (slots_[i].tag != 0) sample.push_back(slots_[i].bucket.DrainedAt());
+  }
+  if (sample.empty()) return;
+  auto nth = sample.begin() + long(sample.size() / 4);
+  std::nth_element(sample.begin(), nth, sample.end());
+  const LogTime threshold = *nth;
+  const size_t target = max_buckets_ * 3 / 4;
+  DropIf([&](const LeakyBucket& b) {
+    if (size_ <= target || b.DrainedAt() > threshold) return false;
+    ++evictions_;
+    return true;
+  });
+}
+
+void ClientTable::MakeRoom(LogTime now) {
+  Sweep(now);  // buckets that have drained hold nothing a new one would not
+  if (size_ >= max_buckets_) Evict();
+  if (mask_ + 1 < max_slots_ && size_ > (mask_ + 1) / 8) {
+    Resize((mask_ + 1) * 2);  // half full at most, for short probes
+  } else {
+    room_until_ = mask_ + 1 < max_slots_ ? (mask_ + 1) / 2 : max_buckets_;
+  }
+}
+
+inline LeakyBucket& ClientTable::FindOrInsert(const Key& k, LogTime t, bool* inserted) {
+  size_t i = Home(k);
+  for (;; i = (i + 1) & mask_) {
+    Slot& s = slots_[i];
+    if (s.tag == k.tag && s.client[0] == k.client[0] && s.client[1] == k.client[1]) {
+      *inserted = false;
+      return s.bucket;
+    }
+    if (s.tag == 0) break;
+  }
+  *inserted = true;
+  if (size_ >= room_until_) {
+    MakeRoom(t);
+    for (i = Home(k); slots_[i].tag != 0; i = (i + 1) & mask_) {
+    }
+  }
+  Slot& s = slots_[i];
+  s.client[0] = k.client[0];
+  s.client[1] = k.client[1];
+  s.tag = k.tag;
+  s.bucket = LeakyBucket{};
+  ++size_;
+  return s.bucket;
+}
 
 inline bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
   if (b.distinct_first == 0) {
@@ -63,20 +155,17 @@ bool ClientTable::SeenInPool(LeakyBucket& b, uint32_t hash) {
   return false;
 }
 
-void ClientTable::Release(LeakyBucket& b) {
-  b.distinct_first = 0;
-  if (b.distinct_more != 0) {
-    distinct_pool_[b.distinct_more - 1].clear();  // keeps its capacity for reuse
-    free_pool_.push_back(b.distinct_more - 1);
-    b.distinct_more = 0;
-  }
+void ClientTable::ReleasePool(LeakyBucket& b) {
+  distinct_pool_[b.distinct_more - 1].clear();  // keeps its capacity for reuse
+  free_pool_.push_back(b.distinct_more - 1);
+  b.distinct_more = 0;
 }
 
 ClientTable::PourResult ClientTable::Pour(const IpAddress& client, uint16_t scenario,
                                           const BucketSettings& settings, LogTime t, uint32_t distinct) {
   PourResult result;
-  auto [it, inserted] = buckets_.try_emplace(Key{client, scenario});
-  LeakyBucket& b = it->second;
+  bool inserted;
+  LeakyBucket& b = FindOrInsert(KeyOf(client, scenario), t, &inserted);
   if (inserted) {
     b.Start(t);
   } else if (t < b.blackhole_until) {
@@ -102,46 +191,14 @@ ClientTable::PourResult ClientTable::Pour(const IpAddress& client, uint16_t scen
 
 void ClientTable::Restore(const IpAddress& client, uint16_t scenario, const LeakyBucket& bucket,
                           const std::vector<uint32_t>& distinct) {
-  LeakyBucket& b = buckets_[Key{client, scenario}];
-  Release(b);
+  bool inserted;
+  // Making room here drops no saved bucket for having drained, only evicts.
+  LeakyBucket& b = FindOrInsert(KeyOf(client, scenario), std::numeric_limits<LogTime>::min(), &inserted);
+  if (!inserted) Release(b);
   b = bucket;
   b.distinct_first = 0;
   b.distinct_more = 0;
   for (uint32_t h : distinct) SeenBefore(b, h);
-}
-
-void ClientTable::Sweep(LogTime now) {
-  // 1. Forget buckets that have drained: they hold nothing a new one would not.
-  if (now - last_gc_ >= 10 * kSecond || buckets_.size() > max_buckets_) {
-    last_gc_ = now;
-    absl::erase_if(buckets_, [&](auto& entry) {
-      if (!entry.second.Drained(now)) return false;
-      Release(entry.second);
-      return true;
-    });
-  }
-  // 2. Still over the cap: evict the quarter that will have drained soonest,
-  // as they hold the least (a slow brute force keeps its bucket longest).
-  if (buckets_.size() > max_buckets_) {
-    std::vector<LogTime> sample;
-    sample.reserve(4096);
-    for (const auto& [key, b] : buckets_) {
-      sample.push_back(b.DrainedAt());
-      if (sample.size() == 4096) break;
-    }
-    auto nth = sample.begin() + long(sample.size() / 4);
-    std::nth_element(sample.begin(), nth, sample.end());
-    LogTime threshold = *nth;
-    size_t target = max_buckets_ * 3 / 4;
-    absl::erase_if(buckets_, [&](auto& entry) {
-      if (buckets_.size() <= target || entry.second.DrainedAt() > threshold) return false;
-      Release(entry.second);
-      ++evictions_;
-      return true;
-    });
-  }
-  // Check again after the table has grown by a quarter (amortised O(1)).
-  next_maintain_size_ = std::max<size_t>(4096, buckets_.size() + buckets_.size() / 4);
 }
 
 }  // namespace defender

@@ -1,14 +1,20 @@
 // ClientTable: the leaky buckets of every (client, scenario) pair, in one
-// hash map with a cap. Buckets that have drained are dropped now and then;
-// when the cap is reached anyway, those that will have drained soonest (so
-// hold the least) are evicted first and counted. Not thread-safe.
+// hash table with a cap. Nearly every line pours into a bucket of its
+// client's that has drained since (flood, crawl and user-agent buckets leak
+// within seconds), so the table is built for that churn: open addressing
+// with linear probing over 64-byte slots, one cache line per bucket, and no
+// deletion one by one: when the table fills to half, a sweep drops every
+// bucket that has drained in one round of the slots, and the table doubles
+// only if that was not enough. So it stays about as small as the set of
+// clients active at the moment. At the cap, the buckets that will have
+// drained soonest (so hold the least) are evicted first and counted.
+// Not thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <vector>
-
-#include <absl/container/flat_hash_map.h>
 
 #include "core/hash.h"
 #include "core/ip_address.h"
@@ -19,8 +25,8 @@ namespace defender {
 
 class ClientTable {
  public:
-  // Holds at most max_buckets, or 25/32 of the hash table's slots if that is
-  // less (see max_buckets()).
+  // Holds at most max_buckets; its slots then take 64 bytes times the power
+  // of two that keeps them at most 25/32 full (128 MB for the default cap).
   explicit ClientTable(size_t max_buckets);
 
   struct PourResult {
@@ -29,74 +35,104 @@ class ClientTable {
     uint32_t poured = 0;
   };
   // Pours one event for `client` (already grouped, e.g. an IPv6 /64) into
-  // scenario `scenario`'s bucket. `distinct` is the hash of the distinct
-  // value, or 0 when the scenario has none.
+  // scenario `scenario`'s bucket at log time t. `distinct` is the hash of the
+  // distinct value, or 0 when the scenario has none.
   PourResult Pour(const IpAddress& client, uint16_t scenario, const BucketSettings& settings, LogTime t,
                   uint32_t distinct);
 
-  // Starts fetching the bucket Pour(client, scenario, ...) will touch.
-  void Prefetch(const IpAddress& client, uint16_t scenario) const { buckets_.prefetch(Key{client, scenario}); }
-
-  // Drops drained buckets and, if still over the cap, evicts those that will
-  // drain soonest.
-  // Cheap to call often: it only works when the table has grown.
-  void Maintain(LogTime now) {
-    if (buckets_.size() >= next_maintain_size_ || buckets_.size() > max_buckets_) Sweep(now);
+  // Starts fetching the slot Pour(client, scenario, ...) will look at first.
+  void Prefetch(const IpAddress& client, uint16_t scenario) const {
+    __builtin_prefetch(&slots_[Home(KeyOf(client, scenario))]);
   }
+
+  // Drops the buckets that have drained by `now`. Pour does it by itself
+  // when the table fills; this is for whoever wants it sooner.
+  void Sweep(LogTime now);
 
   // Every bucket, for the state database: fn(client, scenario, bucket, distinct hashes).
   template <typename Fn>
   void ForEach(Fn fn) const {
     std::vector<uint32_t> distinct;
-    for (const auto& [key, b] : buckets_) {
+    for (size_t i = 0; i <= mask_; ++i) {
+      const Slot& s = slots_[i];
+      if (s.tag == 0) continue;
+      const LeakyBucket& b = s.bucket;
       distinct.clear();
       if (b.distinct_first != 0) distinct.push_back(b.distinct_first);
       if (b.distinct_more != 0) {
         const auto& more = distinct_pool_[b.distinct_more - 1];
         distinct.insert(distinct.end(), more.begin(), more.end());
       }
-      fn(key.client, key.scenario, b, distinct);
+      fn(ClientOf(s), uint16_t(s.tag - 1), b, distinct);
     }
   }
   // Puts back a bucket saved by a previous run.
   void Restore(const IpAddress& client, uint16_t scenario, const LeakyBucket& bucket,
                const std::vector<uint32_t>& distinct);
 
-  size_t size() const { return buckets_.size(); }
-  size_t max_buckets() const { return max_buckets_; }  // the cap held
+  size_t size() const { return size_; }
+  size_t max_buckets() const { return max_buckets_; }
+  size_t slots() const { return mask_ + 1; }
   uint64_t evictions() const { return evictions_; }
 
  private:
+  // A client's address as two words and the scenario plus one (0 marks an
+  // empty slot).
   struct Key {
-    IpAddress client;
-    uint16_t scenario;
-    bool operator==(const Key&) const = default;
+    uint64_t client[2];
+    uint32_t tag;
   };
-  // One multiply for the 18 bytes (absl::Hash combines them in steps: the
-  // line's pours hash a key each, and so do the prefetches), seeded per
-  // table so that clients cannot choose addresses that collide.
-  struct KeyHash {
-    static KeyHash Random();  // seeded from std::random_device
-    uint64_t seed[2] = {};
-    size_t operator()(const Key& k) const {
-      uint64_t w[2];
-      std::memcpy(w, k.client.bytes().data(), 16);
-      return hash_internal::Mix(w[0] ^ seed[0], w[1] ^ (seed[1] + k.scenario));
-    }
+  struct alignas(64) Slot {
+    uint64_t client[2];
+    uint32_t tag;
+    LeakyBucket bucket;
   };
-  void Sweep(LogTime now);  // Maintain's work
+  static_assert(sizeof(Slot) == 64);
+
+  static Key KeyOf(const IpAddress& client, uint16_t scenario) {
+    Key k;
+    std::memcpy(k.client, client.bytes().data(), 16);
+    k.tag = uint32_t(scenario) + 1;
+    return k;
+  }
+  static IpAddress ClientOf(const Slot& s);
+  // The slot a key's probe starts from: one multiply, seeded per table so
+  // that clients cannot choose addresses that collide.
+  size_t Home(const Key& k) const {
+    return hash_internal::Mix(k.client[0] ^ seed_[0], k.client[1] ^ (seed_[1] + k.tag)) & mask_;
+  }
+  size_t Home(const Slot& s) const { return Home(Key{{s.client[0], s.client[1]}, s.tag}); }
+  // The bucket for `k`, a new one (full at t) if it had none; may sweep,
+  // evict or grow first.
+  LeakyBucket& FindOrInsert(const Key& k, LogTime t, bool* inserted);
+  // Sweeps at least, then evicts if at the cap and grows if still too full.
+  void MakeRoom(LogTime now);
+  void Evict();
+  void Resize(size_t slots);
+  // Drops every bucket `drop` selects, in one round of the slots, and
+  // moves the keys after them back where probes will find them.
+  template <typename Drop>
+  void DropIf(Drop drop);
   // True if `hash` was seen in the bucket; records it otherwise.
   bool SeenBefore(LeakyBucket& b, uint32_t hash);
   bool SeenInPool(LeakyBucket& b, uint32_t hash);  // the values after the first
-  void Release(LeakyBucket& b);
+  // Forgets the bucket's distinct values.
+  void Release(LeakyBucket& b) {
+    b.distinct_first = 0;
+    if (b.distinct_more != 0) ReleasePool(b);
+  }
+  void ReleasePool(LeakyBucket& b);
 
   size_t max_buckets_;
-  absl::flat_hash_map<Key, LeakyBucket, KeyHash> buckets_;
+  size_t max_slots_;  // the power of two that holds max_buckets_ at most 25/32 full
+  std::unique_ptr<Slot[]> slots_;
+  size_t mask_ = 0;  // slots - 1
+  size_t size_ = 0;
+  size_t room_until_ = 0;  // the size at which MakeRoom runs
+  uint64_t seed_[2] = {};
   std::vector<std::vector<uint32_t>> distinct_pool_;
   std::vector<uint32_t> free_pool_;
   uint64_t evictions_ = 0;
-  size_t next_maintain_size_ = 4096;
-  LogTime last_gc_ = 0;
 };
 
 }  // namespace defender

@@ -199,7 +199,6 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
                               s.settings.severity, s.settings.simulate});
     }
   }
-  table_.Maintain(r.time);
 }
 
 void Detector::LastSignatures(std::vector<std::string_view>* names) const {

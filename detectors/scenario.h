@@ -22,7 +22,7 @@ namespace defender {
 enum class Distinct : uint8_t { kNone, kUri, kPath, kUserAgent };
 
 // The client table's default cap in buckets (one per client and scenario in
-// use, about 135 bytes each: the whole process stays under 256 MB).
+// use): 2^21 slots of 64 bytes, and the whole process stays under 256 MB.
 inline constexpr size_t kDefaultMaxBuckets = 1'600'000;
 
 struct BucketSettings {

@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <map>
+#include <random>
+#include <utility>
+
 using namespace defender;
 
 namespace {
@@ -71,7 +75,6 @@ TEST_CASE("the table stays under its cap, evicting the buckets that drain soones
   for (uint32_t i = 0; i < 100000; ++i) {
     LogTime now = LogTime(i) * 10;
     t.Pour(IpAddress::FromV4(0x0b000000u + i), 0, s, now, 0);
-    t.Maintain(now);
     REQUIRE(t.size() <= t.max_buckets());
   }
   CHECK(t.evictions() >= 90000 - 10000);
@@ -99,7 +102,7 @@ TEST_CASE("sweeps forget the buckets that have drained and keep the others") {
   ClientTable t(1'000'000);
   const BucketSettings quick = Bucket(5, kSecond), slow = Bucket(5, 3600 * kSecond);
   for (uint32_t i = 0; i < 5000; ++i) t.Pour(IpAddress::FromV4(0x0b000000u + i), 0, i % 2 ? quick : slow, 0, 0);
-  t.Maintain(11 * kSecond);
+  t.Sweep(11 * kSecond);
   CHECK(t.size() == 2500);
   // A slow client kept its count; a quick one starts over.
   CHECK(t.Pour(IpAddress::FromV4(0x0b000000u), 0, slow, 11 * kSecond, 0).poured == 2);
@@ -113,14 +116,82 @@ TEST_CASE("under pressure a slow bucket outlives many quick ones seen after it")
   t.Pour(patient, 1, slow, 0, 0);  // drains in an hour
   for (uint32_t i = 0; i < 30000; ++i) {
     t.Pour(IpAddress::FromV4(0x0b000000u + i), 0, quick, LogTime(i), 0);  // each in a minute
-    t.Maintain(LogTime(i));
   }
   REQUIRE(t.evictions() > 0);
   CHECK(t.Pour(patient, 1, slow, 30000, 0).poured == 2);
 }
 
-TEST_CASE("the cap held stays under 25/32 of the hash table, so the table never doubles") {
+TEST_CASE("at the cap the table is at most 25/32 full, so it never doubles past what the cap needs") {
   CHECK(ClientTable(1'600'000).max_buckets() == 1'600'000);
-  CHECK(ClientTable(1'800'000).max_buckets() == 1'638'375);  // 25/32 of 2^21 - 1 slots
-  CHECK(ClientTable(4096).max_buckets() == 4096);
+  ClientTable t(1000);
+  const BucketSettings s = Bucket(5, 3600 * kSecond);
+  for (uint32_t i = 0; i < 5000; ++i) t.Pour(IpAddress::FromV4(0x0b000000u + i), 0, s, 0, 0);
+  CHECK(t.size() <= 1000);
+  CHECK(t.slots() == 2048);  // 1000 buckets need 1280 slots at 25/32
+}
+
+TEST_CASE("a table refilled with short-lived buckets sweeps them instead of growing") {
+  ClientTable t(1'000'000);
+  const BucketSettings s = Bucket(5, kSecond);  // a single event drains in a second
+  const size_t first = t.slots();
+  for (uint32_t i = 0; i < 100000; ++i) {
+    CHECK(!t.Pour(IpAddress::FromV4(0x0b000000u + i), 0, s, LogTime(i) * 100, 0).overflow);
+  }
+  CHECK(t.slots() == first);  // about 10 buckets hold anything at any time
+  CHECK(t.evictions() == 0);
+}
+
+TEST_CASE("every bucket is still found after sweeps have moved the slots after the dropped ones back") {
+  ClientTable t(1'000'000);
+  const BucketSettings quick = Bucket(5, kSecond), slow = Bucket(5, 3600 * kSecond);
+  // Many scenarios of few clients, so probes run long and sweeps shift a lot.
+  for (uint16_t sc = 0; sc < 60; ++sc) {
+    for (uint32_t i = 0; i < 300; ++i) t.Pour(IpAddress::FromV4(0x0b000000u + i), sc, sc % 3 ? quick : slow, 0, 0);
+  }
+  t.Sweep(2 * kSecond);
+  CHECK(t.size() == 20 * 300);
+  for (uint16_t sc = 0; sc < 60; sc += 3) {
+    for (uint32_t i = 0; i < 300; ++i) {
+      REQUIRE(t.Pour(IpAddress::FromV4(0x0b000000u + i), sc, slow, 2 * kSecond, 0).poured == 2);
+    }
+  }
+  size_t seen = 0;
+  t.ForEach([&](const IpAddress&, uint16_t sc, const LeakyBucket& b, const std::vector<uint32_t>&) {
+    CHECK(sc % 3 == 0);
+    CHECK(b.poured == 2);
+    ++seen;
+  });
+  CHECK(seen == 20 * 300);
+}
+
+TEST_CASE("after any number of sweeps, every pour counts what a plain map of buckets counts") {
+  // A small table, so that its slots wrap round and sweeps move keys often.
+  ClientTable t(1000);
+  std::map<std::pair<uint32_t, uint16_t>, LeakyBucket> model;
+  BucketSettings settings[3] = {Bucket(3, kSecond, 10 * kSecond), Bucket(5, 10 * kSecond), Bucket(20, 60 * kSecond)};
+  std::mt19937 random(7);
+  LogTime now = 0;
+  for (int n = 0; n < 200000; ++n) {
+    now += LogTime(random() % 200);
+    const uint32_t client = random() % 300;
+    const uint16_t scenario = uint16_t(random() % 3);
+    const BucketSettings& s = settings[scenario];
+    LeakyBucket& b = model[{client, scenario}];
+    bool counted = now >= b.blackhole_until, overflow = false;
+    if (counted) {
+      if (b.Drained(now)) b.Start(now);
+      overflow = b.Pour(now, s);
+    }
+    const uint32_t poured = b.poured;
+    if (overflow) {
+      b.blackhole_until = now + s.blackhole;
+      b.Start(now);
+    }
+    const auto got = t.Pour(IpAddress::FromV4(0x0b000000u + client), scenario, s, now, 0);
+    REQUIRE(got.counted == counted);
+    REQUIRE(got.overflow == overflow);
+    if (counted) REQUIRE(got.poured == poured);
+    if (n % 50 == 0) t.Sweep(now);
+  }
+  CHECK(t.evictions() == 0);
 }
