@@ -127,39 +127,25 @@ void SignatureMatcher::ScanDatabase(int f, std::string_view value) {
           OnMatch, &field_hits_);
 }
 
-inline const SignatureMatcher::CacheEntry* SignatureMatcher::Recall(int c, const Key& key) {
+inline const ValueCache::Entry* SignatureMatcher::Recall(int c, const Key& key) {
   if (key.value.size() > kMaxCachedValue) return nullptr;
-  auto it = cache_[c].find(key);
-  if (it == cache_[c].end()) return nullptr;
-  AddHits(it->ids, it->count);
-  return &*it;
+  const ValueCache::Entry* e = cache_[c].Find(key.value, key.split, ValueCache::HashOf(key.value, key.split));
+  if (e) AddHits(e->ids, e->count);
+  return e;
 }
 
 void SignatureMatcher::Remember(int c, const Key& key, uint32_t hash0, uint32_t hash1, bool is_static) {
   // Very long values, and values with more matches than an entry holds, are
   // decoded and scanned every time.
-  if (key.value.size() > kMaxCachedValue || size_t(field_hits_.count) > CacheEntry::kMaxIds) return;
-  Cache& cache = cache_[c];
-  if (cache.size() >= kCacheEntries || cache_bytes_[c] + key.value.size() > kCacheBytes) {
-    cache.clear();
-    cache_bytes_[c] = 0;
-  }
-  cache_bytes_[c] += key.value.size();
-  CacheEntry e;
+  if (key.value.size() > kMaxCachedValue || size_t(field_hits_.count) > ValueCache::Entry::kMaxIds) return;
+  ValueCache& cache = cache_[c];
+  if (cache.full(key.value.size())) cache.Clear();
+  ValueCache::Entry& e = cache.Insert(key.value, key.split, ValueCache::HashOf(key.value, key.split));
   e.hashes[0] = hash0;
   e.hashes[1] = hash1;
-  e.size = uint16_t(key.value.size());
-  e.split = key.split;
   std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);
   e.count = uint8_t(field_hits_.count);
   e.is_static = is_static;
-  char* to = e.inline_value;
-  if (key.value.size() > CacheEntry::kInline) {
-    e.long_value = std::make_unique<char[]>(key.value.size());
-    to = e.long_value.get();
-  }
-  std::copy(key.value.begin(), key.value.end(), to);
-  cache.insert(std::move(e));
 }
 
 void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
@@ -174,7 +160,7 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
       key.value = target_;
     }
   }
-  if (const CacheEntry* e = Recall(0, key)) {
+  if (const ValueCache::Entry* e = Recall(0, key)) {
     facts_.uri_hash = e->hashes[0];
     facts_.path_hash = e->hashes[1];
     facts_.is_static = e->is_static;
@@ -195,7 +181,7 @@ inline uint32_t SignatureMatcher::ScanHeader(int f, const LogRecord& r, RequestD
   const std::string_view raw = f == 2 ? r.user_agent : r.referer;
   if (raw.empty()) return DistinctHash(raw);
   const Key key{raw, 0};
-  if (const CacheEntry* e = Recall(f - 1, key)) return e->hashes[0];
+  if (const ValueCache::Entry* e = Recall(f - 1, key)) return e->hashes[0];
   const DecodedRequest& d = decoder.DecodeHeaders(r);
   const std::string_view value = f == 2 ? d.user_agent : d.referer;
   field_hits_.count = 0;

@@ -1,0 +1,56 @@
+#include "detectors/value_cache.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace defender {
+
+namespace {
+constexpr size_t kFirstSlots = 1024;  // 64 KB
+}
+
+ValueCache::ValueCache(size_t max_entries, size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {
+  Resize(kFirstSlots);
+}
+
+void ValueCache::Resize(size_t slots) {
+  std::unique_ptr<Entry[]> old = std::exchange(slots_, std::unique_ptr<Entry[]>(new Entry[slots]()));
+  const size_t old_slots = old ? mask_ + 1 : 0;
+  mask_ = slots - 1;
+  for (size_t i = 0; i < old_slots; ++i) {
+    if (!old[i].used) continue;
+    size_t j = HashOf(old[i].value(), old[i].split) & mask_;
+    while (slots_[j].used) j = (j + 1) & mask_;
+    slots_[j] = std::move(old[i]);
+  }
+}
+
+ValueCache::Entry& ValueCache::Insert(std::string_view value, uint16_t split, uint64_t hash) {
+  if (size_ + 1 > (mask_ + 1) / 2) Resize((mask_ + 1) * 2);
+  size_t i = hash & mask_;
+  while (slots_[i].used) i = (i + 1) & mask_;
+  Entry& e = slots_[i];
+  e.used = true;
+  e.size = uint16_t(value.size());
+  e.split = split;
+  char* to = e.inline_value;
+  if (value.size() > Entry::kInline) {
+    e.long_value = std::make_unique<char[]>(value.size());
+    to = e.long_value.get();
+  }
+  std::copy(value.begin(), value.end(), to);
+  ++size_;
+  bytes_ += value.size();
+  return e;
+}
+
+void ValueCache::Clear() {
+  // Back to the first size: a cache that filled once with values never seen
+  // again should not keep megabytes it no longer needs.
+  slots_.reset();
+  mask_ = 0;
+  size_ = bytes_ = 0;
+  Resize(kFirstSlots);
+}
+
+}  // namespace defender

@@ -1,0 +1,71 @@
+// ValueCache: the field values a SignatureMatcher has scanned (a request
+// target as logged, with the length of its path, or a header), each with
+// the rules its decoded form matched and what the scenarios need of that
+// form, in one 64-byte entry. Values up to 33 bytes (most targets and
+// referers) are kept inline, so confirming a hit reads that one cache line;
+// longer ones (user agents, a few hundred distinct and so hot anyway) are
+// kept apart. Open addressing with linear probing, at most half full; there
+// is no removal but Clear(), as the matcher empties a full cache and starts
+// over. The caller hashes the value (HashOf), so that it can fetch the
+// entry early. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+
+#include "core/hash.h"
+
+namespace defender {
+
+class ValueCache {
+ public:
+  struct alignas(64) Entry {
+    static constexpr size_t kMaxIds = 4, kInline = 33;
+    std::unique_ptr<char[]> long_value;
+    // Distinct-count hashes of the decoded value: a target's URI and path, a
+    // header's value in [0].
+    uint32_t hashes[2] = {};
+    uint16_t size = 0, split = 0;
+    uint16_t ids[kMaxIds] = {};
+    uint8_t count = 0;
+    bool is_static = false;
+    bool used = false;  // false: an empty slot
+    char inline_value[kInline];
+    std::string_view value() const { return {long_value ? long_value.get() : inline_value, size}; }
+  };
+  static_assert(sizeof(Entry) == 64);
+
+  // `max_entries` and `max_bytes` (of values) are the bounds past which
+  // full() is true; the table never holds more than twice max_entries slots.
+  ValueCache(size_t max_entries, size_t max_bytes);
+
+  static uint64_t HashOf(std::string_view value, uint16_t split) { return HashBytes(value) ^ split; }
+  void Prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
+
+  const Entry* Find(std::string_view value, uint16_t split, uint64_t hash) const {
+    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Entry& e = slots_[i];
+      if (!e.used) return nullptr;
+      if (e.size == value.size() && e.split == split && e.value() == value) return &e;
+    }
+  }
+  // A new entry for a value Find() did not find, its value set; the caller
+  // fills the rest. Only when !full().
+  Entry& Insert(std::string_view value, uint16_t split, uint64_t hash);
+
+  // True when one more value of `size` bytes would pass a bound.
+  bool full(size_t size) const { return size_ >= max_entries_ || bytes_ + size > max_bytes_; }
+  void Clear();
+  size_t size() const { return size_; }
+
+ private:
+  void Resize(size_t slots);
+
+  size_t max_entries_, max_bytes_;
+  std::unique_ptr<Entry[]> slots_;
+  size_t mask_ = 0;
+  size_t size_ = 0, bytes_ = 0;
+};
+
+}  // namespace defender
