@@ -118,10 +118,6 @@ std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
   return FromBytes(*bytes);
 }
 
-bool IpAddress::is_v4() const {
-  return std::memcmp(bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size()) == 0;
-}
-
 uint32_t IpAddress::v4() const {
   return (uint32_t(bytes_[12]) << 24) | (uint32_t(bytes_[13]) << 16) |
          (uint32_t(bytes_[14]) << 8) | uint32_t(bytes_[15]);

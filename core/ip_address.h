@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <compare>
 #include <cstdint>
 #include <cstring>
@@ -26,7 +27,15 @@ class IpAddress {
   // Returns nullopt for anything that is not a canonical textual address.
   static std::optional<IpAddress> Parse(std::string_view text);
 
-  bool is_v4() const;
+  // IPv4 addresses are kept IPv4-mapped (::ffff:a.b.c.d). Inline: every
+  // line asks it, to group its client.
+  bool is_v4() const {
+    uint64_t head;
+    uint32_t mid;
+    std::memcpy(&head, bytes_.data(), 8);
+    std::memcpy(&mid, bytes_.data() + 8, 4);
+    return head == 0 && mid == kV4MappedMid;
+  }
   // Host byte order; only meaningful when is_v4().
   uint32_t v4() const;
   const std::array<uint8_t, 16>& bytes() const { return bytes_; }
@@ -57,6 +66,8 @@ class IpAddress {
   }
 
  private:
+  // Bytes 8-11 of an IPv4-mapped address (0, 0, 0xff, 0xff) read as a word.
+  static constexpr uint32_t kV4MappedMid = std::endian::native == std::endian::little ? 0xffff0000u : 0x0000ffffu;
   std::array<uint8_t, 16> bytes_{};
 };
 

@@ -11,6 +11,7 @@
 // Not thread-safe.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -40,9 +41,14 @@ class ClientTable {
   PourResult Pour(const IpAddress& client, uint16_t scenario, const BucketSettings& settings, LogTime t,
                   uint32_t distinct);
 
-  // Starts fetching the slot Pour(client, scenario, ...) will look at first.
-  void Prefetch(const IpAddress& client, uint16_t scenario) const {
-    __builtin_prefetch(&slots_[Home(KeyOf(client, scenario))]);
+  // Starts fetching the slot Pour(client, s, ...) will look at first, for
+  // each scenario s in `scenarios` (bit s set).
+  void Prefetch(const IpAddress& client, uint64_t scenarios) const {
+    Key k = KeyOf(client, 0);
+    for (; scenarios != 0; scenarios &= scenarios - 1) {
+      k.tag = uint32_t(std::countr_zero(scenarios)) + 1;
+      __builtin_prefetch(&slots_[Home(k)]);
+    }
   }
 
   // Drops the buckets that have drained by `now`. Pour does it by itself

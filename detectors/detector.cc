@@ -58,7 +58,6 @@ Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
       }
     }
   }
-  counted_.reserve(scenarios_.size());
 }
 
 std::unique_ptr<Detector> Detector::Create(std::vector<Scenario> scenarios, DetectorOptions options,
@@ -166,14 +165,12 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
   // The client's buckets are far apart in a large table: start fetching the
   // ones this line will likely pour into now, so that the signature scan
   // runs while they arrive.
-  for (uint64_t m = filtered & ~signature_only_; m != 0; m &= m - 1) {
-    table_.Prefetch(client.address(), uint16_t(std::countr_zero(m)));
-  }
+  table_.Prefetch(client.address(), filtered & ~signature_only_);
   hits_ = &matcher_->Scan(r, decoder);
   signature_scenarios_ = 0;
   for (int i = 0; i < hits_->count; ++i) signature_scenarios_ |= rule_scenario_bit_[hits_->ids[i]];
   const SignatureMatcher::RequestFacts& facts = matcher_->facts();
-  counted_.clear();
+  counted_ = 0;
   // Masks leave the enabled scenarios whose kind, status and method fit and,
   // for signature-driven ones, one of whose rules matched: a handful a line.
   for (uint64_t candidates = (~signature_only_ | signature_scenarios_) & filtered; candidates != 0;
@@ -191,7 +188,7 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
     }
     auto result = table_.Pour(client.address(), uint16_t(i), s.settings, r.time, distinct);
     if (!result.counted) continue;
-    counted_.push_back(uint16_t(i));
+    counted_ |= 1ull << i;
     ++counters_[i].events;
     if (result.overflow) {
       ++counters_[i].alerts;
@@ -209,7 +206,7 @@ void Detector::LastSignatures(std::vector<std::string_view>* names) const {
 
 void Detector::LastScenarios(std::vector<std::string_view>* names) const {
   names->clear();
-  for (uint16_t i : counted_) names->push_back(scenarios_[i].name);
+  for (uint64_t m = counted_; m != 0; m &= m - 1) names->push_back(scenarios_[size_t(std::countr_zero(m))].name);
 }
 
 }  // namespace defender

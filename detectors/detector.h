@@ -76,7 +76,7 @@ class Detector {
   // Per line:
   const SignatureHits* hits_ = nullptr;
   uint64_t signature_scenarios_ = 0;  // bit i: a signature of scenario i matched
-  std::vector<uint16_t> counted_;
+  uint64_t counted_ = 0;  // bit i: the last line was counted in scenario i
 };
 
 }  // namespace defender
