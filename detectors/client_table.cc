@@ -97,8 +97,11 @@ void ClientTable::Evict() {
 void ClientTable::MakeRoom(LogTime now) {
   Sweep(now);  // buckets that have drained hold nothing a new one would not
   if (size_ >= max_buckets_) Evict();
+  // Grow while a sweep leaves over an eighth of the slots in use, so that
+  // sweeps come at most every 3/8 of the slots in new buckets (and the table
+  // is at most half full, for short probes), up to the size the cap needs.
   if (mask_ + 1 < max_slots_ && size_ > (mask_ + 1) / 8) {
-    Resize((mask_ + 1) * 2);  // half full at most, for short probes
+    Resize((mask_ + 1) * 2);
   } else {
     room_until_ = mask_ + 1 < max_slots_ ? (mask_ + 1) / 2 : max_buckets_;
   }

@@ -129,7 +129,7 @@ void SignatureMatcher::ScanDatabase(int f, std::string_view value) {
 
 inline const ValueCache::Entry* SignatureMatcher::Recall(int c, const Key& key) {
   if (key.value.size() > kMaxCachedValue) return nullptr;
-  const ValueCache::Entry* e = cache_[c].Find(key.value, key.split, ValueCache::HashOf(key.value, key.split));
+  const ValueCache::Entry* e = cache_[c].Find(key.value, key.split);
   if (e) AddHits(e->ids, e->count);
   return e;
 }
@@ -140,7 +140,7 @@ void SignatureMatcher::Remember(int c, const Key& key, uint32_t hash0, uint32_t 
   if (key.value.size() > kMaxCachedValue || size_t(field_hits_.count) > ValueCache::Entry::kMaxIds) return;
   ValueCache& cache = cache_[c];
   if (cache.full(key.value.size())) cache.Clear();
-  ValueCache::Entry& e = cache.Insert(key.value, key.split, ValueCache::HashOf(key.value, key.split));
+  ValueCache::Entry& e = cache.Insert(key.value, key.split);
   e.hashes[0] = hash0;
   e.hashes[1] = hash1;
   std::copy(field_hits_.ids, field_hits_.ids + field_hits_.count, e.ids);

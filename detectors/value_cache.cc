@@ -1,6 +1,7 @@
 #include "detectors/value_cache.h"
 
 #include <algorithm>
+#include <random>
 #include <utility>
 
 namespace defender {
@@ -10,6 +11,8 @@ constexpr size_t kFirstSlots = 1024;  // 64 KB
 }
 
 ValueCache::ValueCache(size_t max_entries, size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {
+  std::random_device random;
+  seed_ = (uint64_t(random()) << 32) ^ random();
   Resize(kFirstSlots);
 }
 
@@ -19,15 +22,15 @@ void ValueCache::Resize(size_t slots) {
   mask_ = slots - 1;
   for (size_t i = 0; i < old_slots; ++i) {
     if (!old[i].used) continue;
-    size_t j = HashOf(old[i].value(), old[i].split) & mask_;
+    size_t j = Home(old[i].value(), old[i].split);
     while (slots_[j].used) j = (j + 1) & mask_;
     slots_[j] = std::move(old[i]);
   }
 }
 
-ValueCache::Entry& ValueCache::Insert(std::string_view value, uint16_t split, uint64_t hash) {
+ValueCache::Entry& ValueCache::Insert(std::string_view value, uint16_t split) {
   if (size_ + 1 > (mask_ + 1) / 2) Resize((mask_ + 1) * 2);
-  size_t i = hash & mask_;
+  size_t i = Home(value, split);
   while (slots_[i].used) i = (i + 1) & mask_;
   Entry& e = slots_[i];
   e.used = true;

@@ -6,8 +6,7 @@
 // longer ones (user agents, a few hundred distinct and so hot anyway) are
 // kept apart. Open addressing with linear probing, at most half full; there
 // is no removal but Clear(), as the matcher empties a full cache and starts
-// over. The caller hashes the value (HashOf), so that it can fetch the
-// entry early. Not thread-safe.
+// over. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -40,11 +39,8 @@ class ValueCache {
   // full() is true; the table never holds more than twice max_entries slots.
   ValueCache(size_t max_entries, size_t max_bytes);
 
-  static uint64_t HashOf(std::string_view value, uint16_t split) { return HashBytes(value) ^ split; }
-  void Prefetch(uint64_t hash) const { __builtin_prefetch(&slots_[hash & mask_]); }
-
-  const Entry* Find(std::string_view value, uint16_t split, uint64_t hash) const {
-    for (size_t i = hash & mask_;; i = (i + 1) & mask_) {
+  const Entry* Find(std::string_view value, uint16_t split) const {
+    for (size_t i = Home(value, split);; i = (i + 1) & mask_) {
       const Entry& e = slots_[i];
       if (!e.used) return nullptr;
       if (e.size == value.size() && e.split == split && e.value() == value) return &e;
@@ -52,7 +48,7 @@ class ValueCache {
   }
   // A new entry for a value Find() did not find, its value set; the caller
   // fills the rest. Only when !full().
-  Entry& Insert(std::string_view value, uint16_t split, uint64_t hash);
+  Entry& Insert(std::string_view value, uint16_t split);
 
   // True when one more value of `size` bytes would pass a bound.
   bool full(size_t size) const { return size_ >= max_entries_ || bytes_ + size > max_bytes_; }
@@ -60,12 +56,19 @@ class ValueCache {
   size_t size() const { return size_; }
 
  private:
+  // The slot a value's probe starts from. HashBytes is the same in every
+  // run, so values that collide in its low bits can be found offline; mixed
+  // with a seed of this cache's, they no longer share a slot.
+  size_t Home(std::string_view value, uint16_t split) const {
+    return hash_internal::Mix(HashBytes(value) ^ split ^ seed_, 0x9e3779b97f4a7c15ull) & mask_;
+  }
   void Resize(size_t slots);
 
   size_t max_entries_, max_bytes_;
   std::unique_ptr<Entry[]> slots_;
   size_t mask_ = 0;
   size_t size_ = 0, bytes_ = 0;
+  uint64_t seed_;
 };
 
 }  // namespace defender

@@ -7,12 +7,8 @@
 using namespace defender;
 
 namespace {
-const ValueCache::Entry* Find(const ValueCache& c, std::string_view v, uint16_t split = 0) {
-  return c.Find(v, split, ValueCache::HashOf(v, split));
-}
-ValueCache::Entry& Insert(ValueCache& c, std::string_view v, uint16_t split = 0) {
-  return c.Insert(v, split, ValueCache::HashOf(v, split));
-}
+const ValueCache::Entry* Find(const ValueCache& c, std::string_view v, uint16_t split = 0) { return c.Find(v, split); }
+ValueCache::Entry& Insert(ValueCache& c, std::string_view v, uint16_t split = 0) { return c.Insert(v, split); }
 }  // namespace
 
 TEST_CASE("a value inserted is found with what was stored with it, by value and split") {
