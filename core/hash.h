@@ -4,9 +4,10 @@
 // the buckets. Unlike absl::Hash, whose seed changes with every process, it
 // is the same in every run, so distinct-value hashes saved in the state
 // database still mean the same values after a restart. Not a defence against
-// chosen collisions: the distinct counts are 32-bit summaries anyway. (The
-// client table keys clients with Mix and a random seed per table instead,
-// as addresses are what a flood would choose.) Pure function; thread-safe.
+// chosen collisions: the distinct counts are 32-bit summaries anyway. (Hash
+// tables mix their keys with a RandomSeed() of their own instead, as clients
+// choose the addresses and values that would collide.) Pure functions;
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +32,9 @@ inline uint64_t Load64(const char* p) {
 }
 
 }  // namespace hash_internal
+
+// A seed from std::random_device, for a hash table's own mixing.
+uint64_t RandomSeed();
 
 inline uint64_t HashBytes(std::string_view s) {
   using hash_internal::Load64;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <random>
 #include <utility>
 
 namespace defender {
@@ -17,8 +16,7 @@ constexpr size_t kFirstSlots = 1024;  // 64 KB
 
 ClientTable::ClientTable(size_t max_buckets) : max_buckets_(std::max<size_t>(max_buckets, 1)), max_slots_(8) {
   while (max_slots_ / 32 * 25 < max_buckets_) max_slots_ *= 2;
-  std::random_device random;
-  for (uint64_t& s : seed_) s = (uint64_t(random()) << 32) ^ random();
+  for (uint64_t& s : seed_) s = RandomSeed();
   Resize(std::min(kFirstSlots, max_slots_));
 }
 

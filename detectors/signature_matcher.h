@@ -102,7 +102,8 @@ class SignatureMatcher {
   SignatureHits hits_, field_hits_;
   RequestFacts facts_;
   std::string target_;  // a target whose path and query are apart in the line
-  ValueCache cache_[3] = {{kCacheEntries, kCacheBytes}, {kCacheEntries, kCacheBytes}, {kCacheEntries, kCacheBytes}};  // request targets, user agents, referers
+  // Request targets, user agents, referers.
+  ValueCache cache_[3] = {{kCacheEntries, kCacheBytes}, {kCacheEntries, kCacheBytes}, {kCacheEntries, kCacheBytes}};
 };
 
 }  // namespace defender

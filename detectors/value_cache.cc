@@ -1,7 +1,6 @@
 #include "detectors/value_cache.h"
 
 #include <algorithm>
-#include <random>
 #include <utility>
 
 namespace defender {
@@ -10,9 +9,8 @@ namespace {
 constexpr size_t kFirstSlots = 1024;  // 64 KB
 }
 
-ValueCache::ValueCache(size_t max_entries, size_t max_bytes) : max_entries_(max_entries), max_bytes_(max_bytes) {
-  std::random_device random;
-  seed_ = (uint64_t(random()) << 32) ^ random();
+ValueCache::ValueCache(size_t max_entries, size_t max_bytes)
+    : max_entries_(max_entries), max_bytes_(max_bytes), seed_(RandomSeed()) {
   Resize(kFirstSlots);
 }
 

@@ -43,7 +43,7 @@ class ValueCache {
     for (size_t i = Home(value, split);; i = (i + 1) & mask_) {
       const Entry& e = slots_[i];
       if (!e.used) return nullptr;
-      if (e.size == value.size() && e.split == split && e.value() == value) return &e;
+      if (e.split == split && e.value() == value) return &e;
     }
   }
   // A new entry for a value Find() did not find, its value set; the caller
