@@ -37,8 +37,7 @@ int RunBansCommand(const BansOptions& o) {
   if (!store) return Fail(error, 1);
   std::vector<StoredBan> bans;
   if (Status s = store->LoadBans(&bans); !s.ok()) return Fail(s.message(), 1);
-  LogTime now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
+  LogTime now = WallClock();
 
   if (o.action == "list") {
     fmt::memory_buffer out;

@@ -18,7 +18,7 @@ void AppendList(fmt::memory_buffer& out, std::span<const std::string_view> items
 }  // namespace
 
 void AppendExplain(fmt::memory_buffer& out, uint64_t line_no, const LogRecord& r, Reject reject,
-                   std::span<const std::string_view> signatures,
+                   std::string_view skipped, std::span<const std::string_view> signatures,
                    std::span<const std::string_view> scenarios) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "{{\"line_no\":{}", line_no);
@@ -57,7 +57,13 @@ void AppendExplain(fmt::memory_buffer& out, uint64_t line_no, const LogRecord& r
   AppendList(out, signatures);
   out.append(std::string_view(",\"scenarios\":"));
   AppendList(out, scenarios);
-  out.append(std::string_view(",\"error\":null}"));
+  out.append(std::string_view(",\"error\":"));
+  if (skipped.empty()) {
+    out.append(std::string_view("null"));
+  } else {
+    AppendJsonString(out, skipped);
+  }
+  out.push_back('}');
 }
 
 }  // namespace defender

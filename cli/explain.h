@@ -1,6 +1,8 @@
 // The --explain line: one JSON object per input line with its parsed fields,
 // the signature rules that matched it and the scenarios it was counted in
-// (schema in DESIGN.md). Pure; thread-safe.
+// (schema in DESIGN.md). A parsed line that was not detected has its
+// fields, no matches and `skipped` ("late", "future") as its error. Pure;
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -15,7 +17,7 @@
 namespace defender {
 
 void AppendExplain(fmt::memory_buffer& out, uint64_t line_no, const LogRecord& record,
-                   Reject reject, std::span<const std::string_view> signatures,
+                   Reject reject, std::string_view skipped, std::span<const std::string_view> signatures,
                    std::span<const std::string_view> scenarios);
 
 }  // namespace defender

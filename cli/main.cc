@@ -9,6 +9,7 @@
 #include "cli/pipeline.h"
 #include "cli/rules_command.h"
 #include "cli/serve.h"
+#include "core/log_time.h"
 #include "parsers/presets.h"
 
 #ifndef DEFENDER_VERSION
@@ -33,6 +34,13 @@ void AddScanOptions(CLI::App& app, Options& o) {
   app.add_option("--max-line", o.max_line, "Skip (and count) lines longer than this many bytes")
       ->capture_default_str()
       ->check(CLI::Range(size_t(256), size_t(64) << 20))
+      ->group(in);
+  app.add_option("--late-tolerance", o.late_tolerance,
+                 "Lines logged this much before the newest line read (out of order: Apache's request "
+                 "start, merged syslog) are counted at their client's latest time; older ones are "
+                 "counted as late and not detected")
+      ->capture_default_str()
+      ->check([](const std::string& v) { return ParseDuration(v) ? "" : "a duration: 90s, 10m, 2h"; })
       ->group(in);
   auto* detect = "Detection and decisions";
   app.add_option("-c,--config", o.config, "YAML configuration: scenarios, custom rules, allowlist, ...")

@@ -13,6 +13,7 @@ struct Options {
   std::string format = "auto";
   bool follow = false;
   size_t max_line = 64 * 1024;
+  std::string late_tolerance = "10m";  // lines older than the newest by more are not detected
   std::string config;
   std::vector<std::string> allow;           // CIDRs, added to the config's allowlist
   std::vector<std::string> trusted_proxies; // CIDRs, added to the config's

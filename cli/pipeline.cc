@@ -7,6 +7,7 @@
 #include <absl/container/flat_hash_set.h>
 
 #include "cli/explain.h"
+#include "cli/input_order.h"
 #include "core/json.h"
 #include "decisions/real_client.h"
 #include "parsers/presets.h"
@@ -30,7 +31,8 @@ void PrintError(std::string_view message) {
 Pipeline::Pipeline(const Options& options, Config config)
     : options_(options), config_(std::move(config)),
       allowlist_(config_.allowlist, config_.trusted_proxies),
-      engine_(allowlist_, DecisionOptions{config_.max_ban_s, config_.extend_on_alert}) {}
+      engine_(allowlist_, DecisionOptions{config_.max_ban_s, config_.extend_on_alert}),
+      late_tolerance_(ParseDuration(options.late_tolerance).value_or(0)) {}
 Pipeline::~Pipeline() = default;
 
 std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config, std::string* error) {
@@ -74,8 +76,10 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
 }
 
 bool Pipeline::OpenInputs() {
-  std::vector<std::string> names = options_.files;
+  std::vector<std::string> names =
+      OrderInputsByLogTime(options_.files, options_.format, options_.max_line, options_.follow);
   if (names.empty()) names.push_back("-");
+  if (names.size() > 1) stats_.order = names;
   InputOptions in_options;
   in_options.follow = options_.follow;
   for (const std::string& name : names) {
@@ -146,22 +150,50 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
   ++stats_.lines;
   Reject reject = input.parser->Parse(line, &record_);
   ++stats_.rejects[size_t(reject)];
-  if (reject == Reject::kNone) ProcessRecord();
+  std::string_view skipped;
+  if (reject == Reject::kNone) skipped = ProcessRecord();
   if (options_.explain) {
     explain_signatures_.clear();
     explain_scenarios_.clear();
-    if (reject == Reject::kNone) {
+    if (reject == Reject::kNone && skipped.empty()) {
       detector_->LastSignatures(&explain_signatures_);
       detector_->LastScenarios(&explain_scenarios_);
     }
-    AppendExplain(out_.buffer(), input.line_no, record_, reject, explain_signatures_, explain_scenarios_);
+    AppendExplain(out_.buffer(), input.line_no, record_, reject, skipped, explain_signatures_,
+                  explain_scenarios_);
     out_.EndLine();
   }
   if (!decisions_.empty()) Deliver();
 }
 
-void Pipeline::ProcessRecord() {
+std::string_view Pipeline::SkipReason(LogTime t) {
+  if (t > future_from_) {
+    future_from_ = WallClock() + kMaxClockSkew;
+    if (t > future_from_) {
+      ++stats_.future;
+      if (!std::exchange(warned_future_, true)) {
+        fmt::print(stderr, "defender-scan: warning: a line is dated {}, ahead of this machine's clock: such "
+                   "lines are counted (--stats: future) and not detected\n", FormatIso8601(t));
+      }
+      return "future";
+    }
+  }
+  if (t > newest_line_) newest_line_ = t;
+  if (newest_line_ - t <= late_tolerance_) return {};
+  ++stats_.late;
+  if (!std::exchange(warned_late_, true)) {
+    fmt::print(stderr, "defender-scan: warning: time runs back from {} to {}, past --late-tolerance: such "
+               "lines are counted (--stats: late) and not detected; give rotated files separately or "
+               "sort the log\n", FormatIso8601(newest_line_), FormatIso8601(t));
+  }
+  return "late";
+}
+
+std::string_view Pipeline::ProcessRecord() {
   ++stats_.parsed;
+  if (record_.has_time) {
+    if (std::string_view skip = SkipReason(record_.time); !skip.empty()) return skip;
+  }
   if (!config_.trusted_proxies.empty()) {
     record_.client = RealClient(record_.client, record_.x_forwarded_for, allowlist_);
   }
@@ -176,6 +208,7 @@ void Pipeline::ProcessRecord() {
   detector_->Process(record_, decoder_, &alerts_);
   engine_.Advance(last_log_time_, &decisions_);
   for (const Alert& a : alerts_) engine_.OnAlert(a, &decisions_);
+  return {};
 }
 
 void Pipeline::Deliver() {
@@ -208,8 +241,7 @@ void Pipeline::Flush() {
 }
 
 void Pipeline::StartClock() {
-  LogTime wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch()).count();
+  LogTime wall = WallClock();
   if (wall <= last_log_time_) return;
   last_log_time_ = wall;
   last_line_wall_ = std::chrono::steady_clock::now();
@@ -346,6 +378,7 @@ bool Pipeline::RestoreState() {
     LeakyBucket bucket;
     bucket.blackhole_until = b.blackhole_until;
     bucket.SetTokens(b.last, b.tokens, detector_->scenarios()[size_t(index)].settings);
+    bucket.last = b.last;
     bucket.poured = b.poured;
     detector_->mutable_table().Restore(b.client, uint16_t(index), bucket, b.distinct);
   }
@@ -381,8 +414,7 @@ void Pipeline::SaveState() {
   if (options_.dry_run) return;
   // Runs on current logs (cron) also move the clock to now, so bans expire
   // while the log is quiet; replays of old logs keep their own time.
-  LogTime wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::system_clock::now().time_since_epoch()).count();
+  LogTime wall = WallClock();
   if (last_log_time_ > 0 && wall > last_log_time_ && wall - last_log_time_ < 86400 * kSecond) {
     engine_.Advance(wall, &decisions_);
     Deliver();
@@ -475,7 +507,10 @@ AnalyzeResult Pipeline::Analyze(std::string_view line, std::optional<IpAddress> 
     return result;
   }
   if (client) record_.client = *client;
-  ProcessRecord();
+  if (std::string_view skipped = ProcessRecord(); !skipped.empty()) {
+    result.error = fmt::format("not detected ({})", skipped);
+    return result;
+  }
   result.client = record_.client;
   detector_->LastSignatures(&explain_signatures_);
   detector_->LastScenarios(&explain_scenarios_);

@@ -77,8 +77,16 @@ class Pipeline : public Engine {
   bool Drain(Input& input, size_t max_lines);
   void ProcessLine(Input& input, std::string_view line);
   // Detection and decisions for the parsed record_; leaves the decisions
-  // in decisions_ for Deliver().
-  void ProcessRecord();
+  // in decisions_ for Deliver(). Returns why the record was not detected
+  // ("late", "future"; see SkipReason), or "" when it was.
+  std::string_view ProcessRecord();
+  // Why a line at t must not be detected, counted and warned about once:
+  // "late", older than the newest line by more than --late-tolerance, or
+  // "future", ahead of the wall clock by more than kMaxClockSkew (a skewed
+  // clock, a forged /api/analyze line), which would otherwise lift every
+  // ban. "" for a line in time.
+  std::string_view SkipReason(LogTime t);
+  static constexpr LogTime kMaxClockSkew = 3600 * kSecond;
   // Serve mode: moves the clock to the wall clock if it is behind (no line
   // yet, or the state's clock from before a restart); bans that ended meanwhile end.
   void StartClock();
@@ -113,6 +121,10 @@ class Pipeline : public Engine {
   std::unique_ptr<StateStore> state_;
   std::vector<Checkpoint> checkpoints_;
   LogTime last_log_time_ = 0;
+  LogTime newest_line_ = 0;   // the latest time on a line read in this run
+  LogTime future_from_ = 0;   // lines after this are ahead of the wall clock
+  LogTime late_tolerance_ = 0;
+  bool warned_late_ = false, warned_future_ = false;
   std::chrono::steady_clock::time_point last_line_wall_;
   bool failed_ = false;
 };

@@ -1,5 +1,7 @@
 #include "cli/stats.h"
 
+#include <fmt/ranges.h>
+
 namespace defender {
 
 void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
@@ -7,7 +9,10 @@ void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
   fmt::format_to(it, "defender-scan: stats: inputs {} (errors {}), lines {}, bytes {}, {:.3f} s",
                  inputs, input_errors, lines, bytes, seconds);
   if (seconds > 0) fmt::format_to(it, ", {:.0f} lines/s", double(lines) / seconds);
-  fmt::format_to(it, "\ndefender-scan: stats: parsed {}, rejected {}\n", parsed, rejected());
+  fmt::format_to(it, "\ndefender-scan: stats: parsed {}, rejected {}", parsed, rejected());
+  if (late + future > 0) fmt::format_to(it, ", not detected: late {}, future {}", late, future);
+  fmt::format_to(it, "\n");
+  if (order.size() > 1) fmt::format_to(it, "defender-scan: stats: inputs oldest first: {}\n", fmt::join(order, ", "));
   for (size_t i = 1; i < rejects.size(); ++i) {
     if (rejects[i] == 0) continue;
     fmt::format_to(it, "defender-scan: stats: rejected {}: {}\n", RejectName(Reject(i)), rejects[i]);

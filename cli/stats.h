@@ -3,6 +3,8 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -16,6 +18,9 @@ struct Stats {
   uint64_t lines = 0;
   uint64_t bytes = 0;
   uint64_t parsed = 0;
+  uint64_t late = 0;    // parsed, but older than the newest line by more than --late-tolerance
+  uint64_t future = 0;  // parsed, but ahead of the wall clock
+  std::vector<std::string> order;  // the inputs, in the order read (when more than one)
   std::array<uint64_t, size_t(Reject::kCount)> rejects{};
 
   uint64_t rejected() const {

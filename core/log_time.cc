@@ -1,5 +1,6 @@
 #include "core/log_time.h"
 
+#include <chrono>
 #include <ctime>
 
 namespace defender {
@@ -175,6 +176,11 @@ std::optional<LogTime> ParseDuration(std::string_view s) {
   if (unit == "h") return n * 3600 * kSecond;
   if (unit == "d") return n * 86400 * kSecond;
   return std::nullopt;
+}
+
+LogTime WallClock() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace defender

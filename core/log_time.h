@@ -34,4 +34,7 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d);
 void AppendIso8601(fmt::memory_buffer& out, LogTime t);
 std::string FormatIso8601(LogTime t);
 
+// This machine's clock, as a LogTime.
+LogTime WallClock();
+
 }  // namespace defender

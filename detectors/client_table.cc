@@ -167,6 +167,7 @@ ClientTable::PourResult ClientTable::Pour(const IpAddress& client, uint16_t scen
   PourResult result;
   bool inserted;
   LeakyBucket& b = FindOrInsert(KeyOf(client, scenario), t, &inserted);
+  if (!inserted) t = std::max(t, b.last);  // a late event counts at the bucket's time
   if (inserted) {
     b.Start(t);
   } else if (t < b.blackhole_until) {

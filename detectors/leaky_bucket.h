@@ -9,7 +9,11 @@
 // full_at one leak later, and finds none when full_at is more than
 // (capacity - 1) leaks ahead. So a pour is integer arithmetic in ms, exact,
 // and the table's sweeps see whether a bucket has drained with two compares.
-// 32 bytes; the settings live in the scenario. Not thread-safe.
+//
+// Log time can run back: Apache logs a request's start, syslog merges
+// servers. An event older than the bucket's last one is counted at the
+// bucket's time (`last`), never earlier, so it cannot look like a burst.
+// 40 bytes; the settings live in the scenario. Not thread-safe.
 #pragma once
 
 #include <algorithm>
@@ -24,12 +28,14 @@ namespace defender {
 struct LeakyBucket {
   LogTime full_at = 0;          // every token is back from then on (see above)
   LogTime blackhole_until = 0;  // events before this are ignored
+  LogTime last = 0;             // the latest time an event was counted at
   uint32_t poured = 0;          // events counted since the bucket (re)started
   uint32_t distinct_first = 0;  // hash of the first distinct value, 0 if none
   uint32_t distinct_more = 0;   // 1 + index of further values in the table's pool, 0 if none
 
   void Start(LogTime t) {
     full_at = t;
+    last = t;
     poured = 0;
   }
   // From then on the bucket is full and out of any blackhole: indistinguishable
@@ -37,8 +43,10 @@ struct LeakyBucket {
   LogTime DrainedAt() const { return std::max(full_at, blackhole_until); }
   bool Drained(LogTime t) const { return t >= DrainedAt(); }
   // Counts one event at t. True when it overflows the bucket.
+  // `t` is not before `last` (ClientTable::Pour moves a late event there).
   bool Pour(LogTime t, const BucketSettings& s) {
     ++poured;
+    last = t;
     const LogTime leak = Leak(s);
     const LogTime from = std::max(full_at, t);
     if (from - t > (s.capacity - 1) * leak) return true;

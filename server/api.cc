@@ -420,7 +420,7 @@ void Api::Analyze(HttpRequest& request, Respond& respond) {
     if (!r.error.empty()) {
       return Send(kAnalyze, respond,
                   MakeResponse(shape, http::status::bad_request,
-                               ErrorBody(fmt::format("the log entry was not parsed: {}", r.error))));
+                               ErrorBody(fmt::format("the log entry was not analyzed: {}", r.error))));
     }
     fmt::memory_buffer out;
     auto it = std::back_inserter(out);

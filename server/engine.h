@@ -15,7 +15,7 @@
 namespace defender {
 
 struct AnalyzeResult {
-  std::string error;  // the reject reason when the line did not parse
+  std::string error;  // the reject reason when the line did not parse, or why it was not detected
   IpAddress client;
   int score = 0;
   std::vector<std::string> signatures, scenarios;

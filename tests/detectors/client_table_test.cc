@@ -37,6 +37,16 @@ TEST_CASE("tokens come back one per leak period") {
   CHECK(t.Pour(kClient, 0, s, 10 * kSecond + 1, 0).overflow);
 }
 
+TEST_CASE("an event older than the bucket's last one counts at the bucket's time, never as a burst") {
+  ClientTable t(1000);
+  BucketSettings s = Bucket(2, 10 * kSecond);
+  CHECK(!t.Pour(kClient, 0, s, 100 * kSecond, 0).overflow);
+  // 30 s earlier: at its own time it would find the bucket two tokens short.
+  CHECK(!t.Pour(kClient, 0, s, 70 * kSecond, 0).overflow);
+  // Counted at 100 s, it took the second token: a third event at 100 s overflows.
+  CHECK(t.Pour(kClient, 0, s, 100 * kSecond, 0).overflow);
+}
+
 TEST_CASE("capacity 0 is a trigger") {
   ClientTable t(1000);
   CHECK(t.Pour(kClient, 0, Bucket(0, kSecond), 0, 0).overflow);

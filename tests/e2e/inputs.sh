@@ -1,20 +1,22 @@
 #!/usr/bin/env bash
-# Files are read in the order given, whatever their compression; stdin streams.
+# Files are read oldest first, whatever their compression; stdin streams.
 source "$(dirname "$0")/lib/common.sh"
 
 sample="$SOURCE_DIR/samples/access.log"
-head -n 1000 "$sample" > "$TMP/a"
-sed -n '1001,2000p' "$sample" > "$TMP/b"
+sed -n '1,500p' "$sample" > "$TMP/a"
+sed -n '501,1000p' "$sample" > "$TMP/b"
+sed -n '1001,1500p' "$sample" > "$TMP/c"
+sed -n '1501,2000p' "$sample" > "$TMP/d"
 gzip -c "$TMP/a" > "$TMP/access.log.3.gz"
 bzip2 -c "$TMP/b" > "$TMP/access.log.2"
-xz -c "$TMP/a" > "$TMP/weird-name.txt"
-zstd -q -c "$TMP/b" > "$TMP/access.log.1"
+xz -c "$TMP/c" > "$TMP/weird-name.txt"
+zstd -q -c "$TMP/d" > "$TMP/access.log.1"
 # Only the --explain lines (decisions are interleaved), without line numbers.
 explained() { grep '"line_no"' | sed 's/"line_no":[0-9]*,//'; }
-want=$( (cat "$TMP/a" "$TMP/b" "$TMP/a" "$TMP/b") | "$DEFENDER_SCAN" --explain | explained)
-got=$("$DEFENDER_SCAN" --explain "$TMP/access.log.3.gz" "$TMP/access.log.2" "$TMP/weird-name.txt" "$TMP/access.log.1" | explained)
+want=$(cat "$TMP/a" "$TMP/b" "$TMP/c" "$TMP/d" | "$DEFENDER_SCAN" --explain | explained)
+got=$("$DEFENDER_SCAN" --explain "$TMP/access.log.1" "$TMP/weird-name.txt" "$TMP/access.log.3.gz" "$TMP/access.log.2" | explained)
 expect_eq "compressed inputs in order give what the plain text gives" "$(md5sum <<<"$got")" "$(md5sum <<<"$want")"
-expect_eq "4000 lines" "$(wc -l <<<"$got")" 4000
+expect_eq "2000 lines" "$(wc -l <<<"$got")" 2000
 
 # Compressed data on a pipe is recognised when it comes, however late.
 got=$( (sleep 1; gzip -c "$TMP/a") | "$DEFENDER_SCAN" --explain | explained)
@@ -22,7 +24,7 @@ expect_eq "late gzip on a pipe" "$(md5sum <<<"$got")" "$(md5sum <<<"$("$DEFENDER
 
 # '-' is stdin, between files.
 got=$(cat "$TMP/b" | "$DEFENDER_SCAN" --explain "$TMP/a" - | grep -c '"line_no"')
-expect_eq "a file then stdin" "$got" 2000
+expect_eq "a file then stdin" "$got" 1000
 
 # A line written to a pipe is processed at once, while the pipe stays open.
 mkfifo "$TMP/fifo"

@@ -82,7 +82,7 @@ expect_contains "analyze: the fifth bans (ip given)" "$out" '"ip":"203.0.113.80"
 expect_contains "analyze: the decision" "$out" '"decisions":[{"action":"ban","reason":"http-sensitive-files","value":"203.0.113.80","duration_s":14400'
 expect_eq "analyzed ban in force" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.80')" 403
 out=$(curl -s "${auth[@]}" -X POST "$url/api/analyze" -d '{"log_entry":"not a log line"}')
-expect_contains "analyze: a line that does not parse" "$out" '"error":"the log entry was not parsed: format_mismatch"'
+expect_contains "analyze: a line that does not parse" "$out" '"error":"the log entry was not analyzed: format_mismatch"'
 
 # Lines from the input (stdin here) feed the same bans.
 for f in /.env /.git/config /backup.sql /id_rsa /.htpasswd; do line 203.0.113.90 "$f" >&3; done

@@ -43,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fmt::memory_buffer out;
   for (auto& p : parsers) {
     Reject reject = p->Parse(line, &r);
-    AppendExplain(out, 1, r, reject, {}, {});
+    AppendExplain(out, 1, r, reject, {}, {}, {});
     out.clear();
     if (reject == Reject::kNone) {
       UnescapeNginx(r.user_agent, &scratch);
