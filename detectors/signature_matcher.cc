@@ -56,10 +56,12 @@ std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<Sig
   for (const auto& r : rules) {
     m->names_.push_back(r.name);
     m->scenarios_.push_back(r.scenario);
+    m->weak_.push_back(r.weak);
   }
   const uint16_t bad_agent_id = uint16_t(m->names_.size());
   m->names_.push_back("bad-user-agent");
   m->scenarios_.push_back("http-bad-user-agent");
+  m->weak_.push_back(false);
 
   // The four databases compile in parallel: compiling is most of start-up.
   std::string errors[4];

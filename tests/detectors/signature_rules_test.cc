@@ -56,7 +56,8 @@ TEST_CASE("benign traffic of the kinds the issue names matches no signature at a
        {"/search?q=select+union", "/blog/union-station", "/api/v1/passwords/reset", "/search?q=%22quoted+phrase%22",
         "/search?q=o%27reilly", "/search?q=drop+table+tennis", "/search?q=1%3D1+math", "/blog/sleep-better",
         "/static/js/app.9c8d7e.js", "/api/v1/items?limit=20&offset=40", "/category/shoes?page=2", "/",
-        "/blog/the-passwd-of-the-ancients", "/search?q=caf%C3%A9", "/search?q=50%25+off", "/products/42"}) {
+        "/blog/the-passwd-of-the-ancients", "/search?q=caf%C3%A9", "/search?q=50%25+off", "/products/42",
+        "/view.php?cat=4&amp;id=12", "/a?x=1;idx=2", "/a?q=1;identity"}) {
     LogRecord r;
     std::string request = fmt::format("GET {} HTTP/1.1", target);
     SplitRequest(request, &r);
@@ -68,7 +69,15 @@ TEST_CASE("benign traffic of the kinds the issue names matches no signature at a
   for (std::string_view ua : {"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
                               "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "curl/8.4.0",
                               "python-requests/2.31.0", "Wget/1.21.3", "Go-http-client/2.0",
-                              "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15"}) {
+                              "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15",
+                              // readers and crawlers that real logs showed banned for RCE or a bad agent
+                              "Opera/9.80 (J2ME/MIDP; Opera Mini/4.2.14912/870; U; id) Presto/2.4.15",
+                              "Mozilla/5.0 (Linux; U; Android 10; id-ID; Redmi Note 8 Build/QKQ1.200114.002) "
+                              "AppleWebKit/537.36 (KHTML, like Gecko) UCBrowser/13.4.0.1306 Mobile Safari/537.36",
+                              "Apache-Nutch-1.19 (mycrawler; https://example.org/bot)", "Nutch-1.4 (crawler)",
+                              "Xenu Link Sleuth/1.3.8", "libwww-perl/6.67", "Python-urllib/2.7", "Python-urllib/3.11",
+                              "LWP::Simple/6.00 libwww-perl/6.05", "W3C-checklink/5.0.0 libwww-perl/6.67",
+                              "Mozilla/5.0 (compatible; Linux x86_64; Mail.RU_Bot/2.0; +https://help.mail.ru/webmaster/robots)"}) {
     LogRecord r;
     SplitRequest("GET / HTTP/1.1", &r);
     r.user_agent = ua;

@@ -60,6 +60,18 @@ out=$("$DEFENDER_SCAN" --format defender "$TMP/proxied.log" 2>&1)
 expect_contains "without --trusted-proxy the proxy itself is the client" "$out" '"ip":"10.0.0.1"'
 expect_contains "and a warning says realip is missing" "$out" "warning: most lines come from 10.0.0.1"
 
+# Weak SQL fragments: none is proof, ten distinct ones within a second are.
+{
+  for frag in "sleep(5)" "benchmark(1000,md5(1))" "1,null,null" "pg_sleep(5)" "load_file(0x2f)" "chr(65)" \
+              "1+union+select+1" "hex(1)" "1+order+by+9--" "md5(2)" "ascii(1)"; do
+    echo "203.0.113.70 - - [31/Mar/2024:01:00:00 +0000] \"GET /item?id=$frag HTTP/1.1\" 200 5 \"-\" \"x\""
+  done
+  echo "203.0.113.71 - - [31/Mar/2024:01:00:00 +0000] \"GET /item?id=sleep(5) HTTP/1.1\" 200 5 \"-\" \"x\""
+} > "$TMP/sqli.log"
+out=$("$DEFENDER_SCAN" "$TMP/sqli.log")
+expect_contains "eleven weak SQL fragments in a second ban" "$out" '"rule":{"name":"http-sqli-probing"},"source":{"ip":"203.0.113.70"}'
+expect_not_contains "one fragment alone does not" "$out" '203.0.113.71'
+
 # The error log: limit_req refusals and basic-auth failures.
 {
   for s in 10 11 12 13 14 15; do

