@@ -11,7 +11,7 @@ constexpr std::string_view kClient = ", client: ";
 struct MessageKind {
   std::string_view prefix;
   EventKind kind;
-  bool user_controlled;  // the message quotes a client-chosen user name
+  bool user_controlled;  // the message quotes a client-chosen user name (no ':' in it)
 };
 
 constexpr MessageKind kMessages[] = {
@@ -60,20 +60,14 @@ class ErrorLogParser : public LineParser {
     }
     if (kind == nullptr) return Reject::kIgnored;
     r->kind = kind->kind;
-    size_t client_at = std::string_view::npos;
+    // The first ", client: " is nginx's: what comes before it is nginx's own
+    // text or, in a basic-auth failure, a user name, which cannot hold the
+    // ':' (Basic credentials end the name at the first one). What comes
+    // after it (request, host, referrer) is the client's.
+    const size_t client_at = message.find(kClient);
+    if (client_at == std::string_view::npos) return Reject::kFormatMismatch;
     if (kind->user_controlled) {
       // user "NAME" was not found in "FILE" / user "NAME": password mismatch.
-      // NAME is the client's: accept only a line with exactly one candidate.
-      size_t found = 0;
-      for (size_t c = message.find(kClient); c != std::string_view::npos;
-           c = message.find(kClient, c + 1)) {
-        if (ClientAt(message, c + kClient.size())) {
-          ++found;
-          client_at = c;
-        }
-      }
-      if (found == 0) return Reject::kFormatMismatch;
-      if (found > 1) return Reject::kAmbiguousClient;
       std::string_view head = message.substr(0, client_at);
       if (head.ends_with("\": password mismatch")) {
         r->kind = EventKind::kAuthPasswordMismatch;
@@ -82,10 +76,6 @@ class ErrorLogParser : public LineParser {
       } else {
         return Reject::kIgnored;
       }
-    } else {
-      // The message before the client is nginx's own text: the first one is it.
-      client_at = message.find(kClient);
-      if (client_at == std::string_view::npos) return Reject::kFormatMismatch;
     }
     auto client = ClientAt(message, client_at + kClient.size());
     if (!client) return Reject::kBadClient;

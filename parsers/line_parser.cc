@@ -11,7 +11,6 @@ std::string_view RejectName(Reject r) {
     case Reject::kBadTime: return "bad_time";
     case Reject::kBadStatus: return "bad_status";
     case Reject::kBadJson: return "bad_json";
-    case Reject::kAmbiguousClient: return "ambiguous_client";
     case Reject::kIgnored: return "ignored";
     case Reject::kTooLong: return "too_long";
     case Reject::kTruncated: return "truncated";

@@ -21,7 +21,6 @@ enum class Reject : uint8_t {
   kBadTime,
   kBadStatus,
   kBadJson,
-  kAmbiguousClient,  // error log: more than one "client:" that could be nginx's
   kIgnored,          // error log: a message no detector uses
   kTooLong,          // counted by the reader: over --max-line
   kTruncated,        // counted by the reader: the input broke off mid-line

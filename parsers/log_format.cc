@@ -204,6 +204,18 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
     return std::nullopt;
   }
   f.steps_.push_back({pending, literal});
+  // $remote_user is the client's text (nginx escapes only quotes,
+  // backslashes and control bytes in it), so it may hold " [" or "] ": a
+  // user name "a [b" would shift every field after it. The time after it
+  // has a fixed width and is ended by a separator holding a quote, which no
+  // escaped field holds: the user name is placed from there instead.
+  for (size_t k = 0; escape != Escape::kNone && k + 2 < f.steps_.size(); ++k) {
+    const Step& next = f.steps_[k + 1];
+    const uint8_t width = next.field == Field::kTimeLocal ? 26 : next.field == Field::kTimeIso8601 ? 25 : 0;
+    if (f.steps_[k].field == Field::kRemoteUser && width != 0 && next.separator.find('"') != std::string::npos) {
+      f.steps_[k].next_width = width;
+    }
+  }
   bool has_client = false;
   for (const auto& s : f.steps_) has_client |= s.field == Field::kRemoteAddr;
   if (!has_client) {
@@ -304,7 +316,12 @@ Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
   for (const Step* step = steps_.data();; ++step) {
     const size_t n = step->separator.size();
     const char* stop;
-    if (step != last) {
+    if (step != last && step->next_width != 0) {
+      const char* next_stop = FindSeparator(line.data(), p, end, (step + 1)->separator);
+      if (next_stop == nullptr || size_t(next_stop - p) < n + step->next_width) return Reject::kFormatMismatch;
+      stop = next_stop - step->next_width - n;
+      if (std::memcmp(stop, step->separator.data(), n) != 0) return Reject::kFormatMismatch;
+    } else if (step != last) {
       stop = FindSeparator(line.data(), p, end, step->separator);
       if (stop == nullptr) return Reject::kFormatMismatch;
     } else {

@@ -36,6 +36,10 @@ class LogFormat : public LineParser {
   struct Step {
     Field field;
     std::string separator;  // literal text after the field; empty only for the last
+    // Non-zero for a field that may hold its own separator (a user name
+    // holding " ["): it ends `next_width` bytes and this separator before
+    // the next field's separator, which holds a quote (see Compile).
+    uint8_t next_width = 0;
   };
   static Field FieldForVariable(std::string_view var);
   Reject Assign(Field field, std::string_view value, LogRecord* record);

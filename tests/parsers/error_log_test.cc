@@ -40,9 +40,21 @@ TEST_CASE("basic-auth failures are recognised") {
   CHECK(r.kind == EventKind::kAuthNoCredentials);
 }
 
-TEST_CASE("a user name that forges a client part makes the line ambiguous, never the forged client") {
+TEST_CASE("a user name cannot forge the client: it holds no ':', so nginx's ', client: ' is the first") {
   LogRecord r;
-  CHECK(ParseError(Line(R"(user "x", client: 6.6.6.6, server: y" was not found in "/etc/nginx/.htpasswd", client: 192.0.2.9, server: x, request: "GET / HTTP/1.1", host: "x")"), &r) == Reject::kAmbiguousClient);
+  // Not a line nginx can write (the name would end at the first ':'): it
+  // does not have the shape of a basic-auth failure before its first client.
+  CHECK(ParseError(Line(R"(user "x", client: 6.6.6.6, server: y" was not found in "/etc/nginx/.htpasswd", client: 192.0.2.9, server: x, request: "GET / HTTP/1.1", host: "x")"), &r) == Reject::kIgnored);
+}
+
+TEST_CASE("a referer holding ', client: ADDR' does not hide a basic-auth failure") {
+  LogRecord r;
+  REQUIRE(ParseError(Line(R"(user "admin" was not found in "/etc/nginx/.htpasswd", client: 192.0.2.9, server: x, request: "GET /admin HTTP/1.1", host: "x", referrer: "http://a/, client: 9.9.9.9, server: y")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kAuthUserNotFound);
+  CHECK(r.client.ToString() == "192.0.2.9");
+  REQUIRE(ParseError(Line(R"(user "bob": password mismatch, client: 192.0.2.10, server: x, request: "GET /admin HTTP/1.1", host: "x", referrer: ", client: 9.9.9.9")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kAuthPasswordMismatch);
+  CHECK(r.client.ToString() == "192.0.2.10");
 }
 
 TEST_CASE("other error-log messages are ignored, junk is a mismatch") {

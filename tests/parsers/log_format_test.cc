@@ -20,6 +20,25 @@ constexpr std::string_view kDefenderLine =
 
 }  // namespace
 
+TEST_CASE("a user name holding ' [' or '] ' cannot shift the fields after it") {
+  for (std::string_view spec : {"combined", "main", "defender", "auto"}) {
+    auto p = Parser(spec);
+    LogRecord r;
+    constexpr std::string_view kLine =
+        R"L(203.0.113.5 - a [b] x [c [31/Mar/2024:01:00:00 +0000] "GET /.env HTTP/1.1" 404 153 "-" "sqlmap/1.7" 0.001 - "-")L";
+    const std::string combined(kLine.substr(0, kLine.find(" 0.001")));
+    const std::string line = spec == "combined" ? combined : spec == "main" ? combined + R"( "-")" : std::string(kLine);
+    INFO(spec);
+    REQUIRE(p->Parse(line, &r) == Reject::kNone);
+    CHECK(r.client.ToString() == "203.0.113.5");
+    CHECK(r.remote_user == "a [b] x [c");
+    CHECK(FormatIso8601(r.time) == "2024-03-31T01:00:00Z");
+    CHECK(r.path == "/.env");
+    CHECK(r.status == 404);
+    CHECK(r.user_agent == "sqlmap/1.7");
+  }
+}
+
 TEST_CASE("the defender preset reads every field") {
   auto p = Parser("defender");
   LogRecord r;
