@@ -189,58 +189,82 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
   }
   std::vector<Scenario> custom;
   for (const auto& kv : root) {
-    std::string key = kv.first.as<std::string>();
-    const YAML::Node& v = kv.second;
-    if (key == "scenarios") {
-      if (!v.IsMap()) {
-        r.Error(v, key, "must be a map of scenario names");
-        continue;
-      }
-      for (const auto& s : v) {
-        std::string name = s.first.as<std::string>();
-        auto it = std::find_if(c.scenarios.begin(), c.scenarios.end(), [&](const Scenario& x) { return x.name == name; });
-        if (it == c.scenarios.end()) {
-          r.Error(s.first, "scenarios." + name, "no such built-in scenario (see 'defender-scan rules')");
-        } else if (!s.second.IsMap()) {
-          r.Error(s.second, "scenarios." + name, "must be a map");
-        } else {
-          r.Bucket(s.second, "scenarios." + name, &it->settings);
+    std::string key = "(top)";
+    try {  // the walk below converts nodes; a node of the wrong type throws
+      key = kv.first.as<std::string>();
+      const YAML::Node& v = kv.second;
+      if (key == "scenarios") {
+        if (!v.IsMap()) {
+          r.Error(v, key, "must be a map of scenario names");
+          continue;
         }
-      }
-    } else if (key == "custom_rules") {
-      if (!v.IsSequence()) {
-        r.Error(v, key, "must be a list");
-        continue;
-      }
-      size_t i = 0;
-      for (const auto& rule : v) r.CustomRule(rule, i++, &custom);
-    } else if (key == "allowlist") {
-      r.Cidrs(v, key, &c.allowlist);
-    } else if (key == "trusted_proxies") {
-      r.Cidrs(v, key, &c.trusted_proxies);
-    } else if (key == "ipv6_prefix") {
-      r.Int(v, key, 32, 128, &c.ipv6_prefix);
-    } else if (key == "max_buckets") {
-      int n = 0;
-      if (r.Int(v, key, 1000, 1'000'000'000, &n)) c.max_buckets = size_t(n);
-    } else if (key == "bans") {
-      for (const auto& b : v) {
-        std::string k = b.first.as<std::string>();
-        if (k == "max") {
-          LogTime t;
-          if (r.Duration(b.second, "bans.max", &t)) c.max_ban_s = t / kSecond;
-        } else if (k == "extend_on_alert") {
-          r.Get(b.second, "bans.extend_on_alert", &c.extend_on_alert);
-        } else {
-          r.Error(b.first, "bans." + k, "unknown key");
+        for (const auto& s : v) {
+          std::string name = s.first.as<std::string>();
+          auto it = std::find_if(c.scenarios.begin(), c.scenarios.end(), [&](const Scenario& x) { return x.name == name; });
+          if (it == c.scenarios.end()) {
+            r.Error(s.first, "scenarios." + name, "no such built-in scenario (see 'defender-scan rules')");
+          } else if (!s.second.IsMap()) {
+            r.Error(s.second, "scenarios." + name, "must be a map");
+          } else {
+            r.Bucket(s.second, "scenarios." + name, &it->settings);
+          }
         }
+      } else if (key == "custom_rules") {
+        if (!v.IsSequence()) {
+          r.Error(v, key, "must be a list");
+          continue;
+        }
+        size_t i = 0;
+        for (const auto& rule : v) r.CustomRule(rule, i++, &custom);
+      } else if (key == "allowlist") {
+        r.Cidrs(v, key, &c.allowlist);
+      } else if (key == "trusted_proxies") {
+        r.Cidrs(v, key, &c.trusted_proxies);
+      } else if (key == "ipv6_prefix") {
+        r.Int(v, key, 32, 128, &c.ipv6_prefix);
+      } else if (key == "max_buckets") {
+        int n = 0;
+        if (r.Int(v, key, 1000, 1'000'000'000, &n)) c.max_buckets = size_t(n);
+      } else if (key == "bans") {
+        for (const auto& b : v) {
+          std::string k = b.first.as<std::string>();
+          if (k == "max") {
+            LogTime t;
+            if (r.Duration(b.second, "bans.max", &t)) c.max_ban_s = t / kSecond;
+          } else if (k == "extend_on_alert") {
+            r.Get(b.second, "bans.extend_on_alert", &c.extend_on_alert);
+          } else {
+            r.Error(b.first, "bans." + k, "unknown key");
+          }
+        }
+      } else {
+        r.Error(kv.first, key, "unknown key");
       }
-    } else {
-      r.Error(kv.first, key, "unknown key");
+    } catch (const YAML::Exception& e) {
+      errors->push_back(fmt::format("{}:{}: {}: a value of the wrong type ({})", path, e.mark.line + 1, key, e.msg));
     }
   }
   for (auto& s : custom) c.scenarios.push_back(std::move(s));
   return c;
+}
+
+bool ResolveConfig(const Options& o, Config* config, std::vector<std::string>* errors) {
+  const size_t before = errors->size();
+  *config = LoadConfig(o.config, errors);
+  for (const auto& [list, flag, out] :
+       {std::tuple{&o.allow, "--allow", &config->allowlist},
+        std::tuple{&o.trusted_proxies, "--trusted-proxy", &config->trusted_proxies}}) {
+    for (const std::string& text : *list) {
+      auto c = Cidr::Parse(text);
+      if (c) {
+        out->push_back(*c);
+      } else {
+        errors->push_back(fmt::format("{} {}: not an address or CIDR", flag, text));
+      }
+    }
+  }
+  if (o.ipv6_prefix != 0) config->ipv6_prefix = o.ipv6_prefix;
+  return errors->size() == before;
 }
 
 }  // namespace defender

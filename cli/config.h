@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/options.h"
 #include "core/cidr.h"
 #include "detectors/scenario.h"
 
@@ -26,5 +27,9 @@ struct Config {
 // Built-in defaults, then `path` if not empty. Appends "file:line: ..."
 // messages to *errors; the Config is only meaningful when none were added.
 Config LoadConfig(const std::string& path, std::vector<std::string>* errors);
+
+// LoadConfig(options.config), then the command line's --allow,
+// --trusted-proxy and --ipv6-prefix merged in. False when *errors got any.
+bool ResolveConfig(const Options& options, Config* config, std::vector<std::string>* errors);
 
 }  // namespace defender

@@ -97,27 +97,6 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->group(out);
 }
 
-// Loads the config file and merges the command line into it. False on errors (printed).
-bool ResolveConfig(const Options& o, Config* config) {
-  std::vector<std::string> errors;
-  *config = LoadConfig(o.config, &errors);
-  for (const auto& [list, flag, out] :
-       {std::tuple{&o.allow, "--allow", &config->allowlist},
-        std::tuple{&o.trusted_proxies, "--trusted-proxy", &config->trusted_proxies}}) {
-    for (const std::string& text : *list) {
-      auto c = Cidr::Parse(text);
-      if (c) {
-        out->push_back(*c);
-      } else {
-        errors.push_back(fmt::format("{} {}: not an address or CIDR", flag, text));
-      }
-    }
-  }
-  if (o.ipv6_prefix != 0) config->ipv6_prefix = o.ipv6_prefix;
-  for (const auto& e : errors) fmt::print(stderr, "defender-scan: error: {}\n", e);
-  return errors.empty();
-}
-
 int Main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as EPIPE and ends the run quietly
   Options options;
@@ -182,7 +161,11 @@ int Main(int argc, char** argv) {
   }
   if (rules->parsed()) options.config = rules_config.empty() ? options.config : rules_config;
   Config config;
-  if (!ResolveConfig(options, &config)) return 2;
+  std::vector<std::string> config_errors;
+  if (!ResolveConfig(options, &config, &config_errors)) {
+    for (const auto& e : config_errors) fmt::print(stderr, "defender-scan: error: {}\n", e);
+    return 2;
+  }
   if (rules->parsed()) return RunRulesCommand(config.scenarios);
   std::string error;
   if (!NewParser(options.format, &error)) {

@@ -60,3 +60,31 @@ TEST_CASE("durations") {
   CHECK(!ParseDuration("-1s"));
   CHECK(!ParseDuration("5 m"));
 }
+
+TEST_CASE("a value of the wrong YAML type is an error naming the key, never an abort") {
+  TempDir dir;
+  const std::pair<const char*, const char*> cases[] = {
+      {"bans: [1, 2]\n", "bans"},
+      {"bans:\n  max: {a: 1}\n", "bans"},
+      {"allowlist: {a: 1}\n", "allowlist"},
+      {"trusted_proxies: 5\n", "trusted_proxies"},
+      {"ipv6_prefix: [64]\n", "ipv6_prefix"},
+      {"max_buckets: {n: 1}\n", "max_buckets"},
+      {"scenarios:\n  [http-probing]: {capacity: 3}\n", "scenarios"},
+      {"scenarios:\n  http-probing: {capacity: [3]}\n", "scenarios"},
+      {"scenarios:\n  http-probing: {leak: {a: b}}\n", "scenarios"},
+      {"custom_rules:\n  - name: [x]\n", "custom_rules"},
+      {"custom_rules:\n  - {name: x, field: uri, literals: {a: b}}\n", "custom_rules"},
+      {"[a]: 1\n", "(top)"},
+  };
+  for (const auto& [yaml, key] : cases) {
+    std::string path = dir.File("wrong.yaml");
+    WriteFile(path, yaml);
+    std::vector<std::string> errors;
+    INFO(yaml);
+    LoadConfig(path, &errors);
+    REQUIRE(!errors.empty());
+    CHECK(errors[0].starts_with(path + ":"));
+    CHECK(errors[0].find(key) != std::string::npos);
+  }
+}
