@@ -9,6 +9,7 @@
 #include "cli/pipeline.h"
 #include "cli/rules_command.h"
 #include "cli/serve.h"
+#include "cli/signals.h"
 #include "core/log_time.h"
 #include "parsers/presets.h"
 
@@ -81,6 +82,12 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->group(enforce);
   app.add_option("--reload-interval", o.reload_interval_s, "Seconds between two reloads at most")
       ->check(CLI::Range(0, 3600))
+      ->capture_default_str()
+      ->group(enforce);
+  app.add_option("--stop-timeout", o.stop_timeout_s,
+                 "Seconds SIGTERM/SIGINT leave to stop reading, flush every sink and save the state (exit 0); "
+                 "then the process ends with status 1")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str()
       ->group(enforce);
   app.add_option("--on-ban", o.on_ban, "Action run for each ban: argv template with {ip} {duration} {reason} {until}")
@@ -172,6 +179,7 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "defender-scan: error: {}\n", error);
     return 2;
   }
+  InstallSignalHandlers(options.stop_timeout_s);
   if (serve->parsed()) return RunServe(options, serve_options, std::move(config));
   auto pipeline = Pipeline::Create(options, std::move(config), &error);
   if (!pipeline) {

@@ -29,6 +29,7 @@ struct Options {
   std::string json = "-";  // where JSON lines go
   bool explain = false;
   bool stats = false;
+  int stop_timeout_s = 10;  // after SIGTERM/SIGINT, exit within this long
 };
 
 }  // namespace defender

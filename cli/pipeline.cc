@@ -4,10 +4,13 @@
 
 #include <thread>
 
+#include <fmt/ranges.h>
+
 #include <absl/container/flat_hash_set.h>
 
 #include "cli/explain.h"
 #include "cli/input_order.h"
+#include "cli/signals.h"
 #include "core/json.h"
 #include "decisions/real_client.h"
 #include "parsers/presets.h"
@@ -24,6 +27,13 @@ namespace {
 
 void PrintError(std::string_view message) {
   fmt::print(stderr, "defender-scan: error: {}\n", message);
+}
+
+DetectorOptions DetectorOptionsOf(const Config& config) {
+  DetectorOptions o;
+  o.ipv6_prefix = config.ipv6_prefix;
+  o.max_buckets = config.max_buckets;
+  return o;
 }
 
 }  // namespace
@@ -62,10 +72,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
     }
     sinks.push_back(NewActionSink(std::move(a)));
   }
-  DetectorOptions detector_options;
-  detector_options.ipv6_prefix = config.ipv6_prefix;
-  detector_options.max_buckets = config.max_buckets;
-  auto detector = Detector::Create(config.scenarios, detector_options, error);
+  auto detector = Detector::Create(config.scenarios, DetectorOptionsOf(config), error);
   if (!detector) return nullptr;
   std::unique_ptr<Pipeline> p(new Pipeline(options, std::move(config)));
   p->detector_ = std::move(detector);
@@ -288,9 +295,10 @@ int Pipeline::Run() {
   for (const Input& in : inputs_) any_live |= in.live;
   if (!any_live && !tasks_) {
     for (Input& in : inputs_) {
-      while (Drain(in, SIZE_MAX)) {
+      while (!StopRequested() && Drain(in, 4096)) {
+        if (TakeReloadRequest()) Reload();
       }
-      if (out_.closed()) break;
+      if (out_.closed() || StopRequested()) break;
     }
   } else {
     // Inputs take turns; when all are idle, output is flushed and the clock
@@ -298,7 +306,8 @@ int Pipeline::Run() {
     // tasks between turns, takes in the bans others wrote to the state, and
     // goes on after the inputs ended.
     auto last_sync = std::chrono::steady_clock::now();
-    while (!out_.closed()) {
+    while (!out_.closed() && !StopRequested()) {
+      if (TakeReloadRequest()) Reload();
       bool any_open = false, any_progress = false;
       for (Input& in : inputs_) {
         if (in.done) continue;
@@ -346,6 +355,53 @@ int Pipeline::Run() {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return failed_ ? 1 : 0;
+}
+
+void Pipeline::Reload() {
+  Config config;
+  std::vector<std::string> errors;
+  std::unique_ptr<Detector> detector;
+  std::string error;
+  if (ResolveConfig(options_, &config, &errors)) {
+    detector = Detector::Create(config.scenarios, DetectorOptionsOf(config), &error);
+    if (!detector) errors.push_back(error);
+  }
+  if (!detector) {
+    for (const std::string& e : errors) {
+      fmt::print(stderr, "defender-scan: warning: reload refused, the configuration in use stays: {}\n", e);
+    }
+    return;
+  }
+  // Buckets carry over by scenario name; bans, history and the clock stay.
+  const auto& old_scenarios = detector_->scenarios();
+  detector_->table().ForEach([&](const IpAddress& client, uint16_t scenario, const LeakyBucket& bucket,
+                                 const std::vector<uint32_t>& distinct) {
+    int index = detector->ScenarioIndex(old_scenarios[scenario].name);
+    if (index >= 0) detector->mutable_table().Restore(client, uint16_t(index), bucket, distinct);
+  });
+  std::vector<std::string> changes;
+  for (const Scenario& s : config.scenarios) {
+    int old = detector_->ScenarioIndex(s.name);
+    if (old < 0) {
+      changes.push_back("+" + s.name);
+    } else if (!(old_scenarios[size_t(old)].settings == s.settings)) {
+      changes.push_back("~" + s.name);
+    }
+  }
+  for (const Scenario& s : old_scenarios) {
+    if (detector->ScenarioIndex(s.name) < 0) changes.push_back("-" + s.name);
+  }
+  fmt::print(stderr,
+             "defender-scan: reloaded {}: scenarios changed: {}; allowlist {} entries (was {}), trusted proxies {} "
+             "(was {}); bans and buckets kept\n",
+             options_.config.empty() ? "the command line" : options_.config,
+             changes.empty() ? "none" : fmt::format("{}", fmt::join(changes, " ")), config.allowlist.size(),
+             config_.allowlist.size(), config.trusted_proxies.size(), config_.trusted_proxies.size());
+  detector_ = std::move(detector);
+  allowlist_ = Allowlist(config.allowlist, config.trusted_proxies);
+  engine_.set_options(DecisionOptions{config.max_ban_s, config.extend_on_alert});
+  config_ = std::move(config);
+  if (on_reload_) on_reload_(config_);
 }
 
 bool Pipeline::RestoreState() {

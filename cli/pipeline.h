@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ class Pipeline : public Engine {
   void set_tasks(TaskQueue* tasks) { tasks_ = tasks; }
   // Applied after the built-in sinks.
   void AddSink(std::unique_ptr<Sink> sink) { sinks_.push_back(std::move(sink)); }
+  // Called on the pipeline's thread with the new configuration after a
+  // reload (SIGHUP) took effect: serve passes it on to the HTTP side.
+  void set_on_reload(std::function<void(const Config&)> fn) { on_reload_ = std::move(fn); }
   // 0 ok, 1 a runtime failure (an unreadable input, a sink failed).
   int Run();
 
@@ -66,6 +70,12 @@ class Pipeline : public Engine {
 
   Pipeline(const Options& options, Config config);
   bool OpenInputs();
+  // SIGHUP: reads the configuration again (config.yaml and the command
+  // line) and, if it is valid, uses its scenarios, allowlist, trusted
+  // proxies and ban limits from now on, keeping bans, history and buckets
+  // (by scenario name). Says on stderr what changed, or why the new
+  // configuration was refused (the one in use then stays).
+  void Reload();
   // --state: reads back bans, history, buckets, clock and checkpoints.
   bool RestoreState();
   void SaveState();
@@ -109,6 +119,7 @@ class Pipeline : public Engine {
   DecisionEngine engine_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   TaskQueue* tasks_ = nullptr;
+  std::function<void(const Config&)> on_reload_;
   std::unique_ptr<LineParser> analyze_parser_;
   absl::flat_hash_map<std::string_view, uint64_t> bans_by_reason_;
   RealipCheck realip_;

@@ -3,15 +3,18 @@
 #include <sys/resource.h>
 
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
 #include "cli/pipeline.h"
+#include "cli/signals.h"
 #include "server/api.h"
 #include "server/ban_view.h"
 #include "server/http_server.h"
@@ -134,10 +137,28 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
       &error);
   if (!server) return Fail(error, 1);
   api.set_http_counters(&server->counters());
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code, int) {
+  // SIGTERM and SIGINT stop (the pipeline drains and saves); SIGHUP
+  // reloads the configuration: the pipeline's part on its thread, then the
+  // HTTP side's allowlist and refusing rules here.
+  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    if (signal == SIGHUP) {
+      RequestReload();
+      tasks.Post([](Engine&) {});  // wakes the pipeline up to see it
+      signals.async_wait(on_signal);
+      return;
+    }
+    RequestStop();
     server->Close();
     tasks.Stop();
+  };
+  signals.async_wait(on_signal);
+  pipeline->set_on_reload([&](const Config& c) {
+    asio::post(io, [&allowlist, &api, allowed = c.allowlist, proxies = c.trusted_proxies, scenarios = c.scenarios] {
+      allowlist = Allowlist(allowed, proxies);
+      api.UseScenarios(scenarios);
+    });
   });
   asio::steady_timer clock_timer(io);
   TickViewClock(clock_timer, tasks, view);

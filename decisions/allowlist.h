@@ -1,5 +1,6 @@
 // Allowlist: addresses that are never banned: loopback, configured CIDRs and
-// trusted proxies. Immutable after start-up; thread-safe to read.
+// trusted proxies. Immutable (a configuration reload replaces it whole, on
+// the thread that uses it); thread-safe to read.
 #pragma once
 
 #include <string_view>

@@ -43,6 +43,8 @@ class DecisionEngine {
  public:
   DecisionEngine(const Allowlist& allowlist, DecisionOptions options)
       : allowlist_(allowlist), options_(options) {}
+  // A configuration reload: new limits apply to bans decided from now on.
+  void set_options(DecisionOptions options) { options_ = options; }
 
   void OnAlert(const Alert& alert, std::vector<Decision>* out);
   // Moves the clock to `now`; bans that ended produce unbans.

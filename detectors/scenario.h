@@ -34,6 +34,7 @@ struct BucketSettings {
   int64_t ban_s = 4 * 3600;      // ban length before escalation
   bool simulate = false;         // alert, never ban
   int severity = 40;             // weight in the threat score (1-100)
+  bool operator==(const BucketSettings&) const = default;
 };
 
 // Which events a scenario counts. All conditions must hold.

@@ -32,6 +32,9 @@ struct ApiOptions {
   int64_t default_ban_s = 4 * 3600;
 };
 
+class SignatureMatcher;
+std::vector<bool> RefusingRules(const SignatureMatcher& matcher, const std::vector<Scenario>& scenarios);
+
 class Api {
  public:
   // `refusing[id]`: signature rule `id` alone is evidence enough to refuse a
@@ -40,6 +43,9 @@ class Api {
       std::unique_ptr<SignatureMatcher> matcher, std::vector<bool> refusing);
 
   void Handle(HttpRequest& request, const IpAddress& peer, Respond respond);
+  // A configuration reload: the rules to refuse on follow the new
+  // scenarios (enabled, simulated). On the HTTP thread, like Handle().
+  void UseScenarios(const std::vector<Scenario>& scenarios) { refusing_ = RefusingRules(*matcher_, scenarios); }
 
   // The server's connection counters, shown by /metrics.
   void set_http_counters(const HttpCounters* counters) { http_ = counters; }

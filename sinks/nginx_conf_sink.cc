@@ -93,7 +93,7 @@ class NginxConfSink : public Sink {
     Status s = ReadWholeFile(o_.path, &previous, &existed);
     if (!s.ok()) return s;
     std::string content = fmt::format("{} at {}; {} entries. Rewritten on every change: do not edit.\n{}",
-                                      kHeaderStart, FormatIso8601(WallNow()), list.size(), body);
+                                      kHeaderStart, FormatIso8601(WallClock()), list.size(), body);
     s = ReplaceFileAtomically(o_.path, content);
     if (!s.ok()) return s;
     if (reload && !o_.reload_argv.empty()) {
@@ -109,11 +109,6 @@ class NginxConfSink : public Sink {
     written_body_ = std::move(body);
     dirty_ = false;
     return Status::Ok();
-  }
-
-  static LogTime WallNow() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   }
 
   NginxConfOptions o_;
