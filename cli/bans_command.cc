@@ -36,7 +36,12 @@ int RunBansCommand(const BansOptions& o) {
   auto store = StateStore::Open(o.state, 10000, &error);
   if (!store) return Fail(error, 1);
   std::vector<StoredBan> bans;
-  if (Status s = store->LoadBans(&bans); !s.ok()) return Fail(s.message(), 1);
+  size_t refused = 0;
+  if (Status s = store->LoadBans(&bans, &refused); !s.ok()) return Fail(s.message(), 1);
+  if (refused > 0) {
+    fmt::print(stderr, "defender-scan: warning: {}: {} ban rows refused (not shown, not enforced)\n", o.state,
+               refused);
+  }
   LogTime now = WallClock();
 
   if (o.action == "list") {

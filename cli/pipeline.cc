@@ -415,12 +415,18 @@ bool Pipeline::RestoreState() {
   std::vector<std::pair<Cidr, int>> history;
   std::vector<StoredBucket> buckets;
   LogTime clock = 0;
-  for (Status s : {state_->LoadBans(&bans), state_->LoadHistory(&history), state_->LoadBuckets(&buckets),
+  size_t refused = 0;
+  for (Status s : {state_->LoadBans(&bans, &refused), state_->LoadHistory(&history), state_->LoadBuckets(&buckets),
                    state_->LoadCheckpoints(&checkpoints_), state_->LoadClock(&clock)}) {
     if (!s.ok()) {
       PrintError(s.message());
       return false;
     }
+  }
+  if (refused > 0) {
+    fmt::print(stderr, "defender-scan: warning: {}: {} ban rows refused (a target that must not be banned, a "
+               "reason that is not a plain name, or impossible times); they are not enforced\n",
+               options_.state, refused);
   }
   // The state is written before anything reports a decision.
   if (!options_.dry_run) sinks_.insert(sinks_.begin(), NewStateSink(state_.get()));
@@ -447,7 +453,8 @@ bool Pipeline::RestoreState() {
 
 void Pipeline::SyncBans() {
   std::vector<StoredBan> bans;
-  if (Status s = state_->LoadBans(&bans); !s.ok()) {
+  size_t refused = 0;  // said at start
+  if (Status s = state_->LoadBans(&bans, &refused); !s.ok()) {
     PrintError(s.message());
     return;
   }

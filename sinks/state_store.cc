@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "core/ban_target.h"
+
 namespace defender {
 
 namespace {
@@ -117,16 +119,24 @@ bool StateStore::Lock(int wait_ms, std::string* error) {
 
 void StateStore::Unlock() { flock(lock_fd_, LOCK_UN); }
 
-Status StateStore::LoadBans(std::vector<StoredBan>* bans) {
+Status StateStore::LoadBans(std::vector<StoredBan>* bans, size_t* refused) {
   Stmt q(db_, "SELECT target, source, reason, since, until, count, score FROM bans ORDER BY target");
   if (!q.ok()) return Error("reading bans");
+  *refused = 0;
   while (sqlite3_step(q.get()) == SQLITE_ROW) {
     auto target = Cidr::Parse(Text(q.get(), 0));
     auto source = IpAddress::Parse(Text(q.get(), 1));
-    if (!target || !source) continue;  // never trusted blindly: re-validated like everything else
-    bans->push_back(StoredBan{*target, *source, std::string(Text(q.get(), 2)), sqlite3_column_int64(q.get(), 3),
-                              sqlite3_column_int64(q.get(), 4), sqlite3_column_int(q.get(), 5),
-                              sqlite3_column_int(q.get(), 6)});
+    StoredBan ban;
+    std::string why;
+    if (target && source && ValidateBanTarget(*target, &why) && IsPlainReason(Text(q.get(), 2))) {
+      ban = StoredBan{*target, *source, std::string(Text(q.get(), 2)), sqlite3_column_int64(q.get(), 3),
+                      sqlite3_column_int64(q.get(), 4), sqlite3_column_int(q.get(), 5), sqlite3_column_int(q.get(), 6)};
+    }
+    if (ban.reason.empty() || ban.until <= ban.since || ban.count < 1 || ban.score < 0 || ban.score > 100) {
+      ++*refused;
+      continue;
+    }
+    bans->push_back(std::move(ban));
   }
   return Status::Ok();
 }

@@ -58,7 +58,11 @@ class StateStore {
   void Unlock();
   bool Lock(int wait_ms, std::string* error);
 
-  Status LoadBans(std::vector<StoredBan>* bans);
+  // Rows are input like any other: a ban whose target fails
+  // ValidateBanTarget (everything, loopback, too wide), whose reason is not
+  // a plain name or whose times make no sense is left out and counted in
+  // *refused.
+  Status LoadBans(std::vector<StoredBan>* bans, size_t* refused);
   Status LoadHistory(std::vector<std::pair<Cidr, int>>* history);
   Status LoadCheckpoints(std::vector<Checkpoint>* checkpoints);
   Status LoadBuckets(std::vector<StoredBucket>* buckets);
@@ -77,6 +81,8 @@ class StateStore {
 
  private:
   StateStore() = default;
+  StateStore(const StateStore&) = delete;  // owns the database handle and the lock
+  StateStore& operator=(const StateStore&) = delete;
   Status Exec(const char* sql);
   Status Error(std::string_view what);
 

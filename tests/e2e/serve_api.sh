@@ -141,4 +141,21 @@ m=$(curl -s "$url/metrics")
 bad=$(sed -n 's/^defender_http_bad_requests_total //p' <<<"$m")
 (( bad >= 4000 )) && ok || fail "bad requests counted: $bad"
 expect_contains "no ban from the abuse" "$(curl -s "$url/api/blocked-ips")" '"198.51.100.0/24","203.0.113.1","203.0.113.80","203.0.113.90","203.0.113.222"]'
+
+# Rows of the state are input like any other: everything, loopback, a
+# prefix too wide or a reason that is not a plain name are refused (and
+# said), never enforced by /api/check.
+kill "$serve"; wait "$serve" 2>/dev/null || true
+far=4102444800000  # 2100
+sqlite3 "$TMP/state.db" "INSERT INTO bans VALUES
+  ('0.0.0.0/0', '203.0.113.9', 'x', 0, $far, 1, 100), ('127.0.0.1', '127.0.0.1', 'x', 0, $far, 1, 100),
+  ('::/0', '2001:db8::1', 'x', 0, $far, 1, 100), ('10.0.0.0/8', '10.0.0.1', 'x', 0, $far, 1, 100),
+  ('203.0.113.77', '203.0.113.77', '\$(reboot)', 0, $far, 1, 100)"
+start_serve "$port" --state "$TMP/state.db" < /dev/null 2> "$TMP/hostile.err"
+expect_eq "a 0.0.0.0/0 row refuses nobody" "$(code "$url/api/check" -H 'X-Real-IP: 198.18.0.99')" 200
+expect_eq "nor does ::/0" "$(code "$url/api/check" -H 'X-Real-IP: 2001:db8::99')" 200
+expect_eq "a /8 row refuses nobody" "$(code "$url/api/check" -H 'X-Real-IP: 10.1.2.3')" 200
+expect_eq "a row with a hostile reason is refused" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.77')" 200
+expect_eq "the good rows still count" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.1')" 403
+expect_contains "the refused rows are said" "$(cat "$TMP/hostile.err")" "5 ban rows refused"
 finish
