@@ -143,6 +143,11 @@ int Main(int argc, char** argv) {
                     "Besides loopback, a peer (nginx) whose client header /api/check believes (repeatable)")
       ->allow_extra_args(false)
       ->group(api);
+  serve->add_option("--api-host", serve_options.api_hosts,
+                    "A name the API is reached by (repeatable): besides addresses and localhost, the only "
+                    "Host and Origin that /api/block, /api/unblock, /api/analyze and /api/blocked-ips accept")
+      ->allow_extra_args(false)
+      ->group(api);
   serve->add_option("--request-timeout", serve_options.request_timeout_s,
                     "Seconds a request may take from its first byte to its answer; then the connection is closed")
       ->check(CLI::Range(1, 300))

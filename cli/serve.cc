@@ -97,6 +97,7 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   ApiOptions api_options;
   api_options.real_ip_header = serve.real_ip_header;
   api_options.ipv6_prefix = config.ipv6_prefix;
+  api_options.hosts = serve.api_hosts;
   std::string error;
   if (!serve.token_file.empty() && !ReadToken(serve.token_file, &api_options.token, &error)) return Fail(error, 2);
   if (!endpoint->address().is_loopback() && api_options.token.empty()) {

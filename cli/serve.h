@@ -16,6 +16,7 @@ struct ServeOptions {
   std::string token_file;                  // required to listen beyond loopback
   std::vector<std::string> trusted_peers;  // CIDRs whose X-Real-IP is believed (loopback always is)
   std::string real_ip_header = "X-Real-IP";
+  std::vector<std::string> api_hosts;      // names besides addresses and localhost (Host, Origin)
   int request_timeout_s = 10;  // per request, from its first byte to its answer
 };
 

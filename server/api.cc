@@ -1,5 +1,7 @@
 #include "server/api.h"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <optional>
 
@@ -179,6 +181,49 @@ bool Api::Authorized(const HttpRequest& request) const {
          ConstantTimeEqual(auth.substr(kBearer.size()), options_.token);
 }
 
+bool Api::KnownHost(std::string_view host) const {
+  // Drop the port: "[::1]:8080", "127.0.0.1:8080", "name:8080".
+  if (host.starts_with('[')) {
+    host = host.substr(1, host.find(']') == std::string_view::npos ? 0 : host.find(']') - 1);
+  } else if (size_t colon = host.find(':'); colon != std::string_view::npos && host.rfind(':') == colon) {
+    host = host.substr(0, colon);
+  }
+  if (IpAddress::Parse(host)) return true;  // a rebinding attack needs a name
+  auto same = [&](std::string_view name) {
+    return name.size() == host.size() && std::equal(name.begin(), name.end(), host.begin(), [](char a, char b) {
+             return std::tolower(uint8_t(a)) == std::tolower(uint8_t(b));
+           });
+  };
+  if (same("localhost")) return true;
+  return std::any_of(options_.hosts.begin(), options_.hosts.end(), same);
+}
+
+std::optional<Api::Refusal> Api::CrossSite(const HttpRequest& request) const {
+  std::string_view host = ToView(request[http::field::host]);
+  if (!host.empty() && !KnownHost(host)) {
+    return Refusal{403, fmt::format("Host '{}' is not this server's (a rebound DNS name?); add it with --api-host",
+                                    host.substr(0, 64))};
+  }
+  if (request.find(http::field::origin) != request.end()) {
+    std::string_view origin = ToView(request[http::field::origin]);
+    size_t scheme = origin.find("://");
+    if (scheme == std::string_view::npos || !KnownHost(origin.substr(scheme + 3))) {
+      return Refusal{403, "requests from another site's page are refused"};
+    }
+  }
+  if (request.method() == http::verb::post) {
+    std::string_view type = ToView(request[http::field::content_type]);
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+    if (!(type.size() == 16 && std::equal(type.begin(), type.end(), "application/json", [](char a, char b) {
+            return std::tolower(uint8_t(a)) == b;
+          }))) {
+      return Refusal{415, "the body must be sent as 'Content-Type: application/json'"};
+    }
+  }
+  return std::nullopt;
+}
+
 void Api::Handle(HttpRequest& request, const IpAddress& peer, Respond respond) {
   std::string_view target = ToView(request.target());
   std::string_view path = target.substr(0, target.find('?'));
@@ -195,10 +240,18 @@ void Api::Handle(HttpRequest& request, const IpAddress& peer, Respond respond) {
     refuse(e, http::status::method_not_allowed, fmt::format("{} is not allowed here", ToView(request.method_string())));
     return false;
   };
+  // The endpoints that change or list bans: the token if there is one, and
+  // never from another site's page.
   auto authorized = [&](Endpoint e) {
-    if (Authorized(request)) return true;
-    refuse(e, http::status::unauthorized, "this endpoint needs 'Authorization: Bearer <token>'");
-    return false;
+    if (!Authorized(request)) {
+      refuse(e, http::status::unauthorized, "this endpoint needs 'Authorization: Bearer <token>'");
+      return false;
+    }
+    if (auto refusal = CrossSite(request)) {
+      refuse(e, http::status(refusal->status), refusal->message);
+      return false;
+    }
+    return true;
   };
 
   if (path == "/api/check") {

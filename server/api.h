@@ -30,6 +30,10 @@ struct ApiOptions {
   std::string real_ip_header = "X-Real-IP";
   int ipv6_prefix = 64;             // a bare IPv6 address in /api/block bans its prefix
   int64_t default_ban_s = 4 * 3600;
+  // Besides addresses and localhost, the names the endpoints that change or
+  // list bans may be reached by (Host, Origin): anything else is a rebound
+  // DNS name or another site's page.
+  std::vector<std::string> hosts;
 };
 
 class SignatureMatcher;
@@ -65,6 +69,17 @@ class Api {
   // The ban target an "ip" of the API names: an address (an IPv6 one's prefix) or a CIDR.
   std::optional<Cidr> Target(std::string_view ip, std::string* error) const;
   bool Authorized(const HttpRequest& request) const;
+  // Why a request to an endpoint that changes or lists bans may come from a
+  // web page (CSRF) or a rebound DNS name, with the status to answer, or
+  // nullopt: a Host or Origin naming neither an address, localhost nor an
+  // --api-host name; a body not declared application/json (a form or
+  // text/plain POST needs no CORS preflight).
+  struct Refusal {
+    int status;
+    std::string message;
+  };
+  std::optional<Refusal> CrossSite(const HttpRequest& request) const;
+  bool KnownHost(std::string_view host_and_port) const;
   // The rule whose match refuses this request, or -1.
   int RefusingSignature(const HttpRequest& request);
 

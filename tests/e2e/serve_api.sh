@@ -26,7 +26,7 @@ mkfifo "$TMP/fifo"
 exec 3<> "$TMP/fifo"  # the input, written to below
 start_serve "$port" --api-token-file "$TMP/token" --state "$TMP/state.db" --format combined --allow 192.0.2.0/24 \
   --json "$TMP/decisions.jsonl" < "$TMP/fifo"
-auth=(-H "Authorization: Bearer $token")
+auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
 
 # Authorization: needed everywhere but /api/check, /metrics, /healthz.
 expect_eq "block without token" "$(code -X POST "$url/api/block" -d '{"ip":"203.0.113.1"}')" 401
@@ -158,4 +158,34 @@ expect_eq "a /8 row refuses nobody" "$(code "$url/api/check" -H 'X-Real-IP: 10.1
 expect_eq "a row with a hostile reason is refused" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.77')" 200
 expect_eq "the good rows still count" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.1')" 403
 expect_contains "the refused rows are said" "$(cat "$TMP/hostile.err")" "5 ban rows refused"
+
+# CSRF and DNS rebinding: without a token on loopback, a web page can still
+# send simple requests (no preflight) and a rebound name reaches loopback:
+# state changes need application/json, a foreign Origin or Host is refused.
+kill "$serve"; wait "$serve" 2>/dev/null || true
+start_serve "$port" --state "$TMP/csrf.db" --api-host defender.internal < /dev/null
+json=(-H 'Content-Type: application/json')
+expect_eq "a text/plain POST is refused" \
+  "$(code -X POST "$url/api/block" -H 'Content-Type: text/plain' -d '{"ip":"203.0.113.99"}')" 415
+expect_eq "a form POST is refused" "$(code -X POST "$url/api/block" -d 'ip=203.0.113.99')" 415
+expect_eq "a form POST to unblock is refused" "$(code -X POST "$url/api/unblock" -d 'ip=203.0.113.99')" 415
+expect_eq "a text/plain analyze is refused" \
+  "$(code -X POST "$url/api/analyze" -H 'Content-Type: text/plain' -d '{"log_entry":"x"}')" 415
+expect_eq "a foreign Origin is refused" \
+  "$(code -X POST "$url/api/block" "${json[@]}" -H 'Origin: http://evil.example' -d '{"ip":"203.0.113.99"}')" 403
+expect_eq "an Origin 'null' is refused" \
+  "$(code -X POST "$url/api/block" "${json[@]}" -H 'Origin: null' -d '{"ip":"203.0.113.99"}')" 403
+expect_eq "a rebound Host cannot read the bans" "$(code "$url/api/blocked-ips" -H "Host: evil.example:$port")" 403
+expect_eq "a rebound Host cannot block" \
+  "$(code -X POST "$url/api/block" "${json[@]}" -H "Host: evil.example:$port" -d '{"ip":"203.0.113.99"}')" 403
+expect_eq "a rebound Host cannot unblock" "$(code -X DELETE "$url/api/block/203.0.113.1" -H 'Host: evil.example')" 403
+expect_eq "nothing was blocked" "$(curl -s "$url/api/blocked-ips")" '[]'
+expect_eq "an --api-host name is accepted" "$(code "$url/api/blocked-ips" -H "Host: defender.internal:$port")" 200
+expect_eq "localhost is accepted" "$(code "$url/api/blocked-ips" -H "Host: localhost:$port")" 200
+expect_eq "a same-origin page is accepted" \
+  "$(code -X POST "$url/api/block" "${json[@]}" -H "Origin: http://127.0.0.1:$port" -d '{"ip":"203.0.113.98"}')" 200
+expect_eq "a JSON POST from a script works" \
+  "$(code -X POST "$url/api/block" -H 'Content-Type: application/json; charset=utf-8' -d '{"ip":"203.0.113.99"}')" 200
+expect_eq "/api/check answers whatever the Host (nginx's upstream name)" \
+  "$(code "$url/api/check" -H 'Host: defender' -H 'X-Real-IP: 203.0.113.99')" 403
 finish

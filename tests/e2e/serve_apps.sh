@@ -14,7 +14,7 @@ echo "sample-token-0123456789" > "$TMP/token"
 export DEFENDER_URL=$url DEFENDER_TOKEN=sample-token-0123456789
 start_serve "$port" --api-token-file "$TMP/token" < /dev/null
 auth=(-H "Authorization: Bearer $DEFENDER_TOKEN")
-curl -s "${auth[@]}" -X POST "$url/api/block" -d '{"ip":"203.0.113.7","duration":600}' > /dev/null
+curl -s "${auth[@]}" -H 'Content-Type: application/json' -X POST "$url/api/block" -d '{"ip":"203.0.113.7","duration":600}' > /dev/null
 
 # Express.
 cp -r "$apps/express" "$TMP/express"

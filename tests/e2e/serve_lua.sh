@@ -37,7 +37,7 @@ status_for() { curl -s -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: $1" "
 body_for() { curl -s -H "X-Forwarded-For: $1" "http://127.0.0.1:$port/"; }
 
 expect_eq "a client is served, score 0" "$(body_for 198.51.100.1)" "app score=0"
-curl -s -X POST "http://127.0.0.1:$api_port/api/block" -d '{"ip":"203.0.113.7","duration":600}' > /dev/null
+curl -s -H 'Content-Type: application/json' -X POST "http://127.0.0.1:$api_port/api/block" -d '{"ip":"203.0.113.7","duration":600}' > /dev/null
 expect_eq "blocked client refused" "$(status_for 203.0.113.7)" 403
 expect_eq "another client served" "$(status_for 198.51.100.2)" 200
 curl -s -X DELETE "http://127.0.0.1:$api_port/api/block/203.0.113.7" > /dev/null

@@ -41,7 +41,7 @@ write_nginx_conf "$dir" <<CONF
 CONF
 start_nginx "$dir" && ok || fail "nginx -t on the samples"
 
-api() { curl -s "$@"; }
+api() { curl -s -H 'Content-Type: application/json' "$@"; }
 status_for() {  # status_for PORT CLIENT [PATH [CURL ARGS...]]
   local port=$1 client=$2 path=${3:-/}; shift 3 || shift $#
   curl -s -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: $client" "$@" "http://127.0.0.1:$port$path"

@@ -108,6 +108,7 @@ TEST_CASE("bad input gets a 400 with a message") {
   CHECK(r.result_int() == 400);
   CHECK(r.body() == R"({"error":"'203.0.113.256' is not an IP address"})");
   HttpRequest post{http::verb::post, "/api/block", 11};
+  post.set(http::field::content_type, "application/json");
   for (const char* body : {"{", "[]", R"({"ip":7})", R"({"ip":"1.2.3.4;} include x;"})", R"({"ip":"::1"})",
                            R"({"ip":"1.2.3.4","duration":"soon"})", R"({"ip":"1.2.3.4","reason":"a b"})"}) {
     post.body() = body;
@@ -166,4 +167,29 @@ TEST_CASE("the rules /api/check refuses on: evidence by themselves, in scenarios
     if (s.name == "http-sqli-probing") s.settings.simulate = true;
   }
   CHECK(!refuses("http-sqli-probing"));
+}
+
+TEST_CASE("the endpoints that change or list bans refuse another site's page and rebound names") {
+  Fixture f;
+  auto post = [](std::initializer_list<std::pair<const char*, const char*>> headers) {
+    HttpRequest r{http::verb::post, "/api/block", 11};
+    for (auto [name, value] : headers) r.set(name, value);
+    r.body() = R"({"ip":"198.51.100.9"})";
+    return r;
+  };
+  CHECK(f.Call(post({})).result_int() == 415);  // no type: curl -d sends a form
+  CHECK(f.Call(post({{"Content-Type", "text/plain"}})).result_int() == 415);
+  CHECK(f.Call(post({{"Content-Type", "application/x-www-form-urlencoded"}})).result_int() == 415);
+  CHECK(f.Call(post({{"Content-Type", "application/json"}, {"Origin", "https://evil.example"}})).result_int() == 403);
+  CHECK(f.Call(post({{"Content-Type", "application/json"}, {"Origin", "null"}})).result_int() == 403);
+  CHECK(f.Call(post({{"Content-Type", "application/json"}, {"Host", "evil.example"}})).result_int() == 403);
+  CHECK(f.Call(post({{"Content-Type", "application/json"}, {"Host", "127.0.0.1.evil.example:8080"}})).result_int() ==
+        403);
+  CHECK(f.Call(Get("/api/blocked-ips", {{"Host", "rebind.example:8080"}})).result_int() == 403);
+  CHECK(f.Call(Get("/api/blocked-ips", {{"Host", "LocalHost:8080"}})).result_int() == 200);
+  CHECK(f.Call(Get("/api/blocked-ips", {{"Host", "[::1]:8080"}})).result_int() == 200);
+  CHECK(f.Call(Get("/api/check", {{"Host", "defender"}, {"X-Real-IP", "203.0.113.7"}})).result_int() == 403);
+  CHECK(f.Call(Get("/api/blocked-ips", {{"Host", "127.0.0.1:8080"}, {"Origin", "http://127.0.0.1:8080"}}))
+            .result_int() == 200);
+  // (An accepted block becomes a task for the pipeline: tests/e2e/serve_api.sh.)
 }

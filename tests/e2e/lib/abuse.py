@@ -28,18 +28,18 @@ def junk(i):
     if kind == 1:  # a header far over the limit
         return b"GET /api/check HTTP/1.1\r\nHost: x\r\nX-Junk: " + b"a" * 20000 + b"\r\n\r\n", False
     if kind == 2:  # a body over the limit
-        return (b"POST /api/block HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n" + b"{" * 70000), False
+        return (b"POST /api/block HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\n\r\n" + b"{" * 70000), False
     if kind == 3:  # JSON that is not
         body = rng.choice([b"{", b"[1,2", b'{"ip":', b"\xff\xfe", b'{"ip":"1.2.3.4"', b"null"])
-        return b"POST /api/block HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body, False
+        return b"POST /api/block HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body, False
     if kind == 4:  # addresses that are not
         ip = rng.choice(["1.2.3.4;} include /etc/passwd;", "localhost", "0.0.0.0/0", "::/0", "01.2.3.4",
                          "1.2.3.4\r\nX: y", "$(reboot)", "a" * 300, "127.0.0.1", "::1"])
         body = ('{"ip":"%s","duration":"1h"}' % ip.replace("\r\n", "\\r\\n")).encode()
-        return b"POST /api/block HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % len(body) + body, False
+        return b"POST /api/block HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body, False
     if kind == 5:  # a broken request line
         return rng.choice([b"GET\r\n\r\n", b"GET / HTTP/9.9\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00",
-                           b"GET /api/check HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n",
+                           b"GET /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: -1\r\n\r\n",
                            b"POST /api/analyze HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"]), False
     if kind == 6:  # slow: half a request, then silence
         return b"GET /api/check HTTP/1.1\r\nHost: x\r\nX-Real-IP: 1.2.3.4\r\n", True
@@ -53,7 +53,7 @@ def junk(i):
         return b"GET /api/check HTTP/1.1\r\n" + b"X-A: b\r\n" * 3000 + b"\r\n", False
     if kind == 10:  # an analyze line that does not parse
         body = b'{"log_entry":"\\u0000 not a log line"}'
-        return b"POST /api/analyze HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(
+        return b"POST /api/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(
             body) + body, False
     return b"\r\n" * rng.randint(1, 50), False  # only blank lines
 
