@@ -67,11 +67,13 @@ int RunBansCommand(const BansOptions& o) {
     return 0;
   }
   if (o.action == "add") {
-    int count = 1;
+    StoredBan ban{*target, target->address(), o.reason, now, now + *duration, 1, 100};
     for (const StoredBan& b : bans) {
-      if (b.target == *target) count = b.count;
+      if (b.target != *target) continue;
+      ban.count = b.count;
+      ban.since = b.since;
+      ban.until = std::max(ban.until, b.until);  // adding again never shortens a ban
     }
-    StoredBan ban{*target, target->address(), o.reason, now, now + *duration, count, 100};
     if (Status s = store->PutBan(ban); !s.ok()) return Fail(s.message(), 1);
     fmt::print("banned {} until {}\n", target->ToString(), FormatIso8601(ban.until));
     return 0;

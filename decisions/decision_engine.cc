@@ -98,6 +98,10 @@ Decision DecisionEngine::Block(const Cidr& target, std::string_view reason, int6
   ActiveBan ban;
   ban.since = now_;
   ban.until = now_ + duration_s * kSecond;
+  if (active != active_.end()) {  // never shorter than it was
+    ban.since = active->second.since;
+    ban.until = std::max(ban.until, active->second.until);
+  }
   ban.reason = Intern(reason);
   ban.source = target.address();
   ban.count = active != active_.end() ? active->second.count : history_[target] + 1;

@@ -54,11 +54,16 @@ class DecisionEngine {
   // as a decision marked `restored`.
   Decision Restore(const Cidr& target, const IpAddress& source, std::string_view reason, LogTime since,
                    LogTime until, int count, int score);
-  void RestoreHistory(const Cidr& target, int bans) { history_[target] = std::max(history_[target], bans); }
+  // At most kMaxHistory: a count from a hostile state cannot overflow.
+  void RestoreHistory(const Cidr& target, int bans) {
+    history_[target] = std::max(history_[target], std::clamp(bans, 0, kMaxHistory));
+  }
+  static constexpr int kMaxHistory = 1000;
 
   // Bans and unbans asked for by an operator (the HTTP API), at the current
-  // clock. Block() sets the ban's end to now + duration_s, also when the
-  // target is already banned. Unblock() is false if nothing was banned.
+  // clock. Block() sets the ban's end to now + duration_s, or keeps it when
+  // the target is banned for longer already: blocking again never shortens
+  // a ban. Unblock() is false if nothing was banned.
   Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s);
   bool Unblock(const Cidr& target, std::vector<Decision>* out);
 

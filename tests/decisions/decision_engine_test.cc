@@ -110,10 +110,13 @@ TEST_CASE("an operator's block and unblock, at the engine's clock") {
   CHECK(d.until == now + 600 * kSecond);
   CHECK(d.score == 100);
   CHECK(d.ban_count == 1);
-  // Blocking again sets the end anew; an unblock ends it at once, and its
-  // old expiry produces nothing later.
+  // Blocking again never shortens the ban (an attacker's own /api/block
+  // through an SSRF must not cut a ban short), but may lengthen it; an
+  // unblock ends it at once, and its old expiry produces nothing later.
   d = e.Block(target, "manual", 60);
-  CHECK(d.until == now + 60 * kSecond);
+  CHECK(d.until == now + 600 * kSecond);
+  d = e.Block(target, "manual", 7200);
+  CHECK(d.until == now + 7200 * kSecond);
   CHECK(e.Unblock(target, &out));
   REQUIRE(out.size() == 1);
   CHECK(out[0].action == DecisionAction::kUnban);
@@ -139,4 +142,16 @@ TEST_CASE("a late alert bans from the clock, not from its own past time") {
   out.clear();
   e.Advance(10'001 * kSecond, &out);
   CHECK(out.empty());  // still banned
+}
+
+TEST_CASE("a history count from a hostile state cannot overflow the escalation") {
+  Allowlist allow({}, {});
+  DecisionEngine e(allow, DecisionOptions{7 * 86400, false});
+  Cidr target = *Cidr::Parse("203.0.113.10");
+  e.RestoreHistory(target, 2147483647);
+  std::vector<Decision> out;
+  e.OnAlert(MakeAlert("203.0.113.10", 0), &out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].duration_s == 7 * 86400);
+  CHECK(out[0].ban_count > 1);
 }

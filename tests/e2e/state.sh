@@ -92,6 +92,10 @@ expect_eq "dry run: state unchanged" \
 expect_contains "bans list shows it" "$("$DEFENDER_SCAN" bans list --state "$TMP/inc.db")" "198.51.100.77"
 expect_contains "bans list --json" "$("$DEFENDER_SCAN" bans list --json --state "$TMP/inc.db")" \
   '"target":"198.51.100.77","source":"198.51.100.77","reason":"manual"'
+until=$(sqlite3 "$TMP/inc.db" "select until from bans where target = '198.51.100.77'")
+"$DEFENDER_SCAN" bans add 198.51.100.77 --state "$TMP/inc.db" --duration 1m --reason manual > /dev/null
+expect_eq "adding a ban again never shortens it" \
+  "$(sqlite3 "$TMP/inc.db" "select until from bans where target = '198.51.100.77'")" "$until"
 "$DEFENDER_SCAN" --state "$TMP/inc.db" --nginx-conf "$TMP/blocks.conf" "$TMP/access.log.1" > /dev/null
 expect_contains "a manual ban reaches the include" "$(cat "$TMP/blocks.conf")" "deny 198.51.100.77;"
 "$DEFENDER_SCAN" bans del 198.51.100.77 --state "$TMP/inc.db" > /dev/null
