@@ -164,7 +164,18 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   asio::steady_timer clock_timer(io);
   TickViewClock(clock_timer, tasks, view);
   fmt::print(stderr, "defender-scan: serving on {}\n", serve.listen);
-  std::thread http([&io] { io.run(); });
+  std::thread http([&io] {
+    // Limits keep the libraries from throwing (see HttpServer); should one
+    // throw all the same, that request's connection is dropped, not serve.
+    for (;;) {
+      try {
+        io.run();
+        return;
+      } catch (const std::exception& e) {
+        fmt::print(stderr, "defender-scan: error: the HTTP thread caught '{}'; the connection is dropped\n", e.what());
+      }
+    }
+  });
 
   pipeline->set_tasks(&tasks);
   int status = pipeline->Run();

@@ -61,8 +61,10 @@ namespace {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
+  // The read buffer is bounded (see kMaxBufferedRequestBytes): past it a
+  // read fails (431) instead of growing it. Bodies pass through in pieces.
   Session(Socket socket, std::shared_ptr<HttpServer::Impl> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {
+      : stream_(std::move(socket)), server_(std::move(server)), buffer_(kMaxBufferedRequestBytes) {
     beast::error_code ec;
     peer_ = PeerAddress(stream_.socket().remote_endpoint(ec));
     ++server_->open;
@@ -86,8 +88,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void ReadRequest() {
     parser_.emplace();
-    parser_->header_limit(server_->limits.max_header_bytes);
-    parser_->body_limit(server_->limits.max_body_bytes);
+    ApplyLimits(*parser_, server_->limits);
     stream_.expires_after(server_->limits.request_timeout);
     http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
@@ -103,7 +104,7 @@ class Session : public std::enable_shared_from_this<Session> {
         ++server_->counters.timeouts;
         return;
       }
-      if (ec == http::error::header_limit) {
+      if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
         return Write(ErrorResponse(http::status::request_header_fields_too_large, "headers too large"), true);
       }
       if (ec == http::error::body_limit) {

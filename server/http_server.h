@@ -16,6 +16,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
 #include "core/ip_address.h"
@@ -35,6 +36,17 @@ struct HttpLimits {
   std::chrono::milliseconds idle_timeout{60'000};     // a keep-alive connection between requests
   size_t max_connections = 4096;
 };
+
+// How a connection reads a request, shared with the HTTP fuzzer: the
+// parser's header and body limits, and the bound on its read buffer (the
+// parser holds a header section, the request's or a chunked body's trailer,
+// whole in it; Beast does not count trailers against the header limit, and
+// its field container throws on a field of 64 KiB).
+constexpr size_t kMaxBufferedRequestBytes = 16 * 1024;
+inline void ApplyLimits(http::request_parser<http::string_body>& parser, const HttpLimits& limits) {
+  parser.header_limit(limits.max_header_bytes);
+  parser.body_limit(limits.max_body_bytes);
+}
 
 struct HttpCounters {
   std::atomic<uint64_t> connections{0}, refused_connections{0}, bad_requests{0}, timeouts{0};

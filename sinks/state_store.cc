@@ -179,7 +179,7 @@ Status StateStore::LoadBuckets(std::vector<StoredBucket>* buckets) {
     b.poured = uint32_t(sqlite3_column_int64(q.get(), 5));
     std::string_view d = Blob(q.get(), 6);
     b.distinct.resize(d.size() / 4);
-    if (!d.empty()) std::memcpy(b.distinct.data(), d.data(), b.distinct.size() * 4);  // an empty blob is NULL
+    if (!b.distinct.empty()) std::memcpy(b.distinct.data(), d.data(), b.distinct.size() * 4);  // an empty blob is NULL
     buckets->push_back(std::move(b));
   }
   return Status::Ok();
