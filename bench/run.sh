@@ -48,6 +48,21 @@ unique="$data/unique-5000000.log"
 [[ -f "$unique" ]] || ./build/bench/loggen --lines 5000000 --unique-clients --rate 100000 > "$unique"
 /usr/bin/time -f "peak RSS: %M KB" "$scan" --stats "$unique" 2>&1 >/dev/null | grep -E "peak RSS|buckets|bans "
 
+echo "== address flood: 3M lines from distinct clients within 1 s each of log time vs the normal log (issue 17: within 4x)"
+flood="$data/flood-3000000.log"
+# 1M new clients a second: at the cap, every bucket drains at the same time.
+[[ -f "$flood" ]] || ./build/bench/loggen --lines 3000000 --unique-clients --rate 1000000 > "$flood"
+n=(); f=()
+for _ in 1 2 3; do
+  n+=("$(seconds "$scan" "$log")")
+  f+=("$(seconds "$scan" "$flood")")
+done
+nm=$(printf '%s\n' "${n[@]}" | median); fm=$(printf '%s\n' "${f[@]}" | median)
+nr=$(echo "$lines / $nm" | bc); fr=$(echo "3000000 / $fm" | bc)
+echo "normal log:  ${nm} s, ${nr} lines/s"
+echo "flood:       ${fm} s, ${fr} lines/s   slowdown: $(echo "scale=2; $nr / $fr" | bc)x"
+/usr/bin/time -f "flood peak RSS: %M KB" "$scan" --stats "$flood" 2>&1 >/dev/null | grep -E "peak RSS|buckets"
+
 echo "== nginx include: 100 000 bans as a geo include (issue 4: < 1 s, nginx -t accepts it)"
 ngx=$(mktemp -d)
 ./build/bench/bench_nginx "$ngx/blocks.conf" 100000

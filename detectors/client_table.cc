@@ -68,25 +68,50 @@ void ClientTable::DropIf(Drop drop) {
   }
 }
 
+size_t ClientTable::LongestRun() const {
+  size_t longest = 0, run = 0;
+  for (size_t i = 0; i <= 2 * mask_ + 1; ++i) {  // twice round, for a run that wraps
+    run = slots_[i & mask_].tag != 0 ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::min(longest, mask_ + 1);
+}
+
 void ClientTable::Sweep(LogTime now) {
   DropIf([&](const LeakyBucket& b) { return b.Drained(now); });
 }
 
 void ClientTable::Evict() {
   // Evict about the quarter that will have drained soonest, as they hold the
-  // least (a slow brute force keeps its bucket longest).
+  // least (a slow brute force keeps its bucket longest). Spread over the
+  // whole table: were the evictions to stop once enough were dropped, they
+  // would all come from the slots swept first, and a flood of new clients
+  // within one second of log time (all draining at the same time) would
+  // pack the rest of the table into probe runs of tens of thousands.
   std::vector<LogTime> sample;
   sample.reserve(4096);
-  for (size_t i = 0; i <= mask_ && sample.size() < 4096; ++i) {
+  const size_t step = std::max<size_t>(1, (mask_ + 1) / 8192);  // from all over the table
+  for (size_t i = 0; i <= mask_ && sample.size() < 4096; i += step) {
     if (slots_[i].tag != 0) sample.push_back(slots_[i].bucket.DrainedAt());
   }
   if (sample.empty()) return;
-  auto nth = sample.begin() + long(sample.size() / 4);
-  std::nth_element(sample.begin(), nth, sample.end());
-  const LogTime threshold = *nth;
-  const size_t target = max_buckets_ * 3 / 4;
+  const size_t quarter = sample.size() / 4;
+  std::nth_element(sample.begin(), sample.begin() + long(quarter), sample.end());
+  const LogTime threshold = sample[quarter];
+  // Those before the threshold go; of those at it (many, when clients came
+  // within one log second), a share drawn at random, so that about a
+  // quarter go in all.
+  const size_t below = size_t(std::count_if(sample.begin(), sample.end(), [&](LogTime t) { return t < threshold; }));
+  const size_t at = size_t(std::count(sample.begin(), sample.end(), threshold));
+  const uint64_t share = at == 0 || quarter + 1 <= below ? 0 : (uint64_t(quarter + 1 - below) << 32) / at;
+  uint64_t random = seed_[0] ^ evictions_;
   DropIf([&](const LeakyBucket& b) {
-    if (size_ <= target || b.DrainedAt() > threshold) return false;
+    const LogTime t = b.DrainedAt();
+    if (t > threshold) return false;
+    if (t == threshold) {
+      random = hash_internal::Mix(random, 0x9e3779b97f4a7c15ull);
+      if ((random & 0xffffffffull) >= share) return false;
+    }
     ++evictions_;
     return true;
   });
@@ -94,7 +119,10 @@ void ClientTable::Evict() {
 
 void ClientTable::MakeRoom(LogTime now) {
   Sweep(now);  // buckets that have drained hold nothing a new one would not
-  if (size_ >= max_buckets_) Evict();
+  for (size_t before = 0; size_ >= max_buckets_ && size_ != before;) {  // a drawn share can fall short
+    before = size_;
+    Evict();
+  }
   // Grow while a sweep leaves over an eighth of the slots in use, so that
   // sweeps come at most every 3/8 of the slots in new buckets (and the table
   // is at most half full, for short probes), up to the size the cap needs.

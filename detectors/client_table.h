@@ -7,7 +7,8 @@
 // bucket that has drained in one round of the slots, and the table doubles
 // only if that was not enough. So it stays about as small as the set of
 // clients active at the moment. At the cap, the buckets that will have
-// drained soonest (so hold the least) are evicted first and counted.
+// drained soonest (so hold the least) are evicted first and counted, drawn
+// from the whole table so that probe runs stay short whatever the traffic.
 // Not thread-safe.
 #pragma once
 
@@ -80,6 +81,9 @@ class ClientTable {
   size_t max_buckets() const { return max_buckets_; }
   size_t slots() const { return mask_ + 1; }
   uint64_t evictions() const { return evictions_; }
+  // The longest run of occupied slots: what the slowest probe may cross
+  // (for tests; it walks the whole table).
+  size_t LongestRun() const;
 
  private:
   // A client's address as two words and the scenario plus one (0 marks an

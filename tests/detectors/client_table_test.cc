@@ -205,3 +205,20 @@ TEST_CASE("after any number of sweeps, every pour counts what a plain map of buc
   }
   CHECK(t.evictions() == 0);
 }
+
+TEST_CASE("a flood of new clients within one log second keeps probe runs short at the cap") {
+  // Every bucket drains at the same time, so eviction cannot choose by
+  // time: it must still spread over the table, or the slots it does not
+  // reach fill up into one long run that every probe crosses.
+  ClientTable t(20000);
+  BucketSettings s = Bucket(10, 5 * kSecond);
+  for (uint32_t i = 0; i < 400000; ++i) {
+    IpAddress a = IpAddress::FromBytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, uint8_t(11 + (i >> 24)),
+                                        uint8_t(i >> 16), uint8_t(i >> 8), uint8_t(i)});
+    t.Pour(a, 0, s, 1000 * kSecond, 0);
+  }
+  CHECK(t.evictions() > 300000);
+  CHECK(t.size() <= 20000);
+  MESSAGE("longest run ", t.LongestRun(), " of ", t.slots(), " slots");
+  CHECK(t.LongestRun() < t.slots() / 32);
+}
