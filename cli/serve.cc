@@ -129,6 +129,9 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   Api api(std::move(api_options), &view, &tasks, &allowlist, std::move(matcher), std::move(refusing));
   HttpLimits limits;
   limits.request_timeout = std::chrono::seconds(serve.request_timeout_s);
+  // nginx's keep-alive connections come from loopback or a trusted peer.
+  limits.uncapped_peers = {*Cidr::Parse("127.0.0.0/8"), *Cidr::Parse("::1/128")};
+  for (const std::string& text : serve.trusted_peers) limits.uncapped_peers.push_back(*Cidr::Parse(text));  // checked above
   if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY) {
     limits.max_connections = std::max<size_t>(16, std::min<size_t>(limits.max_connections, nofile.rlim_cur / 2));
   }

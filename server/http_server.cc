@@ -1,6 +1,10 @@
 #include "server/http_server.h"
 
+#include <algorithm>
+#include <list>
 #include <optional>
+
+#include <absl/container/flat_hash_map.h>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -42,11 +46,18 @@ HttpResponse ErrorResponse(http::status status, std::string_view message) {
 
 }  // namespace
 
+namespace {
+class Session;
+}
+
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(asio::io_context& io_context, HttpLimits l, Handler h)
       : io(io_context), acceptor(io_context), retry(io_context), limits(l), handler(std::move(h)) {}
 
   void Accept();
+  // At max_connections: closes the connection idle the longest; false if
+  // none is idle.
+  bool CloseOldestIdle();
 
   asio::io_context& io;
   tcp::acceptor acceptor;
@@ -55,6 +66,9 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Handler handler;
   HttpCounters counters;
   size_t open = 0;
+  absl::flat_hash_map<IpAddress, size_t> open_by_peer;
+  // Connections waiting for a request, oldest first (all on the io thread).
+  std::list<std::weak_ptr<Session>> idle;
 };
 
 namespace {
@@ -68,22 +82,45 @@ class Session : public std::enable_shared_from_this<Session> {
     beast::error_code ec;
     peer_ = PeerAddress(stream_.socket().remote_endpoint(ec));
     ++server_->open;
+    ++server_->open_by_peer[peer_];
   }
-  ~Session() { --server_->open; }
+  ~Session() {
+    --server_->open;
+    if (--server_->open_by_peer[peer_] == 0) server_->open_by_peer.erase(peer_);
+    LeaveIdle();
+  }
 
   void Start() { WaitForRequest(); }
+  // Closes a connection that waits for a request, for a new one.
+  void CloseIdle() {
+    LeaveIdle();
+    Close();
+  }
 
  private:
-  // An idle keep-alive connection may wait idle_timeout for its next
-  // request; once its first byte is in, the whole request has request_timeout.
+  void Close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.close();
+  }
+
+  // A new connection may wait first_byte_timeout for its first request, an
+  // idle keep-alive one idle_timeout for its next; once a request's first
+  // byte is in, the whole request has request_timeout. While it waits it is
+  // on the server's idle list, and may be closed for a new connection.
   void WaitForRequest() {
     if (buffer_.size() > 0) return ReadRequest();
-    stream_.expires_after(server_->limits.idle_timeout);
+    stream_.expires_after(served_ ? server_->limits.idle_timeout : server_->limits.first_byte_timeout);
+    idle_at_ = server_->idle.insert(server_->idle.end(), weak_from_this());
     stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->LeaveIdle();
       if (ec) return self->Close();
       self->buffer_.commit(n);
       self->ReadRequest();
     });
+  }
+  void LeaveIdle() {
+    if (idle_at_) server_->idle.erase(*std::exchange(idle_at_, std::nullopt));
   }
 
   void ReadRequest() {
@@ -113,6 +150,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(ErrorResponse(http::status::bad_request, "malformed HTTP request"), true);
     }
     // The request stays in parser_ until the response is written.
+    served_ = true;
     auto self = shared_from_this();
     server_->handler(parser_->get(), peer_, [self](HttpResponse res) {
       if (self->stream_.get_executor().running_in_this_thread()) return self->Write(std::move(res), false);
@@ -132,18 +170,14 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
-  void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream_.close();
-  }
-
   Stream stream_;
   std::shared_ptr<HttpServer::Impl> server_;
   IpAddress peer_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpResponse response_;
+  bool served_ = false;  // a request was answered: the connection is keep-alive
+  std::optional<std::list<std::weak_ptr<Session>>::iterator> idle_at_;  // on server_->idle
 };
 
 }  // namespace
@@ -161,7 +195,12 @@ void HttpServer::Impl::Accept() {
       return;
     }
     ++self->counters.connections;
-    if (self->open >= self->limits.max_connections) {
+    const IpAddress peer = PeerAddress(socket->remote_endpoint(ec));
+    auto from = self->open_by_peer.find(peer);
+    const bool capped = std::none_of(self->limits.uncapped_peers.begin(), self->limits.uncapped_peers.end(),
+                                     [&](const Cidr& c) { return c.Contains(peer); });
+    if ((capped && from != self->open_by_peer.end() && from->second >= self->limits.max_connections_per_peer) ||
+        (self->open >= self->limits.max_connections && !self->CloseOldestIdle())) {
       ++self->counters.refused_connections;
       socket->close(ec);
     } else {
@@ -170,6 +209,19 @@ void HttpServer::Impl::Accept() {
     }
     self->Accept();
   });
+}
+
+bool HttpServer::Impl::CloseOldestIdle() {
+  while (!idle.empty()) {
+    std::shared_ptr<Session> oldest = idle.front().lock();
+    if (!oldest) {
+      idle.pop_front();
+      continue;
+    }
+    oldest->CloseIdle();  // its read ends with an error, and the session with it
+    return true;
+  }
+  return false;
 }
 
 std::unique_ptr<HttpServer> HttpServer::Create(asio::io_context& io, const tcp::endpoint& endpoint, HttpLimits limits,
@@ -193,6 +245,11 @@ std::unique_ptr<HttpServer> HttpServer::Create(asio::io_context& io, const tcp::
 HttpServer::~HttpServer() { Close(); }
 
 const HttpCounters& HttpServer::counters() const { return impl_->counters; }
+
+uint16_t HttpServer::port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
 
 void HttpServer::Close() {
   beast::error_code ec;

@@ -1,6 +1,7 @@
 // HttpServer: HTTP/1.1 on Boost.Beast, for the serve mode's API. One
 // io_context thread; keep-alive; limits on header size, body size, time
-// per request and number of connections. A request that breaks a limit or
+// per request, number of connections (in all and per address; idle ones
+// give way to new ones). A request that breaks a limit or
 // does not parse gets a 400/413/431 and the connection is closed; one that
 // does not arrive in time is closed without an answer. The handler only
 // sees requests that parsed. Not thread-safe except Respond.
@@ -12,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -19,6 +21,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "core/cidr.h"
 #include "core/ip_address.h"
 
 namespace defender {
@@ -34,7 +37,14 @@ struct HttpLimits {
   uint64_t max_body_bytes = 64 * 1024;
   std::chrono::milliseconds request_timeout{10'000};  // from the first byte to the response sent
   std::chrono::milliseconds idle_timeout{60'000};     // a keep-alive connection between requests
+  std::chrono::milliseconds first_byte_timeout{5'000};  // a new connection that has sent nothing
   size_t max_connections = 4096;
+  // One address may hold at most this many; more are closed at once. When
+  // all max_connections are open, a new one closes the connection idle the
+  // longest (one waiting for its next request), so that a flood of idle
+  // connections from many addresses cannot lock nginx out.
+  size_t max_connections_per_peer = 256;
+  std::vector<Cidr> uncapped_peers;  // not held to the per-peer cap: nginx (loopback, --trusted-peer)
 };
 
 // How a connection reads a request, shared with the HTTP fuzzer: the
@@ -61,6 +71,8 @@ class HttpServer {
                                             HttpLimits limits, Handler handler, std::string* error);
   ~HttpServer();
   const HttpCounters& counters() const;
+  // The port it listens on (the one asked for, or the one given for 0).
+  uint16_t port() const;
   // Stops accepting; open connections end after their current request.
   void Close();
 

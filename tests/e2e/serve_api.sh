@@ -176,6 +176,49 @@ expect_eq "serve still answers after the trailers" "$(curl -s "$url/healthz")" '
 rss=$(awk '/VmRSS/ {print $2}' "/proc/$serve/status")
 (( rss < 150000 )) && ok || fail "serve's RSS after the trailers: ${rss} kB"
 
+# 4 200 idle connections from one address (127.0.0.2) and 2 000 more from
+# 500 others must not lock out nginx (127.0.0.1): /api/check answers
+# within a second all along, and connections that send nothing are closed.
+python3 - "$port" <<'PY' > "$TMP/idle.out"
+import resource, socket, sys, time
+port = int(sys.argv[1])
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+held = []
+def idle(source, n):
+    for _ in range(n):
+        s = socket.socket()
+        s.setblocking(False)
+        s.bind((source, 0))
+        try:
+            s.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        held.append(s)
+idle("127.0.0.2", 4200)
+for i in range(500):
+    idle("127.0.%d.%d" % (3 + i // 250, 1 + i % 250), 4)
+time.sleep(1)
+worst = 0.0
+answers = []
+for _ in range(20):
+    t0 = time.time()
+    try:
+        c = socket.create_connection(("127.0.0.1", port), timeout=5)
+        c.sendall(b"GET /api/check HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Real-IP: 203.0.113.1\r\nConnection: close\r\n\r\n")
+        a = c.recv(100)
+        c.close()
+        answers.append(a.split(b" ")[1].decode() if a.startswith(b"HTTP/1.1 ") else "none")
+    except OSError as e:
+        answers.append("error")
+    worst = max(worst, time.time() - t0)
+    time.sleep(0.1)
+print(" ".join(sorted(set(answers))), "worst %.2f" % worst)
+PY
+read -r answers worst_word worst < "$TMP/idle.out"
+expect_eq "idle floods: /api/check still answers" "$answers" "403"
+(( $(echo "$worst < 1.0" | bc) )) && ok || fail "idle floods: the slowest check took ${worst}s"
+
 # Rows of the state are input like any other: everything, loopback, a
 # prefix too wide or a reason that is not a plain name are refused (and
 # said), never enforced by /api/check.
