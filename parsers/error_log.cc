@@ -16,10 +16,12 @@ struct MessageKind {
 
 constexpr MessageKind kMessages[] = {
     {"limiting requests, excess:", EventKind::kLimitReq, false},
+    {"delaying request, excess:", EventKind::kLimitReq, false},  // limit_req with delay, one level below
     {"limiting connections by zone", EventKind::kLimitConn, false},
     {"no user/password was provided for basic authentication", EventKind::kAuthNoCredentials, false},
     {"access forbidden by rule", EventKind::kAccessForbidden, false},
     {"user \"", EventKind::kAuthUserNotFound, true},  // refined below
+    {"PAM: user '", EventKind::kAuthPasswordMismatch, true},  // ngx_http_auth_pam_module
 };
 
 // Parses "ADDR, server: " or "ADDR, request: " or "ADDR" at the end, at s[pos].
@@ -69,7 +71,8 @@ class ErrorLogParser : public LineParser {
     if (kind->user_controlled) {
       // user "NAME" was not found in "FILE" / user "NAME": password mismatch.
       std::string_view head = message.substr(0, client_at);
-      if (head.ends_with("\": password mismatch")) {
+      if (head.ends_with("\": password mismatch") ||
+          (head.starts_with("PAM: user '") && head.find("' - not authenticated") != std::string_view::npos)) {
         r->kind = EventKind::kAuthPasswordMismatch;
       } else if (head.find("\" was not found in \"") != std::string_view::npos) {
         r->kind = EventKind::kAuthUserNotFound;

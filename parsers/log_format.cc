@@ -288,8 +288,10 @@ inline const char* LogFormat::FindSeparator(const char* begin, const char* p, co
     size_t i = 1;
     while (i < n && q[i] == sep[i]) ++i;
     if (i == n) {
-      if (escape_ != Escape::kJson || first != '"') return q;
-      // escape=json writes a quote inside a value as \": skip escaped ones.
+      if (escape_ == Escape::kNone || first != '"') return q;
+      // escape=json writes a quote inside a value as \", and so does Apache;
+      // nginx's default escaping writes \x22 and \x5C, so a backslash before
+      // a quote is never its own: skip escaped quotes in both.
       size_t backslashes = 0;
       for (const char* b = q - 1; b >= p && *b == '\\'; --b) ++backslashes;
       if (backslashes % 2 == 0) return q;

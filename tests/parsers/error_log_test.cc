@@ -63,3 +63,13 @@ TEST_CASE("other error-log messages are ignored, junk is a mismatch") {
   CHECK(ParseError("not an error log", &r) == Reject::kFormatMismatch);
   CHECK(ParseError(Line(R"(access forbidden by rule, client: 01.2.3.4, server: x)"), &r) == Reject::kBadClient);
 }
+
+TEST_CASE("PAM basic-auth failures and limit_req's delaying lines are recognised") {
+  LogRecord r;
+  REQUIRE(ParseError(Line(R"(PAM: user 'admin' - not authenticated: Authentication failure, client: 192.0.2.11, server: x, request: "GET /private/ HTTP/1.1", host: "x")"), &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kAuthPasswordMismatch);
+  CHECK(r.client.ToString() == "192.0.2.11");
+  REQUIRE(ParseError("2024/03/31 01:00:00 [warn] 1234#1234: *5678 delaying request, excess: 0.520, by zone \"one\", client: 198.51.100.8, server: x, request: \"GET / HTTP/1.1\", host: \"x\"", &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kLimitReq);
+  CHECK(r.client.ToString() == "198.51.100.8");
+}

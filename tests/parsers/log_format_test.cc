@@ -39,6 +39,23 @@ TEST_CASE("a user name holding ' [' or '] ' cannot shift the fields after it") {
   }
 }
 
+TEST_CASE("an escaped quote inside a quoted field (Apache's \\\", never nginx's) does not end it") {
+  auto p = Parser("combined");
+  LogRecord r;
+  constexpr std::string_view kLine =
+      R"L(203.0.113.5 - - [31/Mar/2024:01:00:00 +0000] "GET /x?q=\"><script>\" HTTP/1.1" 200 5 "-" "Mozilla \"quoted\" agent")L";
+  REQUIRE(p->Parse(kLine, &r) == Reject::kNone);
+  CHECK(r.path == "/x");
+  CHECK(r.query == R"(q=\"><script>\")");
+  CHECK(r.protocol == "HTTP/1.1");
+  CHECK(r.user_agent == R"(Mozilla \"quoted\" agent)");
+  // An escaped backslash before a quote is a backslash: the quote ends the field.
+  constexpr std::string_view kBackslash =
+      R"L(203.0.113.5 - - [31/Mar/2024:01:00:00 +0000] "GET /a\\" 400 5 "-" "x")L";
+  REQUIRE(p->Parse(kBackslash, &r) == Reject::kNone);
+  CHECK(r.status == 400);
+}
+
 TEST_CASE("the defender preset reads every field") {
   auto p = Parser("defender");
   LogRecord r;
