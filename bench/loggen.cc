@@ -263,6 +263,8 @@ const std::vector<Attack>& Attacks() {
       {"http-wordpress-user-enum", 2, 8, 0.5, false, {"GET /?author={n} HTTP/1.1|301", "GET /wp-json/wp/v2/users HTTP/1.1|200"}},
       {"http-generic-bf", 3, 20, 1.0, false, {"POST /login HTTP/1.1|401", "POST /api/v1/auth/login HTTP/1.1|403"}},
       {"http-generic-bf-slow", 2, 15, 35.0, false, {"POST /login HTTP/1.1|401"}},
+      {"http-bf-login-slow", 2, 40, 40.0, false,
+       {"POST /administrator/index.php HTTP/1.1|200", "POST /user/login HTTP/1.1|200"}},
       {"http-open-proxy", 2, 4, 1.0, false,
        {"CONNECT www.google.com:443 HTTP/1.1|400", "GET http://www.example.org/ HTTP/1.1|400",
         "CONNECT 203.0.113.5:25 HTTP/1.1|405"}},

@@ -84,6 +84,13 @@ std::vector<Scenario> BuiltinScenarios() {
           Signature({403, 404}), 5, 10 * kS, Distinct::kPath, 40),
       Row("http-bf-wordpress_bf", "POST /wp-login.php answered 200 (failed WordPress logins)",
           Signature({200}, {"POST"}), 5, 10 * kS, Distinct::kNone, 60),
+      // A CMS's login form answers a failed login with 200, a success with a
+      // redirect, so only 200s count, and a shared address whose users log
+      // in (302/303) is not held against it. Slow on purpose: one try a
+      // minute for months (157 000 POSTs to one Joomla admin in a real log)
+      // overflows within the hour; a person mistyping does not.
+      Row("http-bf-login-slow", "POSTs to login forms answered 200 (failed logins), slowly: 20, then one every 3 minutes",
+          Signature({200}, {"POST"}), 20, 180 * kS, Distinct::kNone, 50),
       Row("http-wordpress-xmlrpc", "POST /xmlrpc.php (brute force through system.multicall, pingback abuse)",
           Signature({}, {"POST"}), 5, 10 * kS, Distinct::kNone, 50),
       Row("http-wordpress-user-enum", "WordPress user enumeration (?author=N, /wp-json/wp/v2/users)",

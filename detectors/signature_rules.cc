@@ -199,6 +199,17 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
        {"/blog/wordpress-vs-hugo", "/products/wp-stand"}},
       {"wordpress-login", "http-bf-wordpress_bf", kPath, R"(/wp-login\.php$)", {"/wp-login.php", "/blog/wp-login.php"},
        {"/wp-login", "/login"}},
+      // Login forms that answer a failed login with 200 and the form again
+      // (a success redirects): Joomla's administrator, Drupal, phpBB,
+      // WordPress and the usual names. The scenario counts POSTs answered 200.
+      {"login-form", "http-bf-login-slow", kUri,
+       // Not a bare /login or an API's: JSON APIs answer a success with 200.
+       R"(/administrator/(index\.php)?$|/user/login(\?.*)?$|/ucp\.php\?mode=login|/wp-login\.php(\?.*)?$|/(login|signin|logon|admin/login|user/login)\.php(\?.*)?$)",
+       {"/administrator/index.php", "/administrator/", "/user/login", "/forum/ucp.php?mode=login",
+        "/wp-login.php", "/blog/wp-login.php?redirect_to=x", "/login.php", "/admin/login.php"},
+       {"/administrator/components/com_x/y.php", "/user/loginhelp", "/blog/login-tips", "/api/v1/items",
+        "/ucp.php?mode=register", "/login", "/api/v1/auth/login", "/signin?next=/", "/admin.php",
+        "/administrator/index.php?option=com_ajax&format=json"}},
       {"wordpress-xmlrpc", "http-wordpress-xmlrpc", kPath, R"(/xmlrpc\.php$)", {"/xmlrpc.php", "/blog/xmlrpc.php"},
        {"/xmlrpc", "/api/rpc"}},
       {"wordpress-user-enum", "http-wordpress-user-enum", kUri,

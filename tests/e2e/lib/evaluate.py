@@ -12,7 +12,7 @@ import sys
 from datetime import datetime, timezone
 
 # How long after its first request an attacker may take to be caught.
-ALLOWED_DELAY_S = {"http-generic-bf-slow": 900}
+ALLOWED_DELAY_S = {"http-generic-bf-slow": 900, "http-bf-login-slow": 3600}
 DEFAULT_DELAY_S = 60
 
 
