@@ -93,6 +93,12 @@ void AddScanOptions(CLI::App& app, Options& o) {
   app.add_option("--on-ban", o.on_ban, "Action run for each ban: argv template with {ip} {duration} {reason} {until}")
       ->group(enforce);
   app.add_option("--on-unban", o.on_unban, "Action run for each unban, same placeholders")->group(enforce);
+  app.add_option("--action-timeout", o.action_timeout_s,
+                 "Seconds an action or the reload command may run; then it is killed with everything it "
+                 "started (its process group)")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str()
+      ->group(enforce);
   auto* out = "Output";
   app.add_option("--json", o.json, "Write JSON lines (alerts, decisions, --explain) to PATH or - (stdout)")
       ->capture_default_str()

@@ -53,6 +53,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
     n.path = options.nginx_conf;
     n.geo = options.nginx_style == "geo";
     n.debounce_ms = options.reload_interval_s * 1000;
+    n.reload_timeout_ms = options.action_timeout_s * 1000;
     if (!options.reload_cmd.empty() && !SplitCommand(options.reload_cmd, &n.reload_argv, error)) {
       *error = "--reload-cmd: " + *error;
       return nullptr;
@@ -63,6 +64,7 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
   }
   if ((!options.on_ban.empty() || !options.on_unban.empty()) && !options.dry_run) {
     ActionOptions a;
+    a.timeout_ms = options.action_timeout_s * 1000;
     for (auto [text, argv, flag] : {std::tuple{&options.on_ban, &a.on_ban, "--on-ban"},
                                     std::tuple{&options.on_unban, &a.on_unban, "--on-unban"}}) {
       if (!text->empty() && !SplitCommand(*text, argv, error)) {

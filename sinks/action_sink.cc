@@ -84,8 +84,7 @@ class ActionSink : public Sink {
       pid_t r = waitpid(it->pid, &status, WNOHANG);
       bool timed_out = r == 0 && std::chrono::steady_clock::now() > it->deadline;
       if (timed_out) {
-        kill(it->pid, SIGKILL);
-        waitpid(it->pid, &status, 0);
+        KillCommand(it->pid);
       } else if (r == 0) {
         ++it;
         continue;

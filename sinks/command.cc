@@ -66,14 +66,26 @@ int SpawnCommand(const std::vector<std::string>& argv, std::string* error) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  // Its own process group, so that a timeout kills what it started too.
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attr, 0);
   pid_t pid = -1;
-  int r = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  int r = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   if (r != 0) {
     *error = fmt::format("{}: {}", argv[0], strerror(r));
     return -1;
   }
   return pid;
+}
+
+void KillCommand(int pid) {
+  kill(-pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
 }
 
 Status RunCommand(const std::vector<std::string>& argv, int timeout_ms) {
@@ -87,8 +99,7 @@ Status RunCommand(const std::vector<std::string>& argv, int timeout_ms) {
     if (r == pid) break;
     if (r < 0 && errno != EINTR) return Status::Error(fmt::format("{}: {}", argv[0], strerror(errno)));
     if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
+      KillCommand(pid);
       return Status::Error(fmt::format("{}: killed after {} ms", argv[0], timeout_ms));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -14,8 +14,12 @@ namespace defender {
 // False with *error for an unterminated quote or an empty command.
 bool SplitCommand(const std::string& line, std::vector<std::string>* argv, std::string* error);
 
-// Starts argv[0] (searched in PATH) with stdin from /dev/null; returns its pid or -1.
+// Starts argv[0] (searched in PATH) with stdin from /dev/null, in a process
+// group of its own; returns its pid or -1.
 int SpawnCommand(const std::vector<std::string>& argv, std::string* error);
+// Kills a spawned command's process group (what it started in the
+// background too) and reaps it.
+void KillCommand(int pid);
 
 // Runs argv to completion, killing it after timeout_ms. Ok on exit status 0.
 Status RunCommand(const std::vector<std::string>& argv, int timeout_ms);

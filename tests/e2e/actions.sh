@@ -51,6 +51,19 @@ expect_contains "failing action: reported after its retries" "$(cat "$TMP/err")"
 "$DEFENDER_SCAN" --dry-run --format combined --on-ban "$record ban {ip}" "$TMP/access.log" > /dev/null
 expect_eq "dry run: no action" "$(cat "$RECORD_FILE")" ""
 
+# An action that hangs is killed at --action-timeout with everything it
+# started (its process group), and the run goes on.
+start=$(date +%s)
+"$DEFENDER_SCAN" --format combined --action-timeout 1 \
+  --on-ban "sh -c 'sleep 3017 & sleep 3018' {ip}" "$TMP/access.log" > /dev/null 2> "$TMP/hang.err" || true
+took=$(( $(date +%s) - start ))
+(( took < 20 )) && ok || fail "hanging actions held the run for ${took}s"
+expect_contains "a killed action is reported" "$(cat "$TMP/hang.err")" "timed out"
+sleep 0.2
+expect_eq "no process of a killed action is left" "$(pgrep -fc '^sleep 3018$' || true)" 0
+expect_eq "nor the grandchild it started in the background" "$(pgrep -fc '^sleep 3017$' || true)" 0
+pkill -f '^sleep 301[78]$' || true
+
 # The sample scripts refuse what is not an address, a number or a name.
 for script in ban-ip.sh ipset-ban.sh nft-ban.sh; do
   set +e
