@@ -46,7 +46,8 @@ Pipeline::Pipeline(const Options& options, Config config)
 Pipeline::~Pipeline() = default;
 
 std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config, std::string* error) {
-  std::vector<std::unique_ptr<Sink>> sinks;
+  std::unique_ptr<Sink> nginx_sink;
+  std::optional<ActionOptions> actions;
   // --dry-run: decide and report, change nothing outside stdout.
   if (!options.nginx_conf.empty() && !options.dry_run) {
     NginxConfOptions n;
@@ -58,9 +59,8 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
       *error = "--reload-cmd: " + *error;
       return nullptr;
     }
-    auto sink = NewNginxConfSink(std::move(n), error);
-    if (!sink) return nullptr;
-    sinks.push_back(std::move(sink));
+    nginx_sink = NewNginxConfSink(std::move(n), error);
+    if (!nginx_sink) return nullptr;
   }
   if ((!options.on_ban.empty() || !options.on_unban.empty()) && !options.dry_run) {
     ActionOptions a;
@@ -72,13 +72,14 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
         return nullptr;
       }
     }
-    sinks.push_back(NewActionSink(std::move(a)));
+    actions = std::move(a);
   }
   auto detector = Detector::Create(config.scenarios, DetectorOptionsOf(config), error);
   if (!detector) return nullptr;
   std::unique_ptr<Pipeline> p(new Pipeline(options, std::move(config)));
   p->detector_ = std::move(detector);
-  p->sinks_ = std::move(sinks);
+  p->nginx_sink_ = std::move(nginx_sink);
+  p->actions_ = std::move(actions);
   p->alerts_.reserve(64);
   p->decisions_.reserve(64);
   return p;
@@ -286,8 +287,9 @@ int Pipeline::Run() {
     PrintError(s.message());
     return 1;
   }
-  sinks_.insert(sinks_.begin(), NewJsonSink(&out_));
-  if (!options_.state.empty() && !RestoreState()) return 1;
+  if (!options_.state.empty() && !OpenState()) return 1;
+  BuildSinks();
+  if (state_ && !RestoreState()) return 1;
   if (tasks_) {
     StartClock();  // serve mode keeps the wall clock's time from the start
     if (state_) state_->Unlock();  // and lets `bans` and cron runs use the state meanwhile
@@ -406,13 +408,32 @@ void Pipeline::Reload() {
   if (on_reload_) on_reload_(config_);
 }
 
-bool Pipeline::RestoreState() {
+bool Pipeline::OpenState() {
   std::string error;
   state_ = StateStore::Open(options_.state, options_.state_wait_s * 1000, &error);
-  if (!state_) {
-    PrintError(error);
-    return false;
+  if (!state_) PrintError(error);
+  return state_ != nullptr;
+}
+
+void Pipeline::BuildSinks() {
+  std::vector<std::unique_ptr<Sink>> sinks;
+  // The state first, so that a decision (with its pending action) is
+  // committed before anything reports or acts on it.
+  if (state_ && !options_.dry_run) {
+    sinks.push_back(NewStateSink(state_.get(), !options_.on_ban.empty(), !options_.on_unban.empty()));
   }
+  sinks.push_back(NewJsonSink(&out_));
+  if (nginx_sink_) sinks.push_back(std::move(nginx_sink_));
+  if (actions_) {
+    if (!options_.dry_run) actions_->state = state_.get();
+    sinks.push_back(NewActionSink(std::move(*actions_)));
+    action_sink_ = sinks.back().get();
+  }
+  for (auto& sink : added_sinks_) sinks.push_back(std::move(sink));  // serve's view, last
+  sinks_ = std::move(sinks);
+}
+
+bool Pipeline::RestoreState() {
   std::vector<StoredBan> bans;
   std::vector<std::pair<Cidr, int>> history;
   std::vector<StoredBucket> buckets;
@@ -430,8 +451,16 @@ bool Pipeline::RestoreState() {
                "reason that is not a plain name, or impossible times); they are not enforced\n",
                options_.state, refused);
   }
-  // The state is written before anything reports a decision.
-  if (!options_.dry_run) sinks_.insert(sinks_.begin(), NewStateSink(state_.get()));
+  // The actions a crash left pending, read before this run adds its own.
+  std::vector<PendingAction> pending;
+  if (Status s = state_->LoadPendingActions(&pending, &refused); !s.ok()) {
+    PrintError(s.message());
+    return false;
+  }
+  if (refused > 0) {
+    fmt::print(stderr, "defender-scan: warning: {}: {} pending action rows refused (not run)\n", options_.state,
+               refused);
+  }
   for (const auto& [target, n] : history) engine_.RestoreHistory(target, n);
   for (const StoredBan& b : bans) {
     decisions_.push_back(engine_.Restore(b.target, b.source, b.reason, b.since, b.until, b.count, b.score));
@@ -450,7 +479,27 @@ bool Pipeline::RestoreState() {
   last_line_wall_ = std::chrono::steady_clock::now();
   engine_.Advance(clock, &decisions_);  // bans that ended while nobody ran
   Deliver();
+  ReplayPendingActions(pending);
   return true;
+}
+
+void Pipeline::ReplayPendingActions(const std::vector<PendingAction>& pending) {
+  for (const PendingAction& a : pending) {
+    if (!action_sink_) {  // no --on-ban/--on-unban this time: it stays pending
+      continue;
+    }
+    Decision d;
+    d.action = a.ban ? DecisionAction::kBan : DecisionAction::kUnban;
+    d.target = a.target;
+    d.source = a.target.address();
+    d.reason = a.reason;  // copied by the sink
+    d.duration_s = a.duration_s;
+    d.until = a.until;
+    if (Status s = action_sink_->Apply(d); !s.ok()) {
+      PrintError(s.message());
+      failed_ = true;
+    }
+  }
 }
 
 void Pipeline::SyncBans() {

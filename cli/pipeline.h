@@ -8,6 +8,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@
 #include "detectors/detector.h"
 #include "parsers/line_parser.h"
 #include "parsers/request_decoder.h"
+#include "sinks/action_sink.h"
 #include "sinks/line_writer.h"
 #include "sinks/sink.h"
 #include "sinks/state_store.h"
@@ -39,7 +41,7 @@ class Pipeline : public Engine {
   // queue's tasks until the queue is stopped.
   void set_tasks(TaskQueue* tasks) { tasks_ = tasks; }
   // Applied after the built-in sinks.
-  void AddSink(std::unique_ptr<Sink> sink) { sinks_.push_back(std::move(sink)); }
+  void AddSink(std::unique_ptr<Sink> sink) { added_sinks_.push_back(std::move(sink)); }
   // Called on the pipeline's thread with the new configuration after a
   // reload (SIGHUP) took effect: serve passes it on to the HTTP side.
   void set_on_reload(std::function<void(const Config&)> fn) { on_reload_ = std::move(fn); }
@@ -76,8 +78,15 @@ class Pipeline : public Engine {
   // (by scenario name). Says on stderr what changed, or why the new
   // configuration was refused (the one in use then stays).
   void Reload();
-  // --state: reads back bans, history, buckets, clock and checkpoints.
+  // --state: opens the database (false, said, if it cannot).
+  bool OpenState();
+  // The sinks, in the order decisions reach them: the state, JSON lines,
+  // the nginx include, actions, then those added by AddSink().
+  void BuildSinks();
+  // --state: reads back bans, history, buckets, clock and checkpoints, and
+  // runs the actions a crash left pending.
   bool RestoreState();
+  void ReplayPendingActions(const std::vector<PendingAction>& pending);
   void SaveState();
   // Serve mode, every kSyncSeconds: bans added to or removed from the state
   // by others (`bans add|del`, cron runs) take effect here too.
@@ -118,6 +127,10 @@ class Pipeline : public Engine {
   Allowlist allowlist_;
   DecisionEngine engine_;
   std::vector<std::unique_ptr<Sink>> sinks_;
+  std::unique_ptr<Sink> nginx_sink_;                 // until BuildSinks()
+  std::optional<ActionOptions> actions_;             // until BuildSinks()
+  std::vector<std::unique_ptr<Sink>> added_sinks_;   // until BuildSinks()
+  Sink* action_sink_ = nullptr;                      // in sinks_
   TaskQueue* tasks_ = nullptr;
   std::function<void(const Config&)> on_reload_;
   std::unique_ptr<LineParser> analyze_parser_;

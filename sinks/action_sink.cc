@@ -13,6 +13,7 @@
 #include "core/cidr.h"
 #include "core/log_time.h"
 #include "sinks/command.h"
+#include "sinks/state_sink.h"
 
 namespace defender {
 
@@ -72,6 +73,7 @@ class ActionSink : public Sink {
     std::string why;
     if (!ExpandAction(tmpl, d, &job.argv, &why)) return Status::Error(fmt::format("action not run: {}", why));
     job.target = d.target;
+    if (o_.state) job.pending = PendingActionOf(d);
     queue_.push_back(std::move(job));
     return Flush();
   }
@@ -90,10 +92,13 @@ class ActionSink : public Sink {
         continue;
       }
       bool ok = !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-      if (!ok) {
-        if (it->attempt < o_.attempts) {
-          queue_.push_back(std::move(*it));
-        } else {
+      if (!ok && it->attempt < o_.attempts) {
+        queue_.push_back(std::move(*it));
+      } else {
+        if (o_.state) {  // run, or failed for good (reported below): not again after a restart
+          if (Status s = o_.state->ActionDone(it->pending); !s.ok()) errors += s.message();
+        }
+        if (!ok) {
           errors += fmt::format("{}action '{}' failed {} times ({})", errors.empty() ? "" : "; ",
                                 fmt::join(it->argv, " "), it->attempt,
                                 timed_out ? "timed out" : WIFEXITED(status)
@@ -141,6 +146,7 @@ class ActionSink : public Sink {
  private:
   struct Job {
     Cidr target;
+    PendingAction pending;  // its row in the state, if any
     std::vector<std::string> argv;
     int attempt = 0;
     int pid = -1;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sinks/sink.h"
+#include "sinks/state_store.h"
 
 namespace defender {
 
@@ -21,6 +22,9 @@ struct ActionOptions {
   int max_running = 4;
   int timeout_ms = 30000;
   int attempts = 3;  // the first run and two retries
+  // With --state: each action, once run (or failed for good), is removed
+  // from the state's pending actions. Outlives the sink.
+  StateStore* state = nullptr;
 };
 
 std::unique_ptr<Sink> NewActionSink(ActionOptions options);

@@ -10,7 +10,11 @@
 
 namespace defender {
 
-// `store` outlives the sink.
-std::unique_ptr<Sink> NewStateSink(StateStore* store);
+// `store` outlives the sink. With `ban_actions` / `unban_actions` (an
+// --on-ban / --on-unban is set), each ban / unban is committed with its
+// pending action (see PendingAction).
+std::unique_ptr<Sink> NewStateSink(StateStore* store, bool ban_actions = false, bool unban_actions = false);
+// The pending action a decision commits.
+PendingAction PendingActionOf(const Decision& d);
 
 }  // namespace defender

@@ -33,6 +33,9 @@ CREATE TABLE IF NOT EXISTS checkpoints (
 CREATE TABLE IF NOT EXISTS buckets (
   client BLOB NOT NULL, scenario TEXT NOT NULL, last INTEGER NOT NULL, blackhole_until INTEGER NOT NULL,
   tokens REAL NOT NULL, poured INTEGER NOT NULL, distinct_values BLOB, PRIMARY KEY (client, scenario));
+CREATE TABLE IF NOT EXISTS actions (
+  kind TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL, duration INTEGER NOT NULL,
+  until INTEGER NOT NULL, PRIMARY KEY (kind, target, until));
 INSERT OR IGNORE INTO meta VALUES ('schema', 1);
 )sql";
 
@@ -192,7 +195,46 @@ Status StateStore::LoadClock(LogTime* clock) {
   return Status::Ok();
 }
 
-Status StateStore::PutBan(const StoredBan& b) {
+Status StateStore::PutAction(const PendingAction& a) {
+  std::string target = a.target.ToString();
+  Stmt put(db_, "INSERT OR REPLACE INTO actions VALUES (?, ?, ?, ?, ?)");
+  sqlite3_bind_text(put.get(), 1, a.ban ? "ban" : "unban", -1, SQLITE_STATIC);
+  sqlite3_bind_text(put.get(), 2, target.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(put.get(), 3, a.reason.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(put.get(), 4, a.duration_s);
+  sqlite3_bind_int64(put.get(), 5, a.until);
+  return sqlite3_step(put.get()) == SQLITE_DONE ? Status::Ok() : Error("saving a pending action");
+}
+
+Status StateStore::ActionDone(const PendingAction& a) {
+  std::string target = a.target.ToString();
+  Stmt del(db_, "DELETE FROM actions WHERE kind = ? AND target = ? AND until = ?");
+  sqlite3_bind_text(del.get(), 1, a.ban ? "ban" : "unban", -1, SQLITE_STATIC);
+  sqlite3_bind_text(del.get(), 2, target.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(del.get(), 3, a.until);
+  return sqlite3_step(del.get()) == SQLITE_DONE ? Status::Ok() : Error("marking an action done");
+}
+
+Status StateStore::LoadPendingActions(std::vector<PendingAction>* actions, size_t* refused) {
+  Stmt q(db_, "SELECT kind, target, reason, duration, until FROM actions ORDER BY rowid");
+  if (!q.ok()) return Error("reading pending actions");
+  *refused = 0;
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    std::string_view kind = Text(q.get(), 0);
+    auto target = Cidr::Parse(Text(q.get(), 1));
+    std::string why;
+    if ((kind != "ban" && kind != "unban") || !target || !ValidateBanTarget(*target, &why) ||
+        !IsPlainReason(Text(q.get(), 2)) || sqlite3_column_int64(q.get(), 3) < 0) {
+      ++*refused;
+      continue;
+    }
+    actions->push_back(PendingAction{kind == "ban", *target, std::string(Text(q.get(), 2)),
+                                     sqlite3_column_int64(q.get(), 3), sqlite3_column_int64(q.get(), 4)});
+  }
+  return Status::Ok();
+}
+
+Status StateStore::PutBan(const StoredBan& b, const PendingAction* action) {
   if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   std::string target = b.target.ToString(), source = b.source.ToString();
   Stmt put(db_, "INSERT OR REPLACE INTO bans VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -211,14 +253,27 @@ Status StateStore::PutBan(const StoredBan& b) {
     (void)Exec("ROLLBACK");
     return s;
   }
+  if (action) {
+    if (Status s = PutAction(*action); !s.ok()) {
+      (void)Exec("ROLLBACK");
+      return s;
+    }
+  }
   return Exec("COMMIT");
 }
 
-Status StateStore::DeleteBan(const Cidr& target) {
+Status StateStore::DeleteBan(const Cidr& target, const PendingAction* action) {
+  if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   std::string t = target.ToString();
   Stmt del(db_, "DELETE FROM bans WHERE target = ?");
   sqlite3_bind_text(del.get(), 1, t.c_str(), -1, SQLITE_TRANSIENT);
-  return sqlite3_step(del.get()) == SQLITE_DONE ? Status::Ok() : Error("removing a ban");
+  Status s = sqlite3_step(del.get()) == SQLITE_DONE ? Status::Ok() : Error("removing a ban");
+  if (s.ok() && action) s = PutAction(*action);
+  if (!s.ok()) {
+    (void)Exec("ROLLBACK");
+    return s;
+  }
+  return Exec("COMMIT");
 }
 
 Status StateStore::SaveRun(const std::vector<Checkpoint>& checkpoints, const std::vector<StoredBucket>& buckets,

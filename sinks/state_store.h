@@ -30,6 +30,17 @@ struct StoredBan {
   int score = 0;
 };
 
+// An action (--on-ban, --on-unban) committed with its ban or unban and
+// removed once it has run, so that one a crash interrupted runs after the
+// restart: every committed decision reaches its action.
+struct PendingAction {
+  bool ban = true;  // or an unban
+  Cidr target;
+  std::string reason;
+  int64_t duration_s = 0;
+  LogTime until = 0;
+};
+
 struct Checkpoint {
   uint64_t dev = 0, ino = 0;
   std::string fingerprint;  // the first bytes of the file
@@ -68,9 +79,13 @@ class StateStore {
   Status LoadBuckets(std::vector<StoredBucket>* buckets);
   Status LoadClock(LogTime* clock);
 
-  // Committed at once (autocommit).
-  Status PutBan(const StoredBan& ban);
-  Status DeleteBan(const Cidr& target);
+  // Each committed at once, in one transaction with `action` if not null.
+  Status PutBan(const StoredBan& ban, const PendingAction* action = nullptr);
+  Status DeleteBan(const Cidr& target, const PendingAction* action = nullptr);
+  // Pending actions, oldest first; rows that fail validation are left out
+  // and counted in *refused.
+  Status LoadPendingActions(std::vector<PendingAction>* actions, size_t* refused);
+  Status ActionDone(const PendingAction& action);
 
   // The end of a run: checkpoints, buckets and the clock replace the stored
   // ones in one transaction.
@@ -85,6 +100,7 @@ class StateStore {
   StateStore& operator=(const StateStore&) = delete;
   Status Exec(const char* sql);
   Status Error(std::string_view what);
+  Status PutAction(const PendingAction& action);  // inside the caller's transaction
 
   std::string path_;
   sqlite3* db_ = nullptr;

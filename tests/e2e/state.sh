@@ -152,4 +152,38 @@ expect_eq "no reported ban is missing from the state" "$missing" ""
 after=$(sqlite3 "$TMP/kill.db" 'select target from history' | sort)
 expect_eq "after the rerun the state has every ban of one run" "$after" "$(sort -u <<<"$whole")"
 
+# Actions survive kill -9: a ban is committed with its pending action, and
+# what a crash left pending runs after the restart, so every committed ban
+# reaches its action (once, but for those running at the kill).
+slow="$TMP/slow-action.sh"
+cat > "$slow" <<'SH'
+#!/bin/sh
+sleep 0.2
+printf '%s\n' "$1" >> "$ACTIONS_FILE"
+SH
+chmod +x "$slow"
+export ACTIONS_FILE="$TMP/actions"
+: > "$ACTIONS_FILE"
+{
+  for i in $(seq 1 60); do
+    for f in .env .git/config backup.sql id_rsa .htpasswd; do
+      echo "203.0.113.$i - - [31/Mar/2024:01:00:00 +0000] \"GET /$f HTTP/1.1\" 404 5 \"-\" \"x\""
+    done
+  done
+} > "$TMP/sixty.log"
+"$DEFENDER_SCAN" --state "$TMP/actions.db" --on-ban "$slow {ip}" "$TMP/sixty.log" > /dev/null &
+victim=$!
+for _ in $(seq 1 3000); do [[ $(wc -l < "$ACTIONS_FILE") -ge 8 ]] && break; sleep 0.01; done
+kill -9 "$victim"
+wait "$victim" 2>/dev/null || true
+before=$(sort -u "$ACTIONS_FILE" | wc -l)
+expect_eq "all 60 bans were committed before the kill" "$(sqlite3 "$TMP/actions.db" 'select count(*) from bans')" 60
+(( before < 60 )) && ok || fail "the kill came too late to test anything ($before actions ran)"
+pending=$(sqlite3 "$TMP/actions.db" 'select count(*) from actions')
+(( pending >= 60 - before )) && ok || fail "pending actions: $pending, after $before of 60 ran"
+"$DEFENDER_SCAN" --state "$TMP/actions.db" --on-ban "$slow {ip}" /dev/null > /dev/null
+expect_eq "after the restart every committed ban reached its action" "$(sort -u "$ACTIONS_FILE" | wc -l)" 60
+(( $(wc -l < "$ACTIONS_FILE") <= 64 )) && ok || fail "actions repeated: $(wc -l < "$ACTIONS_FILE") runs for 60 bans"
+expect_eq "nothing is left pending" "$(sqlite3 "$TMP/actions.db" 'select count(*) from actions')" 0
+
 finish
