@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "detectors/app_profiles.h"
+
 namespace defender {
 
 namespace {
@@ -51,6 +53,22 @@ class Reader {
     }
     *out = v;
     return true;
+  }
+
+  void Apps(const YAML::Node& node, std::string_view key, std::vector<std::string>* out) {
+    if (!node.IsSequence()) {
+      Error(node, key, "must be a list of application names");
+      return;
+    }
+    for (const auto& item : node) {
+      std::string name, error;
+      if (!Get(item, key, &name)) continue;
+      if (AppFilter::Create({name}, &error)) {
+        out->push_back(name);
+      } else {
+        Error(item, key, error);
+      }
+    }
   }
 
   void Cidrs(const YAML::Node& node, std::string_view key, std::vector<Cidr>* out) {
@@ -220,6 +238,8 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
         r.Cidrs(v, key, &c.allowlist);
       } else if (key == "trusted_proxies") {
         r.Cidrs(v, key, &c.trusted_proxies);
+      } else if (key == "apps") {
+        r.Apps(v, key, &c.apps);
       } else if (key == "ipv6_prefix") {
         r.Int(v, key, 32, 128, &c.ipv6_prefix);
       } else if (key == "max_buckets") {

@@ -18,6 +18,7 @@ struct Config {
   std::vector<Scenario> scenarios;  // built-in (overridden) then custom
   std::vector<Cidr> allowlist;
   std::vector<Cidr> trusted_proxies;
+  std::vector<std::string> apps;  // app profiles in use (detectors/app_profiles.h)
   int ipv6_prefix = 64;
   size_t max_buckets = kDefaultMaxBuckets;
   int64_t max_ban_s = 7 * 86400;

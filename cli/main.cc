@@ -184,7 +184,7 @@ int Main(int argc, char** argv) {
     for (const auto& e : config_errors) fmt::print(stderr, "defender-scan: error: {}\n", e);
     return 2;
   }
-  if (rules->parsed()) return RunRulesCommand(config.scenarios);
+  if (rules->parsed()) return RunRulesCommand(config.scenarios, config.apps);
   std::string error;
   if (!NewParser(options.format, &error)) {
     fmt::print(stderr, "defender-scan: error: {}\n", error);

@@ -33,6 +33,7 @@ DetectorOptions DetectorOptionsOf(const Config& config) {
   DetectorOptions o;
   o.ipv6_prefix = config.ipv6_prefix;
   o.max_buckets = config.max_buckets;
+  o.apps = config.apps;
   return o;
 }
 

@@ -1,7 +1,10 @@
 #include "cli/rules_command.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "detectors/app_profiles.h"
 #include "detectors/signature_rules.h"
 
 namespace defender {
@@ -28,7 +31,7 @@ std::string_view DistinctName(Distinct d) {
 
 }  // namespace
 
-int RunRulesCommand(const std::vector<Scenario>& scenarios) {
+int RunRulesCommand(const std::vector<Scenario>& scenarios, const std::vector<std::string>& apps) {
   fmt::print("{:<30} {:>8} {:>6} {:>10} {:>9} {:>5} {:>4}  {}\n", "SCENARIO", "CAPACITY", "LEAK", "DISTINCT",
              "BLACKHOLE", "BAN", "ON", "DESCRIPTION");
   for (const Scenario& s : scenarios) {
@@ -48,6 +51,11 @@ int RunRulesCommand(const std::vector<Scenario>& scenarios) {
   }
   fmt::print("{:<36} {:<30} user_agent ({} patterns)\n", "bad-user-agent", "http-bad-user-agent",
              BadUserAgents().size());
+  fmt::print("\n{:<14} {:<6} {}\n", "APP", "IN USE", "DESCRIPTION (apps: in config.yaml)");
+  for (const AppProfile& a : AppProfiles()) {
+    bool used = std::find(apps.begin(), apps.end(), a.name) != apps.end();
+    fmt::print("{:<14} {:<6} {}\n{:<21} paths: {}\n", a.name, used ? "yes" : "no", a.description, "", a.paths);
+  }
   return 0;
 }
 

@@ -8,6 +8,8 @@
 
 namespace defender {
 
-int RunRulesCommand(const std::vector<Scenario>& scenarios);
+// The scenarios (as `scenarios` sets them), the signatures, and the app
+// profiles (those in `apps` marked in use). Exit status 0.
+int RunRulesCommand(const std::vector<Scenario>& scenarios, const std::vector<std::string>& apps);
 
 }  // namespace defender

@@ -77,6 +77,13 @@ std::unique_ptr<Detector> Detector::Create(std::vector<Scenario> scenarios, Dete
   std::unique_ptr<Detector> d(new Detector(std::move(scenarios), options));
   d->matcher_ = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), error);
   if (!d->matcher_) return nullptr;
+  d->apps_ = AppFilter::Create(d->options_.apps, error);
+  if (!d->apps_) return nullptr;
+  if (!d->options_.apps.empty()) {
+    for (std::string_view name : kAppExemptScenarios) {
+      if (int i = d->ScenarioIndex(name); i >= 0) d->app_exempt_ |= 1ull << i;
+    }
+  }
   for (uint16_t id = 0; id < d->matcher_->size(); ++id) {
     uint64_t bit = 0;
     for (size_t i = 0; i < d->scenarios_.size(); ++i) {
@@ -173,8 +180,9 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
   counted_ = 0;
   // Masks leave the enabled scenarios whose kind, status and method fit and,
   // for signature-driven ones, one of whose rules matched: a handful a line.
-  for (uint64_t candidates = (~signature_only_ | signature_scenarios_) & filtered; candidates != 0;
-       candidates &= candidates - 1) {
+  uint64_t candidates = (~signature_only_ | signature_scenarios_) & filtered;
+  if ((candidates & app_exempt_) != 0 && apps_->Covers(decoder.DecodeTarget(r).path)) candidates &= ~app_exempt_;
+  for (; candidates != 0; candidates &= candidates - 1) {
     const size_t i = size_t(std::countr_zero(candidates));
     const Scenario& s = scenarios_[i];
     if (!PassesSpecial(s.filter.special, r)) continue;

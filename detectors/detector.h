@@ -12,6 +12,7 @@
 
 #include "core/alert.h"
 #include "core/log_record.h"
+#include "detectors/app_profiles.h"
 #include "detectors/client_table.h"
 #include "detectors/scenario.h"
 #include "detectors/signature_matcher.h"
@@ -22,6 +23,7 @@ namespace defender {
 struct DetectorOptions {
   int ipv6_prefix = 64;            // IPv6 clients are counted per this prefix
   size_t max_buckets = kDefaultMaxBuckets;
+  std::vector<std::string> apps;  // app profiles whose paths kAppExemptScenarios do not count
 };
 
 struct ScenarioCounters {
@@ -31,8 +33,8 @@ struct ScenarioCounters {
 
 class Detector {
  public:
-  // Fails (nullptr, *error set) when a signature does not compile or two
-  // scenarios share a name.
+  // Fails (nullptr, *error set) when a signature does not compile, two
+  // scenarios share a name or an app profile is unknown.
   static std::unique_ptr<Detector> Create(std::vector<Scenario> scenarios, DetectorOptions options,
                                           std::string* error);
 
@@ -65,6 +67,8 @@ class Detector {
   std::vector<Scenario> scenarios_;
   DetectorOptions options_;
   std::unique_ptr<SignatureMatcher> matcher_;
+  std::unique_ptr<AppFilter> apps_;
+  uint64_t app_exempt_ = 0;  // bit i: scenario i does not count an app's own paths (when apps_ has any)
   std::vector<uint64_t> rule_scenario_bit_;  // signature id -> bit of its scenario
   uint64_t signature_only_ = 0;              // bit i: scenario i needs a signature
   uint64_t kind_mask_[8] = {};               // EventKind -> enabled scenarios that count it
