@@ -32,6 +32,12 @@ void AddScanOptions(CLI::App& app, Options& o) {
   app.add_flag("--follow", o.follow,
                "Follow FILEs like tail -F: start at their end, survive rotation and copytruncate")
       ->group(in);
+  app.add_option("--max-catch-up", o.max_catch_up_mib,
+                 "With --follow and --state: MiB of a followed file written while nothing ran that a restart "
+                 "reads from its checkpoint (more is skipped, from the oldest)")
+      ->check(CLI::Range(0, 1 << 20))
+      ->capture_default_str()
+      ->group(in);
   app.add_option("--max-line", o.max_line, "Skip (and count) lines longer than this many bytes")
       ->capture_default_str()
       ->check(CLI::Range(size_t(256), size_t(64) << 20))

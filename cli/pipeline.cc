@@ -1,5 +1,6 @@
 #include "cli/pipeline.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <thread>
@@ -96,6 +97,22 @@ bool Pipeline::OpenInputs() {
   for (const std::string& name : names) {
     ++stats_.inputs;
     OpenedInput opened;
+    // --follow --state: a followed file resumes at its checkpoint, so the
+    // lines written while nothing ran are read (FollowOptions).
+    in_options.follow_options = FollowOptions();
+    in_options.follow_options.max_catch_up = uint64_t(options_.max_catch_up_mib) << 20;
+    struct stat st;
+    if (options_.follow && state_ && stat(name.c_str(), &st) == 0) {
+      for (const Checkpoint& c : checkpoints_) {
+        if (c.dev != uint64_t(st.st_dev) || c.ino != uint64_t(st.st_ino) || c.complete) continue;
+        FollowOptions& f = in_options.follow_options;
+        f.resume = true;
+        f.resume_dev = c.dev;
+        f.resume_ino = c.ino;
+        f.resume_offset = c.offset;
+        f.resume_fingerprint = c.fingerprint;
+      }
+    }
     Status s = OpenInput(name, in_options, &opened);
     // --state: the same file (device, inode, first bytes) continues at its
     // checkpoint, under whatever name it has now (access.log -> access.log.1).
@@ -291,13 +308,14 @@ int Pipeline::Run() {
   if (!options_.state.empty() && !OpenState()) return 1;
   BuildSinks();
   if (state_ && !RestoreState()) return 1;
-  if (tasks_) {
-    StartClock();  // serve mode keeps the wall clock's time from the start
-    if (state_) state_->Unlock();  // and lets `bans` and cron runs use the state meanwhile
-  }
+  if (tasks_) StartClock();  // serve mode keeps the wall clock's time from the start
   OpenInputs();
   bool any_live = false;
   for (const Input& in : inputs_) any_live |= in.live;
+  // A long run (serve, --follow, a pipe) lets `bans` and cron runs use the
+  // state meanwhile, and takes in what they change (SyncBans).
+  const bool share_state = state_ && (tasks_ || any_live);
+  if (share_state) state_->Unlock();
   if (!any_live && !tasks_) {
     for (Input& in : inputs_) {
       while (!StopRequested() && Drain(in, 4096)) {
@@ -328,19 +346,19 @@ int Pipeline::Run() {
         tasks_->RunPending(*this, wait);
         if (!decisions_.empty()) Deliver();
         if (tasks_->stopped()) break;
-        if (state_ && !options_.dry_run &&
-            std::chrono::steady_clock::now() - last_sync > std::chrono::seconds(kSyncSeconds)) {
-          SyncBans();
-          last_sync = std::chrono::steady_clock::now();
-        }
       } else if (wait.count() > 0) {
         std::this_thread::sleep_for(wait);
+      }
+      if (share_state && !options_.dry_run &&
+          std::chrono::steady_clock::now() - last_sync > std::chrono::seconds(kSyncSeconds)) {
+        SyncBans();
+        last_sync = std::chrono::steady_clock::now();
       }
     }
   }
   if (state_) {
     std::string error;
-    if (!tasks_ || state_->Lock(options_.state_wait_s * 1000, &error)) {
+    if (!share_state || state_->Lock(options_.state_wait_s * 1000, &error)) {
       SaveState();
     } else {
       PrintError(error);
@@ -537,6 +555,13 @@ void Pipeline::SaveState() {
   }
   std::vector<Checkpoint> checkpoints = checkpoints_;
   for (const Input& in : inputs_) {
+    Checkpoint followed;
+    if (in.live && in.reader->source().Identify(&followed.dev, &followed.ino, &followed.fingerprint)) {
+      followed.offset = in.reader->consumed_offset();
+      std::erase_if(checkpoints, [&](const Checkpoint& old) { return old.dev == followed.dev && old.ino == followed.ino; });
+      checkpoints.push_back(std::move(followed));
+      continue;
+    }
     if (!in.regular || in.live) continue;
     Checkpoint c{in.dev, in.ino, in.fingerprint, 0, false};
     if (in.compressed) {

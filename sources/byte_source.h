@@ -27,6 +27,12 @@ class ByteSource {
   // Bytes consumed from the underlying file so far (compressed bytes for a
   // decompressor); used for progress and checkpoints.
   virtual uint64_t position() const = 0;
+  // A followed file: the identity of the file position() is in (its device,
+  // inode and first bytes), for checkpoints. False for other sources.
+  virtual bool Identify(uint64_t* dev, uint64_t* ino, std::string* fingerprint) const {
+    (void)dev, (void)ino, (void)fingerprint;
+    return false;
+  }
 };
 
 // Reads from `fd`. With `live` (a pipe or terminal on stdin), waits at most

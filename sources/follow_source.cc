@@ -22,8 +22,9 @@ int64_t NowMs() {
 class FollowSource : public ByteSource {
  public:
   FollowSource(std::string path, FollowOptions options)
-      : path_(std::move(path)), options_(options) {
+      : path_(std::move(path)), options_(std::move(options)) {
     Open(options_.start_at_end);
+    if (fd_ >= 0 && options_.resume) Resume();
   }
   ~FollowSource() override {
     if (fd_ >= 0) close(fd_);
@@ -63,7 +64,42 @@ class FollowSource : public ByteSource {
 
   uint64_t position() const override { return offset_; }
 
+  bool Identify(uint64_t* dev, uint64_t* ino, std::string* fingerprint) const override {
+    if (fd_ < 0 || old_fd_ >= 0) return false;  // none yet, or still draining the rotated one
+    *dev = uint64_t(dev_);
+    *ino = uint64_t(ino_);
+    fingerprint->resize(kFingerprintBytes);
+    ssize_t n = pread(fd_, fingerprint->data(), kFingerprintBytes, 0);
+    fingerprint->resize(n > 0 ? size_t(n) : 0);
+    return true;
+  }
+
  private:
+  static constexpr size_t kFingerprintBytes = 64;  // as OpenInput's (kFingerprintSize)
+
+  // Moves to the checkpoint if this is its file; see FollowOptions.
+  void Resume() {
+    std::string fingerprint;
+    uint64_t dev, ino;
+    if (!Identify(&dev, &ino, &fingerprint) || dev != options_.resume_dev || ino != options_.resume_ino ||
+        options_.resume_fingerprint.empty() ||
+        fingerprint.compare(0, options_.resume_fingerprint.size(), options_.resume_fingerprint) != 0 ||
+        options_.resume_offset > offset_) {
+      return;  // another file now (rotated while we were down), or truncated: from the end
+    }
+    uint64_t from = options_.resume_offset;
+    const bool cut = offset_ - from > options_.max_catch_up;
+    if (cut) from = offset_ - options_.max_catch_up;
+    lseek(fd_, off_t(from), SEEK_SET);
+    offset_ = from;
+    if (!cut) return;
+    char c;  // a cut lands inside a line: start at the next one
+    while (::read(fd_, &c, 1) == 1) {
+      ++offset_;
+      if (c == '\n') break;
+    }
+  }
+
   Status Deliver(const char* buf, size_t n, ReadResult* result) {
     last_byte_ = buf[n - 1];
     result->n = n;

@@ -101,7 +101,7 @@ Status OpenInput(const std::string& name, const InputOptions& options, OpenedInp
   *out = OpenedInput();
   bool is_stdin = name == "-";
   if (options.follow && !is_stdin) {
-    out->source = NewFollowSource(name, FollowOptions());
+    out->source = NewFollowSource(name, options.follow_options);
     out->live = true;
     return Status::Ok();
   }

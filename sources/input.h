@@ -9,11 +9,13 @@
 #include "core/status.h"
 #include "sources/byte_source.h"
 #include "sources/decompress.h"
+#include "sources/follow_source.h"
 
 namespace defender {
 
 struct InputOptions {
   bool follow = false;        // --follow (files only)
+  FollowOptions follow_options;  // with follow: where to resume
   int idle_ms = 250;          // live inputs report idle this often
   uint64_t start_offset = 0;  // uncompressed regular files: start reading here
 };

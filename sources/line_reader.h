@@ -35,6 +35,7 @@ class LineReader {
   // The source position just after the last line returned (or skipped):
   // where a later run continues. Meaningful for uncompressed files.
   uint64_t consumed_offset() const { return source_->position() - (end_ - begin_); }
+  const ByteSource& source() const { return *source_; }
 
  private:
   // Reads more into the buffer. False if nothing was added.
