@@ -218,7 +218,8 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
         }
         for (const auto& s : v) {
           std::string name = s.first.as<std::string>();
-          auto it = std::find_if(c.scenarios.begin(), c.scenarios.end(), [&](const Scenario& x) { return x.name == name; });
+          const std::string_view canonical = CanonicalScenarioName(name);  // CrowdSec's names too
+          auto it = std::find_if(c.scenarios.begin(), c.scenarios.end(), [&](const Scenario& x) { return x.name == canonical; });
           if (it == c.scenarios.end()) {
             r.Error(s.first, "scenarios." + name, "no such built-in scenario (see 'defender-scan rules')");
           } else if (!s.second.IsMap()) {

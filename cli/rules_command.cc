@@ -51,6 +51,8 @@ int RunRulesCommand(const std::vector<Scenario>& scenarios, const std::vector<st
   }
   fmt::print("{:<36} {:<30} user_agent ({} patterns)\n", "bad-user-agent", "http-bad-user-agent",
              BadUserAgents().size());
+  fmt::print("\n{:<36} {}\n", "ALSO KNOWN AS (CrowdSec)", "SCENARIO");
+  for (const ScenarioAlias& a : ScenarioAliases()) fmt::print("{:<36} {}\n", a.alias, a.name);
   fmt::print("\n{:<14} {:<6} {}\n", "APP", "IN USE", "DESCRIPTION (apps: in config.yaml)");
   for (const AppProfile& a : AppProfiles()) {
     bool used = std::find(apps.begin(), apps.end(), a.name) != apps.end();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/log_record.h"
@@ -67,5 +68,15 @@ struct Scenario {
 // The built-in scenarios with their defaults (CrowdSec's names where the
 // hub has the same attack; thresholds at least as sensitive as its).
 std::vector<Scenario> BuiltinScenarios();
+
+// Names CrowdSec users know for a built-in scenario, hub typos included
+// ("http-dos-swithcing-ua"): {alias, built-in name}. config.yaml accepts
+// them (also with the "crowdsecurity/" owner).
+struct ScenarioAlias {
+  std::string_view alias, name;
+};
+const std::vector<ScenarioAlias>& ScenarioAliases();
+// `name` itself, or the built-in scenario an alias stands for.
+std::string_view CanonicalScenarioName(std::string_view name);
 
 }  // namespace defender

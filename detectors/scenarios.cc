@@ -117,4 +117,25 @@ std::vector<Scenario> BuiltinScenarios() {
   return v;
 }
 
+const std::vector<ScenarioAlias>& ScenarioAliases() {
+  static const std::vector<ScenarioAlias> kAliases = {
+      {"http-dos-swithcing-ua", "http-dos-switching-ua"},
+      {"http-sqli-probbing-detection", "http-sqli-probing"},
+      {"http-xss-probbing", "http-xss-probing"},
+      {"http-wordpress_user-enum", "http-wordpress-user-enum"},
+      {"nginx-req-limit-exceeded", "nginx-limit-req"},
+      {"http-dos-invalid-http-versions", "http-bad-request"},
+  };
+  return kAliases;
+}
+
+std::string_view CanonicalScenarioName(std::string_view name) {
+  constexpr std::string_view kOwner = "crowdsecurity/";
+  if (name.substr(0, kOwner.size()) == kOwner) name.remove_prefix(kOwner.size());
+  for (const ScenarioAlias& a : ScenarioAliases()) {
+    if (a.alias == name) return a.name;
+  }
+  return name;
+}
+
 }  // namespace defender

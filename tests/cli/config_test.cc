@@ -88,3 +88,22 @@ TEST_CASE("a value of the wrong YAML type is an error naming the key, never an a
     CHECK(errors[0].find(key) != std::string::npos);
   }
 }
+
+TEST_CASE("CrowdSec's names for a scenario, typos and owner included, set the built-in one") {
+  TempDir dir;
+  std::string path = dir.File("aliases.yaml");
+  WriteFile(path,
+            "scenarios:\n"
+            "  http-dos-swithcing-ua: {capacity: 20}\n"
+            "  crowdsecurity/http-sqli-probbing-detection: {simulate: true}\n"
+            "  crowdsecurity/http-probing: {capacity: 12}\n");
+  std::vector<std::string> errors;
+  Config c = LoadConfig(path, &errors);
+  CHECK(errors.empty());
+  auto find = [&](std::string_view name) {
+    return *std::find_if(c.scenarios.begin(), c.scenarios.end(), [&](const Scenario& s) { return s.name == name; });
+  };
+  CHECK(find("http-dos-switching-ua").settings.capacity == 20);
+  CHECK(find("http-sqli-probing").settings.simulate);
+  CHECK(find("http-probing").settings.capacity == 12);
+}
