@@ -77,7 +77,9 @@ TEST_CASE("a value of the wrong YAML type is an error naming the key, never an a
       {"custom_rules:\n  - {name: x, field: uri, literals: {a: b}}\n", "custom_rules"},
       {"[a]: 1\n", "(top)"},
   };
-  for (const auto& [yaml, key] : cases) {
+  for (const auto& c : cases) {
+    const char* yaml = c.first;
+    const char* key = c.second;
     std::string path = dir.File("wrong.yaml");
     WriteFile(path, yaml);
     std::vector<std::string> errors;
