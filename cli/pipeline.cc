@@ -91,7 +91,7 @@ bool Pipeline::OpenInputs() {
   std::vector<std::string> names =
       OrderInputsByLogTime(options_.files, options_.format, options_.max_line, options_.follow);
   if (names.empty()) names.push_back("-");
-  if (names.size() > 1) stats_.order = names;
+  if (names.size() > 1 && !options_.follow) stats_.order = names;
   InputOptions in_options;
   in_options.follow = options_.follow;
   for (const std::string& name : names) {
