@@ -1,9 +1,12 @@
 #include "sinks/nginx_conf_sink.h"
 
-#include <chrono>
-#include <set>
-
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -70,16 +73,67 @@ class NginxConfSink : public Sink {
   }
 
   Status Flush() override {
-    if (!dirty_) return Status::Ok();
+    if (reload_ && !ReloadEnded()) return Status::Ok();  // the next write waits for it
+    Status ended = std::exchange(reload_status_, Status::Ok());
+    if (!dirty_) return ended;
     if (std::chrono::steady_clock::now() - last_write_ < std::chrono::milliseconds(o_.debounce_ms)) {
-      return Status::Ok();  // written again when the interval is over, or at the end
+      return ended;  // written again when the interval is over, or at the end
     }
-    return Write();
+    Status s = Write();
+    return ended.ok() ? s : ended;
   }
 
-  Status Finish() override { return dirty_ ? Write() : Status::Ok(); }
+  Status Finish() override {
+    std::string errors;
+    for (int round = 0; round < 2; ++round) {  // the reload running, then the last write's
+      while (reload_ && !ReloadEnded()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      Status ended = std::exchange(reload_status_, Status::Ok());
+      if (!ended.ok()) errors += (errors.empty() ? "" : "; ") + ended.message();
+      if (dirty_ && round == 0) {
+        if (Status s = Write(); !s.ok()) errors += (errors.empty() ? "" : "; ") + s.message();
+      }
+    }
+    return errors.empty() ? Status::Ok() : Status::Error(errors);
+  }
 
  private:
+  // The reload command runs beside the pipeline: Write() starts it, and
+  // Flush() sees it end (or kills it at its timeout with its process group),
+  // putting the previous include back if it failed.
+  struct Reload {
+    int pid = -1;
+    std::chrono::steady_clock::time_point deadline;
+    std::string previous;  // the include nginx last accepted
+    bool existed = false;
+    std::string body;      // what was written
+  };
+
+  // True once the running reload has ended; its outcome is in reload_status_.
+  bool ReloadEnded() {
+    int status = 0;
+    pid_t r = waitpid(reload_->pid, &status, WNOHANG);
+    const bool timed_out = r == 0 && std::chrono::steady_clock::now() > reload_->deadline;
+    if (r == 0 && !timed_out) return false;
+    if (timed_out) KillCommand(reload_->pid);
+    Reload done = std::move(*reload_);
+    reload_.reset();
+    if (!timed_out && r == done.pid && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      written_body_ = std::move(done.body);
+      return true;
+    }
+    // Put the include nginx last accepted back; try again later.
+    Status restore = done.existed ? ReplaceFileAtomically(o_.path, done.previous) : Status::Ok();
+    if (!done.existed) unlink(o_.path.c_str());
+    dirty_ = true;
+    std::string why = timed_out                ? fmt::format("killed after {} ms", o_.reload_timeout_ms)
+                      : r != done.pid          ? std::string("lost")
+                      : WIFEXITED(status)      ? fmt::format("exit status {}", WEXITSTATUS(status))
+                                               : fmt::format("killed by signal {}", WTERMSIG(status));
+    reload_status_ = Status::Error(fmt::format("{}: reload failed ({}); previous include restored{}", o_.path, why,
+                                               restore.ok() ? "" : ": " + restore.message()));
+    return true;
+  }
+
   Status Write(bool reload = true) {
     last_write_ = std::chrono::steady_clock::now();
     std::vector<Cidr> list(targets_.begin(), targets_.end());
@@ -96,18 +150,22 @@ class NginxConfSink : public Sink {
                                       kHeaderStart, FormatIso8601(WallClock()), list.size(), body);
     s = ReplaceFileAtomically(o_.path, content);
     if (!s.ok()) return s;
+    dirty_ = false;
     if (reload && !o_.reload_argv.empty()) {
-      Status reload_status = RunCommand(o_.reload_argv, o_.reload_timeout_ms);
-      if (!reload_status.ok()) {
-        // Put the include nginx last accepted back; try again later.
+      std::string error;
+      int pid = SpawnCommand(o_.reload_argv, &error);
+      if (pid < 0) {
         Status restore = existed ? ReplaceFileAtomically(o_.path, previous) : Status::Ok();
         if (!existed) unlink(o_.path.c_str());
-        return Status::Error(fmt::format("{}: reload failed ({}); previous include restored{}", o_.path,
-                                         reload_status.message(), restore.ok() ? "" : ": " + restore.message()));
+        dirty_ = true;
+        return Status::Error(fmt::format("{}: reload not started ({}); previous include restored{}", o_.path, error,
+                                         restore.ok() ? "" : ": " + restore.message()));
       }
+      reload_ = Reload{pid, std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.reload_timeout_ms),
+                       std::move(previous), existed, std::move(body)};
+      return Status::Ok();
     }
     written_body_ = std::move(body);
-    dirty_ = false;
     return Status::Ok();
   }
 
@@ -115,6 +173,8 @@ class NginxConfSink : public Sink {
   std::set<Cidr> targets_;
   bool dirty_ = false;
   std::string written_body_;
+  std::optional<Reload> reload_;
+  Status reload_status_;  // how the last reload ended, until Flush() reports it
   std::chrono::steady_clock::time_point last_write_{};
 };
 

@@ -3,8 +3,11 @@
 // comment, replaced atomically and only when the list changed. Every value
 // is re-validated as a canonical address or a prefix no broader than the
 // minimum before it is written. After a change, the reload command runs (no
-// shell), at most once per debounce interval; if it fails the previous
-// include is put back and the failure reported. Not thread-safe.
+// shell, beside the caller: it is started by one call and seen to end by a
+// later Flush, so a hanging reload holds nothing up), at most once per
+// debounce interval; if it fails or runs past its timeout (then its process
+// group is killed) the previous include is put back and the failure
+// reported. Finish() waits for the last reload. Not thread-safe.
 #pragma once
 
 #include <memory>

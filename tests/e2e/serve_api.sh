@@ -219,10 +219,28 @@ read -r answers worst_word worst < "$TMP/idle.out"
 expect_eq "idle floods: /api/check still answers" "$answers" "403"
 (( $(echo "$worst < 1.0" | bc) )) && ok || fail "idle floods: the slowest check took ${worst}s"
 
+# A reload command that hangs runs beside the pipeline, not in it:
+# /api/block is answered at once, and the hanging reload is killed at
+# --action-timeout (and the previous include put back).
+kill "$serve"; wait "$serve" 2>/dev/null || true
+start_serve "$port" --nginx-conf "$TMP/hang.conf" --reload-cmd 'sleep 3019' --reload-interval 0 \
+  --action-timeout 3 < /dev/null 2> "$TMP/hang-reload.err"
+worst=0
+for ip in 203.0.113.91 203.0.113.92 203.0.113.93; do
+  t0=$(date +%s%N)
+  curl -s -o /dev/null -X POST "$url/api/block" -H 'Content-Type: application/json' -d "{\"ip\":\"$ip\"}"
+  t=$(( ($(date +%s%N) - t0) / 1000000 ))
+  (( t > worst )) && worst=$t
+done
+(( worst < 1000 )) && ok || fail "a hanging reload held /api/block for ${worst} ms"
+wait_until 10 grep -q "reload failed" "$TMP/hang-reload.err" && ok || fail "the hanging reload was not reported"
+kill "$serve"; wait "$serve" 2>/dev/null || true
+expect_eq "no hanging reload outlives serve" "$(pgrep -fc '^sleep 3019$' || true)" 0
+pkill -f '^sleep 3019$' || true
+
 # Rows of the state are input like any other: everything, loopback, a
 # prefix too wide or a reason that is not a plain name are refused (and
 # said), never enforced by /api/check.
-kill "$serve"; wait "$serve" 2>/dev/null || true
 far=4102444800000  # 2100
 sqlite3 "$TMP/state.db" "INSERT INTO bans VALUES
   ('0.0.0.0/0', '203.0.113.9', 'x', 0, $far, 1, 100), ('127.0.0.1', '127.0.0.1', 'x', 0, $far, 1, 100),
