@@ -254,6 +254,8 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
             if (r.Duration(b.second, "bans.max", &t)) c.max_ban_s = t / kSecond;
           } else if (k == "extend_on_alert") {
             r.Get(b.second, "bans.extend_on_alert", &c.extend_on_alert);
+          } else if (k == "ipv6_collapse") {
+            r.Int(b.second, "bans.ipv6_collapse", 0, 1'000'000, &c.ipv6_collapse);
           } else {
             r.Error(b.first, "bans." + k, "unknown key");
           }

@@ -23,6 +23,7 @@ struct Config {
   size_t max_buckets = kDefaultMaxBuckets;
   int64_t max_ban_s = 7 * 86400;
   bool extend_on_alert = false;
+  int ipv6_collapse = 16;  // see DecisionOptions
 };
 
 // Built-in defaults, then `path` if not empty. Appends "file:line: ..."

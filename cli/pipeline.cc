@@ -43,7 +43,7 @@ DetectorOptions DetectorOptionsOf(const Config& config) {
 Pipeline::Pipeline(const Options& options, Config config)
     : options_(options), config_(std::move(config)),
       allowlist_(config_.allowlist, config_.trusted_proxies),
-      engine_(allowlist_, DecisionOptions{config_.max_ban_s, config_.extend_on_alert}),
+      engine_(allowlist_, DecisionOptions{config_.max_ban_s, config_.extend_on_alert, config_.ipv6_collapse}),
       late_tolerance_(ParseDuration(options.late_tolerance).value_or(0)) {}
 Pipeline::~Pipeline() = default;
 
@@ -422,7 +422,7 @@ void Pipeline::Reload() {
              config_.allowlist.size(), config.trusted_proxies.size(), config_.trusted_proxies.size());
   detector_ = std::move(detector);
   allowlist_ = Allowlist(config.allowlist, config.trusted_proxies);
-  engine_.set_options(DecisionOptions{config.max_ban_s, config.extend_on_alert});
+  engine_.set_options(DecisionOptions{config.max_ban_s, config.extend_on_alert, config.ipv6_collapse});
   config_ = std::move(config);
   if (on_reload_) on_reload_(config_);
 }

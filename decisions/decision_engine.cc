@@ -1,6 +1,9 @@
 #include "decisions/decision_engine.h"
 
 #include <algorithm>
+#include <optional>
+
+#include "core/ban_target.h"
 
 namespace defender {
 
@@ -18,6 +21,49 @@ Decision DecisionEngine::Ban(const Cidr& target, const ActiveBan& ban) {
   return d;
 }
 
+namespace {
+
+// The prefix 16 bits wider that IPv6 bans collapse into, if it may be banned.
+std::optional<Cidr> WiderPrefix(const Cidr& target) {
+  if (target.address().is_v4() || target.prefix() - 16 < kMinBanPrefixV6) return std::nullopt;
+  return Cidr(target.address(), target.prefix() - 16);
+}
+
+}  // namespace
+
+absl::flat_hash_map<Cidr, ActiveBan>::const_iterator DecisionEngine::Covering(const Cidr& client) const {
+  for (auto wider = WiderPrefix(client); wider; wider = WiderPrefix(*wider)) {
+    if (auto it = active_.find(*wider); it != active_.end()) return it;
+  }
+  return active_.end();
+}
+
+void DecisionEngine::Track(const Cidr& target, int delta) {
+  auto wider = WiderPrefix(target);
+  if (!wider) return;
+  if ((within_[*wider] += delta) <= 0) within_.erase(*wider);
+}
+
+void DecisionEngine::Collapse(const Cidr& target, const ActiveBan& ban, LogTime time, std::vector<Decision>* out) {
+  for (auto wider = WiderPrefix(target); wider && options_.ipv6_collapse > 0; wider = WiderPrefix(*wider)) {
+    auto n = within_.find(*wider);
+    if (n == within_.end() || n->second < options_.ipv6_collapse || active_.contains(*wider) ||
+        allowlist_.Overlaps(*wider)) {
+      return;
+    }
+    ActiveBan wide = ban;
+    wide.count = history_[*wider] + 1;
+    history_[*wider] = wide.count;
+    active_[*wider] = wide;
+    Track(*wider, +1);
+    expiries_.push({wide.until, *wider});
+    ++counters_.bans;
+    Decision b = Ban(*wider, wide);
+    b.time = time;
+    out->push_back(b);
+  }
+}
+
 void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   Advance(a.time, out);
   Decision d;
@@ -30,6 +76,15 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   std::string_view allowed = allowlist_.Reason(a.source);
   if (allowed.empty() && allowlist_.Overlaps(a.client)) allowed = "allowlist";
   auto active = active_.find(a.client);
+  auto covering = active == active_.end() ? Covering(a.client) : active_.end();
+  if (covering != active_.end()) {  // a wider ban holds it already
+    d.action = DecisionAction::kDetect;
+    d.suppressed = !allowed.empty() ? allowed : a.simulate ? "simulate" : "already_banned";
+    d.until = covering->second.until;
+    ++counters_.suppressed;
+    out->push_back(d);
+    return;
+  }
   if (!allowed.empty() || a.simulate || (active != active_.end() && !options_.extend_on_alert)) {
     d.action = DecisionAction::kDetect;
     d.suppressed = !allowed.empty() ? allowed : a.simulate ? "simulate" : "already_banned";
@@ -55,6 +110,7 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
     ban.count = active->second.count;
   } else {
     history_[a.client] = n;
+    Track(a.client, +1);
   }
   active_[a.client] = ban;
   expiries_.push({ban.until, a.client});
@@ -63,6 +119,7 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   b.time = a.time;
   b.events_count = a.events_count;
   out->push_back(b);
+  if (active == active_.end()) Collapse(a.client, ban, a.time, out);
 }
 
 void DecisionEngine::Advance(LogTime now, std::vector<Decision>* out) {
@@ -81,6 +138,7 @@ void DecisionEngine::Advance(LogTime now, std::vector<Decision>* out) {
     d.action = DecisionAction::kUnban;
     d.time = until;
     active_.erase(it);
+    Track(target, -1);
     ++counters_.unbans;
     out->push_back(d);
   }
@@ -107,6 +165,7 @@ Decision DecisionEngine::Block(const Cidr& target, std::string_view reason, int6
   ban.count = active != active_.end() ? active->second.count : history_[target] + 1;
   ban.score = 100;  // an operator's verdict
   history_[target] = ban.count;
+  if (active == active_.end()) Track(target, +1);
   active_[target] = ban;
   expiries_.push({ban.until, target});
   ++counters_.bans;
@@ -120,6 +179,7 @@ bool DecisionEngine::Unblock(const Cidr& target, std::vector<Decision>* out) {
   d.action = DecisionAction::kUnban;
   d.time = now_;
   active_.erase(it);  // its entry in expiries_ is skipped when it comes up
+  Track(target, -1);
   ++counters_.unbans;
   out->push_back(d);
   return true;
@@ -128,6 +188,7 @@ bool DecisionEngine::Unblock(const Cidr& target, std::vector<Decision>* out) {
 Decision DecisionEngine::Restore(const Cidr& target, const IpAddress& source, std::string_view reason,
                                  LogTime since, LogTime until, int count, int score) {
   ActiveBan ban{since, until, Intern(reason), source, count, score};
+  if (!active_.contains(target)) Track(target, +1);
   active_[target] = ban;
   RestoreHistory(target, count);
   expiries_.push({until, target});

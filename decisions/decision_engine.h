@@ -24,6 +24,12 @@ namespace defender {
 struct DecisionOptions {
   int64_t max_ban_s = 7 * 86400;  // cap of escalated bans
   bool extend_on_alert = false;   // an alert for a banned client extends its ban
+  // When this many bans are active within one IPv6 prefix 16 bits wider
+  // (a /64's /48, a /48's /32, never wider than kMinBanPrefixV6), that
+  // prefix is banned too, and its clients count as banned from then on, so
+  // that an attacker hopping through its allocation cannot grow the ban
+  // list without bound. 0: never.
+  int ipv6_collapse = 16;
 };
 
 struct ActiveBan {
@@ -76,12 +82,19 @@ class DecisionEngine {
 
  private:
   Decision Ban(const Cidr& target, const ActiveBan& ban);
+  // An active ban of a prefix wider than `client` that covers it, or end().
+  absl::flat_hash_map<Cidr, ActiveBan>::const_iterator Covering(const Cidr& client) const;
+  // Counts a ban added (+1) or ended (-1) in its wider prefix (ipv6_collapse).
+  void Track(const Cidr& target, int delta);
+  // Bans the wider prefixes of `target` that reached ipv6_collapse bans.
+  void Collapse(const Cidr& target, const ActiveBan& ban, LogTime time, std::vector<Decision>* out);
   std::string_view Intern(std::string_view s);
 
   const Allowlist& allowlist_;
   DecisionOptions options_;
   absl::flat_hash_map<Cidr, ActiveBan> active_;
   absl::flat_hash_map<Cidr, int> history_;
+  absl::flat_hash_map<Cidr, int> within_;  // active bans within each wider IPv6 prefix
   using Expiry = std::pair<LogTime, Cidr>;
   std::priority_queue<Expiry, std::vector<Expiry>, std::greater<Expiry>> expiries_;
   std::deque<std::string> interned_;  // reasons read back from the database

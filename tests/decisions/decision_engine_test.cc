@@ -1,6 +1,7 @@
 #include "decisions/decision_engine.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "decisions/real_client.h"
 
@@ -154,4 +155,42 @@ TEST_CASE("a history count from a hostile state cannot overflow the escalation")
   REQUIRE(out.size() == 1);
   CHECK(out[0].duration_s == 7 * 86400);
   CHECK(out[0].ban_count > 1);
+}
+
+TEST_CASE("many IPv6 bans within one wider prefix collapse into a ban of that prefix") {
+  Allowlist allow({}, {});
+  DecisionEngine e(allow, DecisionOptions{7 * 86400, false, 4});
+  std::vector<Decision> out;
+  auto alert = [&](std::string_view ip) {
+    out.clear();
+    e.OnAlert(MakeAlert(ip, 1000 * kSecond), &out);
+  };
+  for (int i = 1; i <= 3; ++i) {
+    alert(fmt::format("2001:db8:7:{}::1", i));
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].target.ToString() == fmt::format("2001:db8:7:{}::/64", i));
+  }
+  alert("2001:db8:7:4::1");  // the fourth /64 in 2001:db8:7::/48
+  REQUIRE(out.size() == 2);
+  CHECK(out[1].action == DecisionAction::kBan);
+  CHECK(out[1].target.ToString() == "2001:db8:7::/48");
+  alert("2001:db8:7:5::1");  // covered now: no new ban
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].action == DecisionAction::kDetect);
+  CHECK(out[0].suppressed == "already_banned");
+  // Four /48s in one /32 collapse into the /32, the widest allowed.
+  for (int k = 8; k <= 10; ++k) {
+    for (int i = 1; i <= 4; ++i) alert(fmt::format("2001:db8:{}:{}::1", k, i));
+  }
+  REQUIRE(out.size() == 3);
+  CHECK(out[1].target.ToString() == "2001:db8:10::/48");
+  CHECK(out[2].target.ToString() == "2001:db8::/32");
+  CHECK(e.active().size() == 4 * 4 + 4 + 1);
+  // An allowed address in the wider prefix keeps it from being banned.
+  Allowlist some({*Cidr::Parse("2001:db9:1:99::1")}, {});
+  DecisionEngine f(some, DecisionOptions{7 * 86400, false, 2});
+  out.clear();
+  f.OnAlert(MakeAlert("2001:db9:1:1::1", 0), &out);
+  f.OnAlert(MakeAlert("2001:db9:1:2::1", 0), &out);
+  CHECK(out.size() == 2);
 }
