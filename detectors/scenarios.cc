@@ -105,6 +105,12 @@ std::vector<Scenario> BuiltinScenarios() {
           Distinct::kNone, 30),
       Row("http-open-proxy", "CONNECT or absolute http:// targets (open-proxy probes)",
           Special(EventFilter::Special::kProxyRequest), 1, 60 * kS, Distinct::kNone, 50),
+      Row("http-w00tw00t", "the /w00tw00t.at.* probes of old DFind scanners", Signature(), 0, 60 * kS,
+          Distinct::kNone, 60),
+      Row("http-sap-interface-probing", "SAP NetWeaver / ICM admin and portal paths probed",
+          Signature(), 1, 10 * kS, Distinct::kNone, 50),
+      Row("http-wordpress_wpconfig", "wp-config.php variations (.bak, ~, .swp, .save...) as wpscan tries them",
+          Signature(), 5, 10 * kS, Distinct::kPath, 60),
       Row("http-cve-probing", "probes of well-known CVEs (Log4Shell, Spring4Shell, F5, Fortinet, ...)",
           Signature(), 0, 60 * kS, Distinct::kNone, 90),
       Row("http-flood", "request-rate flood: over 10 requests/s sustained, bursts of 200", Any(), 200,
@@ -114,6 +120,12 @@ std::vector<Scenario> BuiltinScenarios() {
       Row("http-bad-request", "junk request lines (TLS on the HTTP port, binary) and invalid HTTP versions",
           Special(EventFilter::Special::kJunkRequest), 5, 60 * kS, Distinct::kNone, 30),
   };
+  // A fixed path that checks the whole chain end to end (CrowdSec's and
+  // ours): an alert, never a ban.
+  Scenario test = Row("http-generic-test", "a fixed test path (/defender-scan-test-9v3kq7, CrowdSec's too): an "
+                      "alert that checks the chain, never a ban", Signature(), 0, 60 * kS, Distinct::kNone, 1);
+  test.settings.simulate = true;
+  v.push_back(std::move(test));
   return v;
 }
 

@@ -217,6 +217,25 @@ const std::vector<SignatureRule>& BuiltinSignatures() {
        {"/?author=1", "/blog/?author=12", "/wp-json/wp/v2/users", "/?rest_route=/wp/v2/users"},
        {"/authors/jane", "/search?q=author+jane", "/?authority=1"}},
 
+      // ---- CrowdSec's single-purpose scenarios
+      {"w00tw00t", "http-w00tw00t", kPath, R"(^/w00tw00t\.at\.)",
+       {"/w00tw00t.at.ISC.SANS.DFind:)", "/w00tw00t.at.blackhats.romanian.anti-sec:)"},
+       {"/w00tw00t", "/blog/w00tw00t-at-home"}},
+      {"generic-test", "http-generic-test", kPath,
+       R"(^/(crowdsec-test-ntktljhv4tfbsk3wvlhiobnl|defender-scan-test-9v3kq7)$)",
+       {"/crowdsec-test-NtktlJHV4TfBSK3wvlhiOBnl", "/defender-scan-test-9v3kq7"},
+       {"/crowdsec-test", "/defender-scan-test"}},
+      {"sap-interface", "http-sap-interface-probing", kPath,
+       R"(^/(sap/(bc/(gui/sap/its/webgui|webdynpro|soap/rfc|bsp/sap|icf|ping)|public/(info|icman|bc/ur))|irj/portal|webdynpro/(dispatcher|resources)|nwa|sap/admin)(/|$))",
+       {"/sap/bc/gui/sap/its/webgui", "/irj/portal", "/webdynpro/dispatcher/sap.com/tc~lm~itsam", "/sap/public/info",
+        "/nwa", "/sap/bc/soap/rfc"},
+       {"/blog/sap-migration", "/sapphire", "/irj", "/products/sap-connector"}},
+      {"wordpress-wpconfig", "http-wordpress_wpconfig", kPath,
+       R"(/wp-config(\.php)?(~|\.(bak|old|orig|save|swp|swo|txt|zip|tar\.gz|gz|dist|copy|tmp|backup|1))$|/\.wp-config\.php\.sw[op]$)",
+       {"/wp-config.php.bak", "/wp-config.php~", "/wp-config.old", "/.wp-config.php.swp", "/wp-config.php.save",
+        "/blog/wp-config.txt", "/wp-config.zip"},
+       {"/wp-config.php", "/wp-configuration-guide", "/blog/wp-config-explained/"}},
+
       // ---- http-cve-probing: probes of well-known CVEs (each a trigger)
       {"cve-2021-44228-log4shell", "http-cve-probing", kAnyText,
        R"(\$\{\s*(jndi|(\$\{[^}]*\}|j)(\$\{[^}]*\}|n)(\$\{[^}]*\}|d)(\$\{[^}]*\}|i))\s*:|\$\{\s*(\$\{[^}]*\}\s*){2,}:)",

@@ -72,6 +72,23 @@ out=$("$DEFENDER_SCAN" "$TMP/sqli.log")
 expect_contains "eleven weak SQL fragments in a second ban" "$out" '"rule":{"name":"http-sqli-probing"},"source":{"ip":"203.0.113.70"}'
 expect_not_contains "one fragment alone does not" "$out" '203.0.113.71'
 
+# CrowdSec's single-purpose scenarios, by their names.
+{
+  echo '203.0.113.80 - - [31/Mar/2024:01:00:00 +0000] "GET /w00tw00t.at.ISC.SANS.DFind:) HTTP/1.1" 400 5 "-" "x"'
+  echo '203.0.113.81 - - [31/Mar/2024:01:00:00 +0000] "GET /defender-scan-test-9v3kq7 HTTP/1.1" 404 5 "-" "curl/8.4.0"'
+  echo '203.0.113.82 - - [31/Mar/2024:01:00:00 +0000] "GET /irj/portal HTTP/1.1" 404 5 "-" "x"'
+  echo '203.0.113.82 - - [31/Mar/2024:01:00:01 +0000] "GET /sap/bc/gui/sap/its/webgui HTTP/1.1" 404 5 "-" "x"'
+  for f in wp-config.php.bak wp-config.php~ wp-config.old .wp-config.php.swp wp-config.php.save wp-config.txt; do
+    echo "203.0.113.83 - - [31/Mar/2024:01:00:02 +0000] \"GET /$f HTTP/1.1\" 404 5 \"-\" \"x\""
+  done
+} > "$TMP/crowdsec.log"
+out=$("$DEFENDER_SCAN" "$TMP/crowdsec.log")
+expect_contains "http-w00tw00t bans" "$out" '"rule":{"name":"http-w00tw00t"},"source":{"ip":"203.0.113.80"}'
+expect_contains "http-generic-test alerts" "$out" '"rule":{"name":"http-generic-test"},"source":{"ip":"203.0.113.81"},"defender":{"events_count":1,"score":1,"suppressed":"simulate"}'
+expect_not_contains "and never bans" "$out" '"value":"203.0.113.81"'
+expect_contains "http-sap-interface-probing bans" "$out" '"rule":{"name":"http-sap-interface-probing"},"source":{"ip":"203.0.113.82"}'
+expect_contains "http-wordpress_wpconfig alerts" "$out" '"rule":{"name":"http-wordpress_wpconfig"},"source":{"ip":"203.0.113.83"}'
+
 # The error log: limit_req refusals and basic-auth failures.
 {
   for s in 10 11 12 13 14 15; do
