@@ -1,6 +1,5 @@
 #include "sinks/command.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -8,8 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -86,27 +83,6 @@ void KillCommand(int pid) {
   kill(-pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
-}
-
-Status RunCommand(const std::vector<std::string>& argv, int timeout_ms) {
-  std::string error;
-  pid_t pid = SpawnCommand(argv, &error);
-  if (pid < 0) return Status::Error(error);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  int status = 0;
-  while (true) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) break;
-    if (r < 0 && errno != EINTR) return Status::Error(fmt::format("{}: {}", argv[0], strerror(errno)));
-    if (std::chrono::steady_clock::now() > deadline) {
-      KillCommand(pid);
-      return Status::Error(fmt::format("{}: killed after {} ms", argv[0], timeout_ms));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Status::Ok();
-  if (WIFEXITED(status)) return Status::Error(fmt::format("{}: exit status {}", argv[0], WEXITSTATUS(status)));
-  return Status::Error(fmt::format("{}: killed by signal {}", argv[0], WTERMSIG(status)));
 }
 
 }  // namespace defender

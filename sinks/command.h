@@ -1,12 +1,11 @@
 // Commands run without a shell: a command line is split once, at start-up,
 // into an argv (quotes group words, backslash escapes; no expansion of any
-// kind), and run with posix_spawn and a timeout. Thread-compatible.
+// kind), and started with posix_spawn; callers reap or kill it. Thread-compatible.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "core/status.h"
 
 namespace defender {
 
@@ -20,8 +19,5 @@ int SpawnCommand(const std::vector<std::string>& argv, std::string* error);
 // Kills a spawned command's process group (what it started in the
 // background too) and reaps it.
 void KillCommand(int pid);
-
-// Runs argv to completion, killing it after timeout_ms. Ok on exit status 0.
-Status RunCommand(const std::vector<std::string>& argv, int timeout_ms);
 
 }  // namespace defender
