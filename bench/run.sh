@@ -77,3 +77,5 @@ rm -rf "$ngx"
 
 echo "== serve mode: nginx auth_request to defender-scan serve vs to a 204 server block, wrk (issue 5: >= 0.80)"
 bash bench/bench_serve.sh 5 5
+
+bash bench/precision.sh "$lines"

@@ -116,7 +116,8 @@ class Reader {
         else if (d == "uri") s->distinct = Distinct::kUri;
         else if (d == "path") s->distinct = Distinct::kPath;
         else if (d == "user_agent") s->distinct = Distinct::kUserAgent;
-        else Error(v, full, "must be none, uri, path or user_agent");
+        else if (d == "query") s->distinct = Distinct::kQuery;
+        else Error(v, full, "must be none, uri, path, query or user_agent");
       } else if (!custom_keys_ || !IsCustomKey(key)) {
         Error(kv.first, full, "unknown key");
       }

@@ -1,6 +1,8 @@
 // defender-scan: reads nginx logs, finds abusive clients, hands decisions to sinks.
 #include <signal.h>
 
+#include <system_error>
+
 #include <CLI/CLI.hpp>
 
 #include "cli/bans_command.h"
@@ -209,4 +211,13 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace defender
 
-int main(int argc, char** argv) { return defender::Main(argc, argv); }
+int main(int argc, char** argv) {
+  try {
+    return defender::Main(argc, argv);
+  } catch (const std::system_error& e) {
+    // A reader that stopped early (`defender-scan rules | head`): fmt's
+    // print reports EPIPE by throwing, as SIGPIPE is ignored.
+    if (e.code() == std::errc::broken_pipe) return 0;
+    throw;
+  }
+}

@@ -25,6 +25,7 @@ std::string_view DistinctName(Distinct d) {
     case Distinct::kUri: return "uri";
     case Distinct::kPath: return "path";
     case Distinct::kUserAgent: return "user_agent";
+    case Distinct::kQuery: return "query";
   }
   return "?";
 }
@@ -32,24 +33,24 @@ std::string_view DistinctName(Distinct d) {
 }  // namespace
 
 int RunRulesCommand(const std::vector<Scenario>& scenarios, const std::vector<std::string>& apps) {
-  fmt::print("{:<30} {:>8} {:>6} {:>10} {:>9} {:>5} {:>4}  {}\n", "SCENARIO", "CAPACITY", "LEAK", "DISTINCT",
+  fmt::print("{:<34} {:>8} {:>6} {:>10} {:>9} {:>5} {:>4}  {}\n", "SCENARIO", "CAPACITY", "LEAK", "DISTINCT",
              "BLACKHOLE", "BAN", "ON", "DESCRIPTION");
   for (const Scenario& s : scenarios) {
     const BucketSettings& b = s.settings;
     std::string on = !b.enabled ? "off" : b.simulate ? "sim" : "yes";
-    fmt::print("{:<30} {:>8} {:>6} {:>10} {:>9} {:>5} {:>4}  {}\n", s.name, b.capacity, Duration(b.leak),
+    fmt::print("{:<34} {:>8} {:>6} {:>10} {:>9} {:>5} {:>4}  {}\n", s.name, b.capacity, Duration(b.leak),
                DistinctName(b.distinct), Duration(b.blackhole), Duration(b.ban_s * kSecond), on, s.description);
   }
-  fmt::print("\n{:<36} {:<30} {}\n", "SIGNATURE", "SCENARIO", "FIELDS");
+  fmt::print("\n{:<36} {:<34} {}\n", "SIGNATURE", "SCENARIO", "FIELDS");
   for (const SignatureRule& r : BuiltinSignatures()) {
     std::string fields;
     for (auto [bit, name] : {std::pair{kFieldUri, "uri"}, std::pair{kFieldPath, "path"},
                              std::pair{kFieldUserAgent, "user_agent"}, std::pair{kFieldReferer, "referer"}}) {
       if (r.fields & bit) fields += fields.empty() ? name : std::string(",") + name;
     }
-    fmt::print("{:<36} {:<30} {}\n", r.name, r.scenario, fields);
+    fmt::print("{:<36} {:<34} {}\n", r.name, r.scenario, fields);
   }
-  fmt::print("{:<36} {:<30} user_agent ({} patterns)\n", "bad-user-agent", "http-bad-user-agent",
+  fmt::print("{:<36} {:<34} user_agent ({} patterns)\n", "bad-user-agent", "http-bad-user-agent",
              BadUserAgents().size());
   fmt::print("\n{:<36} {}\n", "ALSO KNOWN AS (CrowdSec)", "SCENARIO");
   for (const ScenarioAlias& a : ScenarioAliases()) fmt::print("{:<36} {}\n", a.alias, a.name);

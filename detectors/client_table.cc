@@ -158,6 +158,14 @@ inline LeakyBucket& ClientTable::FindOrInsert(const Key& k, LogTime t, bool* ins
   return s.bucket;
 }
 
+inline LeakyBucket* ClientTable::Find(const Key& k) {
+  for (size_t i = Home(k);; i = (i + 1) & mask_) {
+    Slot& s = slots_[i];
+    if (s.tag == k.tag && s.client[0] == k.client[0] && s.client[1] == k.client[1]) return &s.bucket;
+    if (s.tag == 0) return nullptr;
+  }
+}
+
 inline bool ClientTable::SeenBefore(LeakyBucket& b, uint32_t hash) {
   if (b.distinct_first == 0) {
     b.distinct_first = hash;
@@ -205,6 +213,7 @@ ClientTable::PourResult ClientTable::Pour(const IpAddress& client, uint16_t scen
     b.Start(t);
   }
   if (distinct != 0 && SeenBefore(b, distinct)) {
+    if (settings.repeats_give_back) b.GiveBack(t, settings);
     result.poured = b.poured;
     return result;
   }
@@ -217,6 +226,14 @@ ClientTable::PourResult ClientTable::Pour(const IpAddress& client, uint16_t scen
     b.Start(t);
   }
   return result;
+}
+
+void ClientTable::GiveBack(const IpAddress& client, uint16_t scenario, const BucketSettings& settings, LogTime t) {
+  LeakyBucket* b = Find(KeyOf(client, scenario));
+  if (b == nullptr) return;
+  t = std::max(t, b->last);
+  if (t < b->blackhole_until || b->Drained(t)) return;
+  b->GiveBack(t, settings);
 }
 
 void ClientTable::Restore(const IpAddress& client, uint16_t scenario, const LeakyBucket& bucket,

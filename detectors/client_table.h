@@ -22,6 +22,7 @@
 #include "core/ip_address.h"
 #include "detectors/leaky_bucket.h"
 #include "detectors/scenario.h"
+#include "detectors/scenario_set.h"
 
 namespace defender {
 
@@ -42,14 +43,18 @@ class ClientTable {
   PourResult Pour(const IpAddress& client, uint16_t scenario, const BucketSettings& settings, LogTime t,
                   uint32_t distinct);
 
+  // Gives half a token back to `client`'s bucket of `scenario`, if it has
+  // one that is counting (see LeakyBucket::GiveBack); never adds a bucket.
+  void GiveBack(const IpAddress& client, uint16_t scenario, const BucketSettings& settings, LogTime t);
+
   // Starts fetching the slot Pour(client, s, ...) will look at first, for
-  // each scenario s in `scenarios` (bit s set).
-  void Prefetch(const IpAddress& client, uint64_t scenarios) const {
+  // each scenario s in `scenarios`.
+  void Prefetch(const IpAddress& client, ScenarioSet scenarios) const {
     Key k = KeyOf(client, 0);
-    for (; scenarios != 0; scenarios &= scenarios - 1) {
-      k.tag = uint32_t(std::countr_zero(scenarios)) + 1;
+    scenarios.ForEach([&](size_t s) {
+      k.tag = uint32_t(s) + 1;
       __builtin_prefetch(&slots_[Home(k)]);
-    }
+    });
   }
 
   // Drops the buckets that have drained by `now`. Pour does it by itself
@@ -115,6 +120,7 @@ class ClientTable {
   // The bucket for `k`, a new one (full at t) if it had none; may sweep,
   // evict or grow first.
   LeakyBucket& FindOrInsert(const Key& k, LogTime t, bool* inserted);
+  LeakyBucket* Find(const Key& k);
   // Sweeps at least, then evicts if at the cap and grows if still too full.
   void MakeRoom(LogTime now);
   void Evict();

@@ -2,8 +2,6 @@
 
 #include <re2/re2.h>
 
-#include <bit>
-
 #include <fmt/format.h>
 
 namespace defender {
@@ -37,15 +35,27 @@ bool IsProxyRequest(const LogRecord& r) {
   return starts("http://") || starts("https://");
 }
 
+// An escaped '%' in the target: "%25", or a '%' followed by another escape
+// ("%%32%65", which decodes to "%2e").
+bool IsEncodedTwice(const LogRecord& r) {
+  for (std::string_view v : {r.path, r.query}) {
+    for (size_t i = v.find('%'); i != std::string_view::npos && i + 2 < v.size(); i = v.find('%', i + 1)) {
+      if (v[i + 1] == '%' || (v[i + 1] == '2' && v[i + 2] == '5')) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
     : scenarios_(std::move(scenarios)), options_(options), table_(options.max_buckets),
       counters_(scenarios_.size()) {
-  status_mask_.assign(1000, 0);
+  status_mask_.assign(1000, ScenarioSet());
+  give_back_mask_.assign(1000, ScenarioSet());
   for (size_t i = 0; i < scenarios_.size(); ++i) {
     const EventFilter& f = scenarios_[i].filter;
-    const uint64_t bit = 1ull << i;
+    const ScenarioSet bit = ScenarioSet::Of(i);
     if (f.signature) signature_only_ |= bit;
     if (!scenarios_[i].settings.enabled) continue;  // in no mask: never a candidate
     if (!f.methods.empty()) method_filtered_.push_back(i);
@@ -56,14 +66,17 @@ Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
       if (f.statuses.empty() || std::find(f.statuses.begin(), f.statuses.end(), int(status)) != f.statuses.end()) {
         status_mask_[status] |= bit;
       }
+      if (std::find(f.give_back_statuses.begin(), f.give_back_statuses.end(), int(status)) != f.give_back_statuses.end()) {
+        give_back_mask_[status] |= bit;
+      }
     }
   }
 }
 
 std::unique_ptr<Detector> Detector::Create(std::vector<Scenario> scenarios, DetectorOptions options,
                                            std::string* error) {
-  if (scenarios.size() > 64) {
-    *error = "at most 64 scenarios";
+  if (scenarios.size() > kMaxScenarios) {
+    *error = fmt::format("at most {} scenarios ({} built in)", kMaxScenarios, BuiltinScenarios().size());
     return nullptr;
   }
   for (size_t i = 0; i < scenarios.size(); ++i) {
@@ -81,15 +94,12 @@ std::unique_ptr<Detector> Detector::Create(std::vector<Scenario> scenarios, Dete
   if (!d->apps_) return nullptr;
   if (!d->options_.apps.empty()) {
     for (std::string_view name : kAppExemptScenarios) {
-      if (int i = d->ScenarioIndex(name); i >= 0) d->app_exempt_ |= 1ull << i;
+      if (int i = d->ScenarioIndex(name); i >= 0) d->app_exempt_ |= ScenarioSet::Of(size_t(i));
     }
   }
   for (uint16_t id = 0; id < d->matcher_->size(); ++id) {
-    uint64_t bit = 0;
-    for (size_t i = 0; i < d->scenarios_.size(); ++i) {
-      if (d->scenarios_[i].name == d->matcher_->scenario(id)) bit = 1ull << i;
-    }
-    d->rule_scenario_bit_.push_back(bit);
+    const int i = d->ScenarioIndex(d->matcher_->scenario(id));
+    d->rule_scenario_.push_back(i >= 0 ? ScenarioSet::Of(size_t(i)) : ScenarioSet());
   }
   return d;
 }
@@ -105,8 +115,8 @@ Cidr Detector::ClientOf(const IpAddress& a) const {
   return a.is_v4() ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
 }
 
-inline uint64_t Detector::FilterMask(const LogRecord& r) {
-  uint64_t mask = kind_mask_[uint8_t(r.kind)];
+inline ScenarioSet Detector::FilterMask(const LogRecord& r) {
+  ScenarioSet mask = kind_mask_[uint8_t(r.kind)];
   if (r.kind != EventKind::kRequest) return mask;  // statuses and methods are about requests
   mask &= r.status >= 0 && size_t(r.status) < status_mask_.size() ? status_mask_[size_t(r.status)]
                                                                   : status_mask_[0];
@@ -120,10 +130,10 @@ inline uint64_t Detector::FilterMask(const LogRecord& r) {
   }
   if (key == 0 || key != method_key_) {
     method_key_ = key;
-    method_mask_ = ~0ull;
+    method_mask_ = ScenarioSet::All();
     for (size_t i : method_filtered_) {  // the few scenarios that name methods
       const auto& methods = scenarios_[i].filter.methods;
-      if (std::find(methods.begin(), methods.end(), r.method) == methods.end()) method_mask_ &= ~(1ull << i);
+      if (std::find(methods.begin(), methods.end(), r.method) == methods.end()) method_mask_ &= ~ScenarioSet::Of(i);
     }
   }
   mask &= method_mask_;
@@ -136,6 +146,8 @@ inline bool Detector::PassesSpecial(EventFilter::Special special, const LogRecor
     case EventFilter::Special::kNonStatic: return !matcher_->facts().is_static && !r.method.empty();
     case EventFilter::Special::kJunkRequest: return IsJunkRequest(r);
     case EventFilter::Special::kProxyRequest: return IsProxyRequest(r);
+    case EventFilter::Special::kWithQuery: return !r.query.empty();
+    case EventFilter::Special::kEncodedTwice: return IsEncodedTwice(r);
   }
   return true;
 }
@@ -168,42 +180,47 @@ bool Detector::MatchesField(const EventFilter& f, const LogRecord& r, RequestDec
 
 void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<Alert>* alerts) {
   const Cidr client = ClientOf(r.client);
-  const uint64_t filtered = FilterMask(r);
+  const ScenarioSet filtered = FilterMask(r);
+  if (r.kind == EventKind::kRequest && r.status >= 0 && size_t(r.status) < give_back_mask_.size()) {
+    // FilterMask has just set method_mask_ for this method.
+    ScenarioSet give_back = give_back_mask_[size_t(r.status)] & kind_mask_[uint8_t(r.kind)] & method_mask_;
+    give_back.ForEach([&](size_t i) { table_.GiveBack(client.address(), uint16_t(i), scenarios_[i].settings, r.time); });
+  }
   // The client's buckets are far apart in a large table: start fetching the
   // ones this line will likely pour into now, so that the signature scan
   // runs while they arrive.
   table_.Prefetch(client.address(), filtered & ~signature_only_);
   hits_ = &matcher_->Scan(r, decoder);
-  signature_scenarios_ = 0;
-  for (int i = 0; i < hits_->count; ++i) signature_scenarios_ |= rule_scenario_bit_[hits_->ids[i]];
+  signature_scenarios_ = ScenarioSet();
+  for (int i = 0; i < hits_->count; ++i) signature_scenarios_ |= rule_scenario_[hits_->ids[i]];
   const SignatureMatcher::RequestFacts& facts = matcher_->facts();
-  counted_ = 0;
+  counted_ = ScenarioSet();
   // Masks leave the enabled scenarios whose kind, status and method fit and,
   // for signature-driven ones, one of whose rules matched: a handful a line.
-  uint64_t candidates = (~signature_only_ | signature_scenarios_) & filtered;
-  if ((candidates & app_exempt_) != 0 && apps_->Covers(decoder.DecodeTarget(r).path)) candidates &= ~app_exempt_;
-  for (; candidates != 0; candidates &= candidates - 1) {
-    const size_t i = size_t(std::countr_zero(candidates));
+  ScenarioSet candidates = (~signature_only_ | signature_scenarios_) & filtered;
+  if (candidates.intersects(app_exempt_) && apps_->Covers(decoder.DecodeTarget(r).path)) candidates &= ~app_exempt_;
+  candidates.ForEach([&](size_t i) {
     const Scenario& s = scenarios_[i];
-    if (!PassesSpecial(s.filter.special, r)) continue;
-    if (s.filter.field != EventFilter::Field::kNone && !MatchesField(s.filter, r, decoder)) continue;
+    if (!PassesSpecial(s.filter.special, r)) return;
+    if (s.filter.field != EventFilter::Field::kNone && !MatchesField(s.filter, r, decoder)) return;
     uint32_t distinct = 0;
     switch (s.settings.distinct) {
       case Distinct::kNone: break;
       case Distinct::kUri: distinct = facts.uri_hash; break;
       case Distinct::kPath: distinct = facts.path_hash; break;
       case Distinct::kUserAgent: distinct = facts.user_agent_hash; break;
+      case Distinct::kQuery: distinct = uint32_t(HashBytes(r.query) | 1); break;  // as logged: a random one is new either way
     }
     auto result = table_.Pour(client.address(), uint16_t(i), s.settings, r.time, distinct);
-    if (!result.counted) continue;
-    counted_ |= 1ull << i;
+    if (!result.counted) return;
+    counted_ |= ScenarioSet::Of(i);
     ++counters_[i].events;
     if (result.overflow) {
       ++counters_[i].alerts;
       alerts->push_back(Alert{s.name, r.client, client, r.time, result.poured, s.settings.ban_s,
                               s.settings.severity, s.settings.simulate});
     }
-  }
+  });
 }
 
 void Detector::LastSignatures(std::vector<std::string_view>* names) const {
@@ -214,7 +231,7 @@ void Detector::LastSignatures(std::vector<std::string_view>* names) const {
 
 void Detector::LastScenarios(std::vector<std::string_view>* names) const {
   names->clear();
-  for (uint64_t m = counted_; m != 0; m &= m - 1) names->push_back(scenarios_[size_t(std::countr_zero(m))].name);
+  counted_.ForEach([&](size_t i) { names->push_back(scenarios_[i].name); });
 }
 
 }  // namespace defender

@@ -15,6 +15,7 @@
 #include "detectors/app_profiles.h"
 #include "detectors/client_table.h"
 #include "detectors/scenario.h"
+#include "detectors/scenario_set.h"
 #include "detectors/signature_matcher.h"
 #include "parsers/request_decoder.h"
 
@@ -57,8 +58,8 @@ class Detector {
 
  private:
   Detector(std::vector<Scenario> scenarios, DetectorOptions options);
-  // The scenarios (bits) whose kind, status and method filters `r` passes.
-  uint64_t FilterMask(const LogRecord& r);
+  // The scenarios whose kind, status and method filters `r` passes.
+  ScenarioSet FilterMask(const LogRecord& r);
   // The rest of a scenario's filter: its special condition, and the field
   // match of a custom rule.
   bool PassesSpecial(EventFilter::Special special, const LogRecord& r) const;
@@ -68,19 +69,21 @@ class Detector {
   DetectorOptions options_;
   std::unique_ptr<SignatureMatcher> matcher_;
   std::unique_ptr<AppFilter> apps_;
-  uint64_t app_exempt_ = 0;  // bit i: scenario i does not count an app's own paths (when apps_ has any)
-  std::vector<uint64_t> rule_scenario_bit_;  // signature id -> bit of its scenario
-  uint64_t signature_only_ = 0;              // bit i: scenario i needs a signature
-  uint64_t kind_mask_[8] = {};               // EventKind -> enabled scenarios that count it
-  std::vector<uint64_t> status_mask_;        // status 0-999 -> scenarios that count it (0: none)
-  std::vector<size_t> method_filtered_;      // scenarios that count some methods only
-  uint64_t method_key_ = 0, method_mask_ = 0;  // FilterMask's cache of the last method
+  ScenarioSet app_exempt_;  // scenarios that do not count an app's own paths (when apps_ has any)
+  std::vector<ScenarioSet> rule_scenario_;  // signature id -> its scenario
+  ScenarioSet signature_only_;              // scenarios that need a signature
+  ScenarioSet kind_mask_[8];                // EventKind -> enabled scenarios that count it
+  std::vector<ScenarioSet> status_mask_;    // status 0-999 -> scenarios that count it (0: none)
+  std::vector<ScenarioSet> give_back_mask_;  // status 0-999 -> scenarios it gives a token back to
+  std::vector<size_t> method_filtered_;     // scenarios that count some methods only
+  uint64_t method_key_ = 0;                 // FilterMask's cache of the last method
+  ScenarioSet method_mask_;
   ClientTable table_;
   std::vector<ScenarioCounters> counters_;
   // Per line:
   const SignatureHits* hits_ = nullptr;
-  uint64_t signature_scenarios_ = 0;  // bit i: a signature of scenario i matched
-  uint64_t counted_ = 0;  // bit i: the last line was counted in scenario i
+  ScenarioSet signature_scenarios_;  // scenarios one of whose signatures matched
+  ScenarioSet counted_;              // scenarios the last line was counted in
 };
 
 }  // namespace defender

@@ -54,6 +54,11 @@ struct LeakyBucket {
     return false;
   }
 
+  // Gives half a token back at t (a success among failures, a value used
+  // again): evidence against the alert, but never enough to hide twice the
+  // events.
+  void GiveBack(LogTime t, const BucketSettings& s) { full_at = std::max(t, full_at - Leak(s) / 2); }
+
   // Tokens at t, and back: the state database stores a bucket as its tokens
   // at some time.
   double TokensAt(LogTime t, const BucketSettings& s) const {

@@ -20,7 +20,7 @@ class RE2;
 
 namespace defender {
 
-enum class Distinct : uint8_t { kNone, kUri, kPath, kUserAgent };
+enum class Distinct : uint8_t { kNone, kUri, kPath, kUserAgent, kQuery };
 
 // The client table's default cap in buckets (one per client and scenario in
 // use): 2^21 slots of 64 bytes, and the whole process stays under 256 MB.
@@ -34,6 +34,7 @@ struct BucketSettings {
   LogTime blackhole = 5 * 60 * kSecond;  // no new alert for the same client this long
   int64_t ban_s = 4 * 3600;      // ban length before escalation
   bool simulate = false;         // alert, never ban
+  bool repeats_give_back = false;  // with distinct: a value seen before gives half a token back
   int severity = 40;             // weight in the threat score (1-100)
   bool operator==(const BucketSettings&) const = default;
 };
@@ -45,10 +46,15 @@ struct EventFilter {
     kNonStatic,     // a request for a page, not an asset or a well-known file
     kJunkRequest,   // not an HTTP request line, or an invalid HTTP version
     kProxyRequest,  // CONNECT, or an absolute http(s):// target
+    kWithQuery,     // a request whose target has a query string
+    kEncodedTwice,  // the target as logged holds an escaped '%' (%25, %%32): URL-encoded twice
   };
   bool signature = false;  // one of the scenario's signature rules matched
   uint8_t kinds = 1u << uint8_t(EventKind::kRequest);  // EventKind bits
   std::vector<int> statuses;          // empty: any
+  // The same requests answered one of these (a success where `statuses`
+  // are failures) give half a token back to a bucket that has one.
+  std::vector<int> give_back_statuses;
   std::vector<std::string> methods;   // empty: any
   Special special = Special::kNone;
   // Custom rules: an RE2 pattern or literals on a field.

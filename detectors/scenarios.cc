@@ -52,10 +52,20 @@ std::vector<Scenario> BuiltinScenarios() {
   failed_auth.kinds = Kinds({EventKind::kRequest, EventKind::kAuthUserNotFound, EventKind::kAuthPasswordMismatch});
   failed_auth.methods = {"POST"};
   failed_auth.statuses = {401, 403};
+  // A shared address (NAT) whose users log in: its successes give tokens
+  // back, so the odd failure among them never adds up.
+  failed_auth.give_back_statuses = Range(200, 399);
   EventFilter limits;
   limits.kinds = Kinds({EventKind::kLimitReq, EventKind::kLimitConn});
   EventFilter forbidden;
   forbidden.kinds = Kinds({EventKind::kAccessForbidden});
+
+  // A shared address's users each keep their browser; a rotating client
+  // never uses one twice.
+  Scenario switching_ua = Row("http-dos-switching-ua", "many distinct user agents from one client within seconds; "
+                              "a user agent seen again gives half a token back", Any(), 10, 5 * kS,
+                              Distinct::kUserAgent, 50);
+  switching_ua.settings.repeats_give_back = true;
 
   std::vector<Scenario> v = {
       // Distinct URIs, not paths: a scanner may vary only the query.
@@ -111,15 +121,72 @@ std::vector<Scenario> BuiltinScenarios() {
           Signature(), 1, 10 * kS, Distinct::kNone, 50),
       Row("http-wordpress_wpconfig", "wp-config.php variations (.bak, ~, .swp, .save...) as wpscan tries them",
           Signature(), 5, 10 * kS, Distinct::kPath, 60),
-      Row("http-cve-probing", "probes of well-known CVEs (Log4Shell, Spring4Shell, F5, Fortinet, ...)",
-          Signature(), 0, 60 * kS, Distinct::kNone, 90),
+      Row("http-cve-probing", "probes of well-known CVEs without a scenario of their own (vCenter, Jira, "
+          "Citrix, GPON, Laravel Ignition, F5 iControl, ...)", Signature(), 0, 60 * kS, Distinct::kNone, 90),
+      // Only answered 4xx: a site that runs the product answers its own pages.
+      Row("http-technology-probing", "a product's marker page (VPN and firewall portals, Exchange, WebLogic, "
+          "OFBiz...) answered 4xx: fingerprinting", Signature(Range(400, 499)), 0, 60 * kS, Distinct::kNone, 40),
       Row("http-flood", "request-rate flood: over 10 requests/s sustained, bursts of 200", Any(), 200,
           kS / 10, Distinct::kNone, 50),
-      Row("http-dos-switching-ua", "many distinct user agents from one client within seconds", Any(), 10,
-          5 * kS, Distinct::kUserAgent, 50),
+      // Random paths or cache-busting queries get past a cache to the
+      // application; pages only, so a page load's assets do not count.
+      Row("http-dos-random-uri", "a new path on every request: over 30 distinct pages at once, then more than one a second",
+          Special(EventFilter::Special::kNonStatic), 30, kS, Distinct::kPath, 40),
+      Row("http-dos-bypass-cache", "a new query string on every request: over 30 distinct queries at once, then more "
+          "than one a second", Special(EventFilter::Special::kWithQuery), 30, kS, Distinct::kQuery, 40),
+      switching_ua,
       Row("http-bad-request", "junk request lines (TLS on the HTTP port, binary) and invalid HTTP versions",
           Special(EventFilter::Special::kJunkRequest), 5, 60 * kS, Distinct::kNone, 30),
   };
+  // Single CVEs, each a scenario under CrowdSec's name; the signature rule
+  // of the same name (signature_rules.cc) feeds it.
+  struct Cve {
+    const char* name;
+    const char* description;
+    int capacity = 0;
+  };
+  const Cve kCves[] = {
+      {"http-cve-2021-41773", "Apache httpd 2.4.49 path traversal (/cgi-bin/.%2e/)"},
+      {"http-cve-2021-42013", "Apache httpd 2.4.50 path traversal, encoded twice (%%32%65)"},
+      {"grafana-cve-2021-43798", "Grafana plugin path traversal (/public/plugins/x/../)"},
+      {"vmware-vcenter-vmsa-2021-0027", "vCenter file read and SSRF (provider-logo?url=, h5-vsan proxy)"},
+      {"fortinet-cve-2018-13379", "FortiOS SSL VPN path traversal (fgt_lang?lang=/../)"},
+      {"pulse-secure-sslvpn-cve-2019-11510", "Pulse Secure file read (/dana-na/../dana/html5acc/)"},
+      {"f5-big-ip-cve-2020-5902", "F5 BIG-IP TMUI traversal (/tmui/login.jsp/..;/)"},
+      {"thinkphp-cve-2018-20062", "ThinkPHP RCE (invokefunction, \\think\\app)"},
+      {"apache_log4j2_cve-2021-44228", "Log4Shell ${jndi: in URI, user agent or referer, obfuscated too"},
+      {"jira_cve-2021-26086", "Jira path traversal to WEB-INF / META-INF (/s/x/_/;/WEB-INF/)"},
+      {"spring4shell_cve-2022-22965", "Spring Framework RCE (class.module.classLoader)"},
+      {"vmware-cve-2022-22954", "VMware Workspace ONE template injection (oauth/verify?deviceUdid=${)"},
+      {"CVE-2022-37042", "Zimbra mboximport authentication bypass"},
+      {"CVE-2022-41082", "Exchange ProxyNotShell (autodiscover.json with powershell)"},
+      {"CVE-2022-35914", "GLPI htmLawed command injection (htmLawedTest.php)"},
+      {"CVE-2022-40684", "FortiOS admin authentication bypass (/api/v2/cmdb/system/admin)"},
+      {"CVE-2022-26134", "Confluence OGNL injection (${...} in the path)"},
+      {"CVE-2022-42889", "Text4Shell: ${script:, ${dns:, ${url: interpolation"},
+      {"CVE-2022-41697", "Ghost user enumeration: failed POSTs to /ghost/api/admin/session", 5},
+      {"CVE-2022-46169", "Cacti remote_agent.php command injection (poller_id=;cmd)"},
+      {"CVE-2022-44877", "CentOS Web Panel login=$(...) command injection"},
+      {"CVE-2019-18935", "Telerik UI deserialization (WebResource.axd?type=rau)"},
+      {"netgear_rce", "Netgear DGN setup.cgi?todo=syscmd&cmd= command execution"},
+      {"CVE-2023-22515", "Confluence broken access control (setupComplete=false, setupadministrator)"},
+      {"CVE-2023-22518", "Confluence improper authorization (/json/setup-restore*.action)"},
+      {"CVE-2023-49103", "ownCloud graphapi GetPhpInfo.php information disclosure"},
+      {"CVE-2017-9841", "PHPUnit eval-stdin.php remote code execution"},
+      {"CVE-2024-38475", "Apache mod_rewrite escaping flaw (%3F in the path)", 3},
+      {"CVE-2024-0012", "PAN-OS management authentication bypass (/php/ztp_gate.php)"},
+      {"CVE-2024-9474", "PAN-OS privilege escalation (createRemoteAppwebSession.php)"},
+  };
+  for (const Cve& c : kCves) {
+    EventFilter f = Signature();
+    if (c.name == std::string_view("CVE-2022-41697")) {  // failed logins only
+      f.methods = {"POST"};
+      f.statuses = Range(400, 499);
+    }
+    if (c.name == std::string_view("http-cve-2021-42013")) f.special = EventFilter::Special::kEncodedTwice;
+    v.push_back(Row(c.name, c.description, std::move(f), c.capacity, c.capacity == 0 ? 60 * kS : 10 * kS,
+                    Distinct::kNone, 90));
+  }
   // A fixed path that checks the whole chain end to end (CrowdSec's and
   // ours): an alert, never a ban.
   Scenario test = Row("http-generic-test", "a fixed test path (/defender-scan-test-9v3kq7, CrowdSec's too): an "
@@ -137,6 +204,7 @@ const std::vector<ScenarioAlias>& ScenarioAliases() {
       {"http-wordpress_user-enum", "http-wordpress-user-enum"},
       {"nginx-req-limit-exceeded", "nginx-limit-req"},
       {"http-dos-invalid-http-versions", "http-bad-request"},
+      {"fortinet-cve-2022-40684", "CVE-2022-40684"},
   };
   return kAliases;
 }

@@ -28,8 +28,8 @@ struct Harness {
   // Feeds one combined-format line; returns the names of the alerts it raised.
   std::vector<std::string> Feed(std::string_view client, int second, std::string_view request, int status,
                                 std::string_view ua = "Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Firefox/124.0") {
-    std::string line = fmt::format(R"({} - - [31/Mar/2024:01:{:02}:{:02} +0000] "{}" {} 100 "-" "{}")", client,
-                                   second / 60, second % 60, request, status, ua);
+    std::string line = fmt::format(R"({} - - [31/Mar/2024:{:02}:{:02}:{:02} +0000] "{}" {} 100 "-" "{}")", client,
+                                   1 + second / 3600, second / 60 % 60, second % 60, request, status, ua);
     LogRecord r;
     REQUIRE_MESSAGE(parser->Parse(line, &r) == Reject::kNone, line);
     alerts.clear();
@@ -66,9 +66,110 @@ TEST_CASE("sensitive-file probes overflow on the fifth distinct file within seco
 TEST_CASE("a CVE probe is a trigger and a bad user agent fires on its second request") {
   Harness h;
   CHECK(Has(h.Feed("203.0.113.6", 0, "GET /vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php HTTP/1.1", 404),
-            "http-cve-probing"));
+            "CVE-2017-9841"));
+  CHECK(Has(h.Feed("203.0.113.8", 0, "GET /_ignition/execute-solution HTTP/1.1", 404), "http-cve-probing"));
   CHECK(h.Feed("203.0.113.7", 0, "GET / HTTP/1.1", 200, "sqlmap/1.7.2#stable").empty());
   CHECK(Has(h.Feed("203.0.113.7", 1, "GET /a HTTP/1.1", 200, "sqlmap/1.7.2#stable"), "http-bad-user-agent"));
+}
+
+TEST_CASE("single CVEs alert under CrowdSec's scenario names") {
+  Harness h;
+  CHECK(Has(h.Feed("203.0.113.10", 0, "GET /%24%7Bjndi:ldap://x/a%7D HTTP/1.1", 404), "apache_log4j2_cve-2021-44228"));
+  CHECK(Has(h.Feed("203.0.113.11", 0, "GET /php/ztp_gate.php/.js.map HTTP/1.1", 404), "CVE-2024-0012"));
+  // CVE-2021-42013 is the same traversal URL-encoded twice: once-encoded is 41773 only.
+  auto once = h.Feed("203.0.113.12", 0, "GET /cgi-bin/.%2e/.%2e/.%2e/etc/passwd HTTP/1.1", 400);
+  CHECK(Has(once, "http-cve-2021-41773"));
+  CHECK(!Has(once, "http-cve-2021-42013"));
+  auto twice = h.Feed("203.0.113.13", 0, "GET /icons/.%%32%65/.%%32%65/etc/passwd HTTP/1.1", 400);
+  CHECK(Has(twice, "http-cve-2021-42013"));
+  // Ghost user enumeration: failed POSTs only, the sixth within seconds.
+  for (int i = 0; i < 10; ++i) CHECK(h.Feed("203.0.113.14", i, "POST /ghost/api/admin/session HTTP/1.1", 201).empty());
+  std::vector<std::string> last;
+  for (int i = 0; i < 6; ++i) last = h.Feed("203.0.113.15", 0, "POST /ghost/api/admin/session HTTP/1.1", 404);
+  CHECK(Has(last, "CVE-2022-41697"));
+  CHECK(CanonicalScenarioName("crowdsecurity/fortinet-cve-2022-40684") == "CVE-2022-40684");
+}
+
+TEST_CASE("technology probing counts a product's marker page only when the site does not serve it") {
+  Harness h;
+  CHECK(h.Feed("203.0.113.20", 0, "GET /owa/auth/logon.aspx HTTP/1.1", 200).empty());  // an Exchange site
+  CHECK(Has(h.Feed("203.0.113.21", 0, "GET /+CSCOE+/logon.html HTTP/1.1", 404), "http-technology-probing"));
+}
+
+TEST_CASE("random paths and cache-busting queries at DoS rates overflow; a page load with versioned assets does not") {
+  Harness h;
+  std::vector<std::string> last;
+  for (int i = 0; i < 31; ++i) last = h.Feed("203.0.113.30", 0, fmt::format("GET /{:08x} HTTP/1.1", i * 7919), 404);
+  CHECK(Has(last, "http-dos-random-uri"));
+  for (int i = 0; i < 31; ++i) last = h.Feed("203.0.113.31", 0, fmt::format("GET /?{:08x} HTTP/1.1", i * 7919), 200);
+  CHECK(Has(last, "http-dos-bypass-cache"));
+  // 60 assets, each with the same ?ver=, then 60 distinct pages one per two seconds.
+  for (int i = 0; i < 60; ++i) {
+    CHECK(h.Feed("203.0.113.32", 0, fmt::format("GET /wp-content/plugins/p{}/s.js?ver=6.4.2 HTTP/1.1", i), 200).empty());
+  }
+  for (int i = 0; i < 60; ++i) CHECK(h.Feed("203.0.113.32", 2 + 2 * i, fmt::format("GET /blog/post-{} HTTP/1.1", i), 200).empty());
+}
+
+TEST_CASE("custom scenarios beyond 64 in all are counted") {
+  std::vector<Scenario> scenarios = BuiltinScenarios();
+  REQUIRE(scenarios.size() > 32);
+  while (scenarios.size() < kMaxScenarios) {
+    Scenario s;
+    s.name = fmt::format("custom-{}", scenarios.size());
+    s.filter.field = EventFilter::Field::kPath;
+    s.filter.literals = {fmt::format("/custom-{}", scenarios.size())};
+    s.settings.capacity = 0;
+    scenarios.push_back(std::move(s));
+  }
+  Harness h(scenarios);
+  CHECK(Has(h.Feed("203.0.113.40", 0, fmt::format("GET /custom-{} HTTP/1.1", kMaxScenarios - 1), 200),
+            fmt::format("custom-{}", kMaxScenarios - 1)));
+  CHECK(Has(h.Feed("203.0.113.41", 0, "GET /custom-70 HTTP/1.1", 200), "custom-70"));
+  scenarios.push_back(scenarios.back());
+  scenarios.back().name = "one-too-many";
+  std::string error;
+  CHECK(Detector::Create(scenarios, DetectorOptions(), &error) == nullptr);
+  CHECK(error.find("at most 128 scenarios") != std::string::npos);
+}
+
+TEST_CASE("a shared address whose users log in is not brute-forcing; a guesser who mixes in successes still is") {
+  Harness h;
+  // A NAT: a login every 10 s for 4 hours, one in six mistyped.
+  bool alerted = false;
+  for (int i = 0; i < 1440; ++i) {
+    auto a = h.Feed("198.51.100.7", 10 * i, "POST /login HTTP/1.1", i % 6 == 5 ? 401 : 302);
+    alerted |= Has(a, "http-generic-bf-slow") || Has(a, "http-generic-bf");
+  }
+  CHECK_FALSE(alerted);
+  // A guesser failing every 20 s with a successful POST in between.
+  int caught_at = -1;
+  for (int i = 0; i < 60 && caught_at < 0; ++i) {
+    if (Has(h.Feed("198.51.100.8", 10 * i, "POST /login HTTP/1.1", i % 2 == 0 ? 401 : 200), "http-generic-bf-slow")) {
+      caught_at = 10 * i;
+    }
+  }
+  CHECK(caught_at > 0);
+  CHECK(caught_at <= 600);
+}
+
+TEST_CASE("switching user agents: a rotating client is caught even with a fixed agent in between, a NAT's users are not") {
+  Harness h;
+  auto ua = [](int n) { return fmt::format("Mozilla/5.0 (Windows NT 10.0) Chrome/{}.0.{}.0", 100 + n % 30, n); };
+  // 300 users behind one address, two requests a second, each user a page view of 6 requests.
+  bool alerted = false;
+  for (int i = 0; i < 3600; ++i) {
+    const int user = (i / 6) * 7919 % 300;
+    alerted |= Has(h.Feed("198.51.100.9", i / 2, fmt::format("GET /p/{} HTTP/1.1", i % 50), 200, ua(user)),
+                   "http-dos-switching-ua");
+  }
+  CHECK_FALSE(alerted);
+  int caught_at = -1;
+  for (int i = 0; i < 80 && caught_at < 0; ++i) {
+    if (Has(h.Feed("198.51.100.10", i / 4, "GET / HTTP/1.1", 200, i % 2 ? ua(0) : ua(1000 + i)), "http-dos-switching-ua")) {
+      caught_at = i;
+    }
+  }
+  CHECK(caught_at > 0);
 }
 
 TEST_CASE("10 000 requests hopping through one IPv6 /64 are one client") {

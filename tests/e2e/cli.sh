@@ -31,6 +31,14 @@ done
 for opt in $(grep -o -- '--[a-z][a-z0-9-]*' <<<"$all_help" | sort -u); do
   if grep -q -- "${opt//-/\\\\-}" "$man" || grep -q -- "$opt" "$man"; then ok; else fail "man page lacks $opt"; fi
 done
+# A reader that stops early (| head) ends the listing quietly, with no crash.
+set +o pipefail
+"$DEFENDER_SCAN" rules 2> "$TMP/rules.err" | head -n 1 > /dev/null
+status=${PIPESTATUS[0]}
+set -o pipefail
+expect_eq "rules | head: exit 0" "$status" 0
+expect_eq "rules | head: nothing on stderr" "$(cat "$TMP/rules.err")" ""
+
 warnings=$(LC_ALL=C.UTF-8 groff -man -ww -Tutf8 -z "$man" 2>&1)
 expect_eq "groff -man -ww is clean" "$warnings" ""
 

@@ -4,7 +4,8 @@
 usage: evaluate.py TRUTH.tsv DECISIONS.jsonl
 Prints one line per missed attacker or falsely banned client, then a summary
 line 'evaluate: N attackers, N caught by their scenario, N late, N missed,
-N false bans'. Exit 1 if any attacker was missed or late, or any benign client banned.
+N false bans; precision P, recall R' (precision: banned attackers over banned
+clients; recall: banned attackers over attackers). Exit 1 if any attacker was missed or late, or any benign client banned.
 """
 import ipaddress
 import json
@@ -57,8 +58,11 @@ def main():
     false_bans = [c for c in bans if c not in truth]
     for c in false_bans:
         print(f"false ban: {c} by {bans[c]}")
+    banned_attackers = sum(1 for c in truth if c in bans)
+    precision = banned_attackers / len(bans) if bans else 1.0
+    recall = banned_attackers / len(truth) if truth else 1.0
     print(f"evaluate: {len(truth)} attackers, {caught} caught by their scenario, {late} late, "
-          f"{missed} missed, {len(false_bans)} false bans")
+          f"{missed} missed, {len(false_bans)} false bans; precision {precision:.3f}, recall {recall:.3f}")
     return 1 if missed or late or false_bans else 0
 
 
