@@ -300,6 +300,7 @@ const std::vector<Attack>& Attacks() {
       {"http-technology-probing", 2, 1, 1.0, false,
        {"GET /+CSCOE+/logon.html HTTP/1.1|404", "GET /global-protect/login.esp HTTP/1.1|404",
         "GET /owa/auth/logon.aspx HTTP/1.1|404"}},
+      {"http-webdav-probing", 2, 10, 1.0, false, {"PROPFIND / HTTP/1.1|405", "SEARCH /{w} HTTP/1.1|501"}},
       {"http-dos-random-uri", 2, 200, 0.02, false, {"GET /{n}{w} HTTP/1.1|200"}},
       {"http-dos-bypass-cache", 2, 200, 0.02, false, {"GET /products?{n}={w} HTTP/1.1|200"}},
       {"http-flood", 2, 400, 0.02, false, {"GET / HTTP/1.1|200", "GET /products/{n} HTTP/1.1|200"}},

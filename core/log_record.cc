@@ -11,6 +11,8 @@ std::string_view EventKindName(EventKind kind) {
     case EventKind::kAuthPasswordMismatch: return "auth_password_mismatch";
     case EventKind::kAuthNoCredentials: return "auth_no_credentials";
     case EventKind::kAccessForbidden: return "access_forbidden";
+    case EventKind::kTlsHandshakeFailed: return "tls_handshake_failed";
+    case EventKind::kMailLoginFailed: return "mail_login_failed";
   }
   return "unknown";
 }

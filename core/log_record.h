@@ -21,7 +21,10 @@ enum class EventKind : uint8_t {
   kAuthPasswordMismatch,  // error log: user "x": password mismatch
   kAuthNoCredentials,     // error log: no user/password was provided for basic authentication
   kAccessForbidden,       // error log: access forbidden by rule
+  kTlsHandshakeFailed,    // error log: SSL_do_handshake() failed (not TLS, or a broken client)
+  kMailLoginFailed,       // error log of nginx's mail proxy: client login failed
 };
+inline constexpr int kEventKinds = 9;
 
 std::string_view EventKindName(EventKind kind);
 

@@ -21,6 +21,7 @@ bool CaselessContains(std::string_view haystack, std::string_view needle) {
 
 bool IsJunkRequest(const LogRecord& r) {
   if (r.method.empty()) return true;  // "-", TLS bytes, a bare path
+  if (r.status == 414) return true;   // a target too long: worms, overflow attempts
   if (r.protocol.empty()) return false;  // HTTP/0.9 style "GET /"
   return r.protocol != "HTTP/1.1" && r.protocol != "HTTP/1.0" && r.protocol != "HTTP/2.0" &&
          r.protocol != "HTTP/3.0" && r.protocol != "HTTP/2" && r.protocol != "HTTP/3";

@@ -72,7 +72,7 @@ class Detector {
   ScenarioSet app_exempt_;  // scenarios that do not count an app's own paths (when apps_ has any)
   std::vector<ScenarioSet> rule_scenario_;  // signature id -> its scenario
   ScenarioSet signature_only_;              // scenarios that need a signature
-  ScenarioSet kind_mask_[8];                // EventKind -> enabled scenarios that count it
+  ScenarioSet kind_mask_[kEventKinds];      // EventKind -> enabled scenarios that count it
   std::vector<ScenarioSet> status_mask_;    // status 0-999 -> scenarios that count it (0: none)
   std::vector<ScenarioSet> give_back_mask_;  // status 0-999 -> scenarios it gives a token back to
   std::vector<size_t> method_filtered_;     // scenarios that count some methods only

@@ -50,7 +50,7 @@ struct EventFilter {
     kEncodedTwice,  // the target as logged holds an escaped '%' (%25, %%32): URL-encoded twice
   };
   bool signature = false;  // one of the scenario's signature rules matched
-  uint8_t kinds = 1u << uint8_t(EventKind::kRequest);  // EventKind bits
+  uint16_t kinds = 1u << uint8_t(EventKind::kRequest);  // EventKind bits
   std::vector<int> statuses;          // empty: any
   // The same requests answered one of these (a success where `statuses`
   // are failures) give half a token back to a bucket that has one.

@@ -6,9 +6,9 @@ namespace {
 
 constexpr LogTime kS = kSecond;
 
-uint8_t Kinds(std::initializer_list<EventKind> kinds) {
-  uint8_t bits = 0;
-  for (EventKind k : kinds) bits |= uint8_t(1u << uint8_t(k));
+uint16_t Kinds(std::initializer_list<EventKind> kinds) {
+  uint16_t bits = 0;
+  for (EventKind k : kinds) bits |= uint16_t(1u << uint8_t(k));
   return bits;
 }
 
@@ -49,7 +49,13 @@ std::vector<int> Range(int from, int to) {
 
 std::vector<Scenario> BuiltinScenarios() {
   EventFilter failed_auth;
-  failed_auth.kinds = Kinds({EventKind::kRequest, EventKind::kAuthUserNotFound, EventKind::kAuthPasswordMismatch});
+  failed_auth.kinds = Kinds({EventKind::kRequest, EventKind::kAuthUserNotFound, EventKind::kAuthPasswordMismatch,
+                             EventKind::kMailLoginFailed});
+  EventFilter webdav;
+  webdav.methods = {"PROPFIND", "PROPPATCH", "SEARCH", "MKCOL", "COPY", "MOVE", "LOCK", "UNLOCK"};
+  webdav.statuses = {400, 403, 404, 405, 414, 500, 501};
+  EventFilter tls_failures;
+  tls_failures.kinds = Kinds({EventKind::kTlsHandshakeFailed});
   failed_auth.methods = {"POST"};
   failed_auth.statuses = {401, 403};
   // A shared address (NAT) whose users log in: its successes give tokens
@@ -66,6 +72,12 @@ std::vector<Scenario> BuiltinScenarios() {
                               "a user agent seen again gives half a token back", Any(), 10, 5 * kS,
                               Distinct::kUserAgent, 50);
   switching_ua.settings.repeats_give_back = true;
+
+  // fail2ban's aggressive mode: scanners speaking anything but TLS to 443
+  // cause these, but so do old clients and broken middleboxes.
+  Scenario tls_failures_row = Row("nginx-tls-handshake-failed", "SSL_do_handshake() failures (error log, info "
+                                  "level); off unless enabled", tls_failures, 5, 120 * kS, Distinct::kNone, 20);
+  tls_failures_row.settings.enabled = false;
 
   std::vector<Scenario> v = {
       // Distinct URIs, not paths: a scanner may vary only the query.
@@ -113,6 +125,7 @@ std::vector<Scenario> BuiltinScenarios() {
           Distinct::kNone, 40),
       Row("nginx-access-forbidden", "nginx 'access forbidden by rule' (error log)", forbidden, 10, 10 * kS,
           Distinct::kNone, 30),
+      tls_failures_row,
       Row("http-open-proxy", "CONNECT or absolute http:// targets (open-proxy probes)",
           Special(EventFilter::Special::kProxyRequest), 1, 60 * kS, Distinct::kNone, 50),
       Row("http-w00tw00t", "the /w00tw00t.at.* probes of old DFind scanners", Signature(), 0, 60 * kS,
@@ -135,7 +148,11 @@ std::vector<Scenario> BuiltinScenarios() {
       Row("http-dos-bypass-cache", "a new query string on every request: over 30 distinct queries at once, then more "
           "than one a second", Special(EventFilter::Special::kWithQuery), 30, kS, Distinct::kQuery, 40),
       switching_ua,
-      Row("http-bad-request", "junk request lines (TLS on the HTTP port, binary) and invalid HTTP versions",
+      // Not distinct: worms repeat one request (PROPFIND floods, IIS SEARCH).
+      Row("http-webdav-probing", "WebDAV methods (PROPFIND, SEARCH, MKCOL...) answered 4xx/5xx by a site "
+          "without WebDAV", webdav, 5, 30 * kS, Distinct::kNone, 30),
+      Row("http-bad-request", "junk request lines (TLS on the HTTP port, binary), invalid HTTP versions, URIs "
+          "too long (414)",
           Special(EventFilter::Special::kJunkRequest), 5, 60 * kS, Distinct::kNone, 30),
   };
   // Single CVEs, each a scenario under CrowdSec's name; the signature rule

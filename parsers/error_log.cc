@@ -22,6 +22,10 @@ constexpr MessageKind kMessages[] = {
     {"access forbidden by rule", EventKind::kAccessForbidden, false},
     {"user \"", EventKind::kAuthUserNotFound, true},  // refined below
     {"PAM: user '", EventKind::kAuthPasswordMismatch, true},  // ngx_http_auth_pam_module
+    {"SSL_do_handshake() failed", EventKind::kTlsHandshakeFailed, false},
+    // The mail proxy: the quoted reason is the auth server's, the login
+    // (client-chosen) comes after ", client: ".
+    {"client login failed: \"", EventKind::kMailLoginFailed, false},
 };
 
 // Parses "ADDR, server: " or "ADDR, request: " or "ADDR" at the end, at s[pos].

@@ -33,10 +33,12 @@ std::unique_ptr<LineParser> CompilePreset(std::string_view format, std::string n
   return f ? std::make_unique<LogFormat>(std::move(*f)) : nullptr;
 }
 
-// Tries each candidate on each line until one parses a line, then uses that one.
+// Tries each access-log candidate on each line until one parses a line, then
+// keeps that one. The error log is recognised per line beside it: one file
+// may hold both (access_log and error_log to one syslog or file).
 class AutoParser : public LineParser {
  public:
-  AutoParser() {
+  AutoParser() : error_(NewErrorLogParser()) {
     for (const Preset& p : Presets()) candidates_.push_back(CompilePreset(p.format, std::string(p.name)));
     for (const Preset& p : Presets()) {
       candidates_.push_back(
@@ -46,29 +48,48 @@ class AutoParser : public LineParser {
     candidates_.push_back(CompilePreset(
         fmt::format("{} $more", Presets()[2].format), "combined+"));
     candidates_.push_back(NewJsonLogParser());
-    candidates_.push_back(NewErrorLogParser());
   }
 
   Reject Parse(std::string_view line, LogRecord* record) override {
-    if (chosen_ != nullptr) return chosen_->Parse(line, record);
-    Reject first = Reject::kFormatMismatch;
+    if (access_ != nullptr) {
+      const Reject r = access_->Parse(line, record);
+      if (r != Reject::kFormatMismatch) return r;
+    }
+    // An error-log line fails every access format at its first field, and
+    // an access line fails the error log's fixed-width time at once.
+    const Reject e = error_->Parse(line, record);
+    if (e != Reject::kFormatMismatch) {
+      if (e != Reject::kEmpty && !error_seen_) {
+        error_seen_ = true;
+        Rename();
+      }
+      return e;
+    }
+    if (access_ != nullptr) return Reject::kFormatMismatch;
     for (auto& c : candidates_) {
-      Reject r = c->Parse(line, record);
+      const Reject r = c->Parse(line, record);
       if (r == Reject::kNone) {
-        chosen_ = c.get();
-        name_ = fmt::format("auto:{}", c->name());
+        access_ = c.get();
+        Rename();
         return r;
       }
-      if (r == Reject::kEmpty) return r;
     }
-    return first;
+    return Reject::kFormatMismatch;
   }
 
   std::string_view name() const override { return name_; }
 
  private:
+  void Rename() {
+    name_ = access_ == nullptr ? "auto:error"
+            : error_seen_      ? fmt::format("auto:{}+error", access_->name())
+                               : fmt::format("auto:{}", access_->name());
+  }
+
   std::vector<std::unique_ptr<LineParser>> candidates_;
-  LineParser* chosen_ = nullptr;
+  std::unique_ptr<LineParser> error_;
+  LineParser* access_ = nullptr;
+  bool error_seen_ = false;
   std::string name_ = "auto";
 };
 

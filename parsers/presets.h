@@ -1,7 +1,8 @@
 // The built-in log formats and --format resolution: a preset name, "json",
 // "error" (the nginx error log), an nginx log_format string, or "auto", which
-// recognises the format from the first line that one of the candidates
-// parses and keeps it. Parsers returned are owned by the caller.
+// recognises the access format from the first line that one of the
+// candidates parses and keeps it, and error-log lines on any line (a file
+// may mix both). Parsers returned are owned by the caller.
 #pragma once
 
 #include <memory>

@@ -110,6 +110,17 @@ TEST_CASE("random paths and cache-busting queries at DoS rates overflow; a page 
   for (int i = 0; i < 60; ++i) CHECK(h.Feed("203.0.113.32", 2 + 2 * i, fmt::format("GET /blog/post-{} HTTP/1.1", i), 200).empty());
 }
 
+TEST_CASE("a repeated WebDAV request to a site without WebDAV and oversized targets count") {
+  Harness h;
+  std::vector<std::string> last;
+  for (int i = 0; i < 6; ++i) last = h.Feed("203.0.113.50", i, "PROPFIND / HTTP/1.1", 405);
+  CHECK(Has(last, "http-webdav-probing"));
+  for (int i = 0; i < 6; ++i) last = h.Feed("203.0.113.51", i, "SEARCH /AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA HTTP/1.1", 414);
+  CHECK(Has(last, "http-bad-request"));
+  // A site that serves WebDAV answers 207.
+  for (int i = 0; i < 20; ++i) CHECK(h.Feed("203.0.113.52", i, "PROPFIND /remote.php/dav/files/u/ HTTP/1.1", 207).empty());
+}
+
 TEST_CASE("custom scenarios beyond 64 in all are counted") {
   std::vector<Scenario> scenarios = BuiltinScenarios();
   REQUIRE(scenarios.size() > 32);

@@ -97,9 +97,18 @@ expect_contains "http-wordpress_wpconfig alerts" "$out" '"rule":{"name":"http-wo
   for s in 20 21 22 23 24 25; do
     echo "2024/03/31 01:00:$s [error] 7#7: *$s user \"admin$s\" was not found in \"/etc/nginx/.htpasswd\", client: 203.0.113.61, server: x, request: \"GET /admin HTTP/1.1\", host: \"x\""
   done
+  for s in 30 31 32 33 34 35; do
+    echo "2024/03/31 01:00:$s [info] 7#0: *$s client login failed: \"Invalid login or password\" while in http auth state, client: 203.0.113.62, server: 0.0.0.0:993, login: \"user$s\""
+    echo "2024/03/31 01:00:$s [info] 7#7: *$s SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking, client: 203.0.113.63, server: 0.0.0.0:443"
+  done
 } > "$TMP/error.log"
 out=$("$DEFENDER_SCAN" "$TMP/error.log")
 expect_contains "limit_req repeat offender banned" "$out" '"rule":{"name":"nginx-limit-req"},"source":{"ip":"203.0.113.60"}'
 expect_contains "basic-auth guesser banned" "$out" '"rule":{"name":"http-generic-bf"},"source":{"ip":"203.0.113.61"}'
+expect_contains "mail proxy guesser banned" "$out" '"rule":{"name":"http-generic-bf"},"source":{"ip":"203.0.113.62"}'
+expect_not_contains "TLS handshake failures: off by default" "$out" '203.0.113.63'
+printf 'scenarios:\n  nginx-tls-handshake-failed:\n    enabled: true\n' > "$TMP/tls.yaml"
+out=$("$DEFENDER_SCAN" --config "$TMP/tls.yaml" "$TMP/error.log")
+expect_contains "TLS handshake failures when enabled" "$out" '"rule":{"name":"nginx-tls-handshake-failed"},"source":{"ip":"203.0.113.63"}'
 
 finish

@@ -73,3 +73,15 @@ TEST_CASE("PAM basic-auth failures and limit_req's delaying lines are recognised
   CHECK(r.kind == EventKind::kLimitReq);
   CHECK(r.client.ToString() == "198.51.100.8");
 }
+
+TEST_CASE("TLS handshake failures and the mail proxy's failed logins are recognised") {
+  LogRecord r;
+  REQUIRE(ParseError("2024/03/31 01:00:00 [info] 1234#1234: *5678 SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking, client: 192.0.2.13, server: 0.0.0.0:443", &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kTlsHandshakeFailed);
+  CHECK(r.client.ToString() == "192.0.2.13");
+  // The login is the client's and comes after nginx's ", client: ".
+  REQUIRE(ParseError("2024/03/31 01:00:00 [info] 1234#0: *7 client login failed: \"Invalid login or password\" while in http auth state, client: 192.0.2.14, server: 0.0.0.0:993, login: \"bob, client: 6.6.6.6\"", &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kMailLoginFailed);
+  CHECK(r.client.ToString() == "192.0.2.14");
+  CHECK(ParseError("2024/03/31 01:00:00 [info] 1234#1234: *5678 peer closed connection in SSL handshake while SSL handshaking, client: 192.0.2.13, server: 0.0.0.0:443", &r) == Reject::kIgnored);
+}

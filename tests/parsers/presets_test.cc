@@ -37,3 +37,20 @@ TEST_CASE("auto keeps trying until a line fits, then sticks to that format") {
   CHECK(p->name() == "auto:combined");
   CHECK(p->Parse(R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1)", &r) == Reject::kFormatMismatch);
 }
+
+TEST_CASE("auto reads a file that mixes access and error lines, each line by its own kind") {
+  std::string error;
+  auto p = NewParser("auto", &error);
+  LogRecord r;
+  REQUIRE(p->Parse(R"(2024/03/31 01:00:00 [error] 7#7: *1 limiting requests, excess: 5.1 by zone "one", client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "x")", &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kLimitReq);
+  CHECK(p->name() == "auto:error");
+  REQUIRE(p->Parse(R"(5.6.7.8 - - [31/Mar/2024:01:00:01 +0000] "GET /a HTTP/1.1" 404 1 "-" "ua")", &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kRequest);
+  CHECK(r.client.ToString() == "5.6.7.8");
+  CHECK(p->name() == "auto:combined+error");
+  REQUIRE(p->Parse(R"(2024/03/31 01:00:02 [error] 7#7: *2 user "bob": password mismatch, client: 1.2.3.5, server: x, request: "GET / HTTP/1.1", host: "x")", &r) == Reject::kNone);
+  CHECK(r.kind == EventKind::kAuthPasswordMismatch);
+  CHECK(p->Parse("2024/03/31 01:00:02 [notice] 7#7: signal process started", &r) == Reject::kIgnored);
+  CHECK(p->Parse("garbage", &r) == Reject::kFormatMismatch);
+}
