@@ -27,7 +27,7 @@ void AddScanOptions(CLI::App& app, Options& o) {
                                   "gzip, bzip2, xz and zstd are recognised by their magic bytes");
   auto* in = "Input";
   app.add_option("-f,--format", o.format,
-                 "auto, defender, main, combined, common, json, error, or an nginx log_format "
+                 "auto, defender, main, combined, common, npm (Nginx Proxy Manager), npm_standard, json, error, or an nginx log_format "
                  "string (may start with escape=json)")
       ->capture_default_str()
       ->group(in);

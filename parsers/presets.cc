@@ -21,6 +21,12 @@ const std::vector<Preset>& Presets() {
       {"common",
        R"($remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent)",
        "the Common Log Format"},
+      {"npm",
+       R"([$time_local] $upstream_cache_status $upstream_status $status - $request_method $scheme $host "$request_uri" [Client $remote_addr] [Length $body_bytes_sent] [Gzip $gzip_ratio] [Sent-to $server] "$http_user_agent" "$http_referer")",
+       "Nginx Proxy Manager's proxy-host format ('proxy')"},
+      {"npm_standard",
+       R"([$time_local] $status - $request_method $scheme $host "$request_uri" [Client $remote_addr] [Length $body_bytes_sent] [Gzip $gzip_ratio] "$http_user_agent" "$http_referer")",
+       "Nginx Proxy Manager's 'standard' format (its default and dead hosts)"},
   };
   return kPresets;
 }
@@ -41,6 +47,7 @@ class AutoParser : public LineParser {
   AutoParser() : error_(NewErrorLogParser()) {
     for (const Preset& p : Presets()) candidates_.push_back(CompilePreset(p.format, std::string(p.name)));
     for (const Preset& p : Presets()) {
+      if (p.format.starts_with('[')) continue;  // formats that start with the time have no vhost variant
       candidates_.push_back(
           CompilePreset(fmt::format("$host {}", p.format), fmt::format("vhost_{}", p.name)));
     }
@@ -103,7 +110,7 @@ std::unique_ptr<LineParser> NewParser(std::string_view spec, std::string* error)
     if (p.name == spec) return CompilePreset(p.format, std::string(p.name));
   }
   if (spec.find('$') == std::string_view::npos) {
-    *error = fmt::format("unknown format '{}' (auto, defender, main, combined, common, json, "
+    *error = fmt::format("unknown format '{}' (auto, defender, main, combined, common, npm, npm_standard, json, "
                          "error, or an nginx log_format string)", spec);
     return nullptr;
   }

@@ -21,7 +21,8 @@ struct Preset {
   std::string_view description;
 };
 
-// defender, combined, main, common (json and error are separate parsers).
+// defender, combined, main, common, npm, npm_standard (json and error are
+// separate parsers).
 const std::vector<Preset>& Presets();
 
 // nullptr and *error set when `spec` is neither a known name nor a valid

@@ -14,6 +14,8 @@ TEST_CASE("auto recognises each preset and a leading vhost field") {
       {R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1)", "auto:common"},
       {R"(example.com 1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua")", "auto:vhost_combined"},
       {R"(1.2.3.4 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "ua" rt=0.1 ut=0.1)", "auto:combined+"},
+      {R"([31/Mar/2024:01:00:00 +0000] - 200 200 - GET https example.com "/a?b=1" [Client 1.2.3.4] [Length 12] [Gzip -] [Sent-to 10.0.0.5] "ua" "-")", "auto:npm"},
+      {R"([31/Mar/2024:01:00:00 +0000] 404 - GET http example.com "/x" [Client 1.2.3.4] [Length 12] [Gzip 2.10] "ua" "-")", "auto:npm_standard"},
       {R"({"remote_addr":"1.2.3.4","time_iso8601":"2024-03-31T01:00:00+00:00","request":"GET / HTTP/1.1","status":200})", "auto:json"},
       {R"(2024/03/31 01:00:00 [error] 7#7: *1 access forbidden by rule, client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "x")", "auto:error"},
   };
