@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "decisions/crawler_check.h"
 #include "detectors/app_profiles.h"
 
 namespace defender {
@@ -240,6 +241,27 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
         r.Cidrs(v, key, &c.allowlist);
       } else if (key == "trusted_proxies") {
         r.Cidrs(v, key, &c.trusted_proxies);
+      } else if (key == "allow_crawlers") {
+        std::string mode;
+        if (r.Get(v, key, &mode)) {
+          if (mode == "verified") c.verify_crawlers = true;
+          else if (mode != "off") r.Error(v, key, "must be verified or off");
+        }
+      } else if (key == "crawler_ranges") {
+        if (!v.IsSequence()) {
+          r.Error(v, key, "must be a list of files");
+          continue;
+        }
+        for (const auto& file : v) {
+          std::string name = file.as<std::string>();
+          // Relative to the configuration file, as the samples ship them side by side.
+          if (!name.empty() && name[0] != '/' && path.find('/') != std::string::npos) {
+            name = path.substr(0, path.rfind('/') + 1) + name;
+          }
+          if (Status s = LoadCrawlerRanges(name, &c.crawler_ranges); !s.ok()) {
+            r.Error(file, key, s.message());
+          }
+        }
       } else if (key == "apps") {
         r.Apps(v, key, &c.apps);
       } else if (key == "ipv6_prefix") {

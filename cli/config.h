@@ -18,6 +18,8 @@ struct Config {
   std::vector<Scenario> scenarios;  // built-in (overridden) then custom
   std::vector<Cidr> allowlist;
   std::vector<Cidr> trusted_proxies;
+  std::vector<Cidr> crawler_ranges;  // from the published lists named by crawler_ranges
+  bool verify_crawlers = false;      // allow_crawlers: verified
   std::vector<std::string> apps;  // app profiles in use (detectors/app_profiles.h)
   int ipv6_prefix = 64;
   size_t max_buckets = kDefaultMaxBuckets;

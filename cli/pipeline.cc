@@ -42,9 +42,11 @@ DetectorOptions DetectorOptionsOf(const Config& config) {
 
 Pipeline::Pipeline(const Options& options, Config config)
     : options_(options), config_(std::move(config)),
-      allowlist_(config_.allowlist, config_.trusted_proxies),
+      allowlist_(config_.allowlist, config_.trusted_proxies, config_.crawler_ranges),
       engine_(allowlist_, DecisionOptions{config_.max_ban_s, config_.extend_on_alert, config_.ipv6_collapse}),
-      late_tolerance_(ParseDuration(options.late_tolerance).value_or(0)) {}
+      late_tolerance_(ParseDuration(options.late_tolerance).value_or(0)) {
+  engine_.set_crawler_check(config_.verify_crawlers ? &crawler_check_ : nullptr);
+}
 Pipeline::~Pipeline() = default;
 
 std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config, std::string* error) {
@@ -421,7 +423,8 @@ void Pipeline::Reload() {
              changes.empty() ? "none" : fmt::format("{}", fmt::join(changes, " ")), config.allowlist.size(),
              config_.allowlist.size(), config.trusted_proxies.size(), config_.trusted_proxies.size());
   detector_ = std::move(detector);
-  allowlist_ = Allowlist(config.allowlist, config.trusted_proxies);
+  allowlist_ = Allowlist(config.allowlist, config.trusted_proxies, config.crawler_ranges);
+  engine_.set_crawler_check(config.verify_crawlers ? &crawler_check_ : nullptr);
   engine_.set_options(DecisionOptions{config.max_ban_s, config.extend_on_alert, config.ipv6_collapse});
   config_ = std::move(config);
   if (on_reload_) on_reload_(config_);
@@ -606,6 +609,11 @@ void Pipeline::Report(double seconds) {
                  c.unbans, c.suppressed, engine_.active().size());
   fmt::format_to(it, "defender-scan: stats: buckets {} (cap {}), evicted {}\n", detector_->table().size(),
                  detector_->table().max_buckets(), detector_->table().evictions());
+  if (config_.verify_crawlers) {
+    const auto& k = crawler_check_.counters();
+    fmt::format_to(it, "defender-scan: stats: crawler claims checked by DNS {}, verified {}, not verified {}, "
+                   "over the lookup budget {}\n", k.lookups, k.verified, k.not_verified, k.over_budget);
+  }
   const auto& scenarios = detector_->scenarios();
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const auto& sc = detector_->counters()[i];

@@ -125,6 +125,7 @@ class Pipeline : public Engine {
   LineWriter out_;
   std::unique_ptr<Detector> detector_;
   Allowlist allowlist_;
+  CrawlerCheck crawler_check_;
   DecisionEngine engine_;
   std::vector<std::unique_ptr<Sink>> sinks_;
   std::unique_ptr<Sink> nginx_sink_;                 // until BuildSinks()

@@ -111,7 +111,7 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
   if (!matcher) return Fail(error, 2);
   std::vector<bool> refusing = RefusingRules(*matcher, config.scenarios);
-  Allowlist allowlist(config.allowlist, config.trusted_proxies);
+  Allowlist allowlist(config.allowlist, config.trusted_proxies, config.crawler_ranges);
   BanView view(config.ipv6_prefix);
   auto pipeline = Pipeline::Create(options, std::move(config), &error);
   if (!pipeline) return Fail(error, 2);
@@ -159,8 +159,9 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   };
   signals.async_wait(on_signal);
   pipeline->set_on_reload([&](const Config& c) {
-    asio::post(io, [&allowlist, &api, allowed = c.allowlist, proxies = c.trusted_proxies, scenarios = c.scenarios] {
-      allowlist = Allowlist(allowed, proxies);
+    asio::post(io, [&allowlist, &api, allowed = c.allowlist, proxies = c.trusted_proxies, crawlers = c.crawler_ranges,
+                    scenarios = c.scenarios] {
+      allowlist = Allowlist(allowed, proxies, crawlers);
       api.UseScenarios(scenarios);
     });
   });

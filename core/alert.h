@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "core/cidr.h"
+#include "core/crawlers.h"
 #include "core/log_time.h"
 
 namespace defender {
@@ -19,6 +20,7 @@ struct Alert {
   int64_t ban_s = 0;          // the scenario's ban length before escalation
   int severity = 0;           // 1-100, the scenario's weight in the threat score
   bool simulate = false;      // the scenario only reports, never bans
+  const KnownCrawler* crawler = nullptr;  // the crawler the line's user agent claims to be (a claim only)
 };
 
 }  // namespace defender

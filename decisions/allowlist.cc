@@ -19,12 +19,13 @@ std::string_view Allowlist::Reason(const IpAddress& a) const {
   if (a.is_loopback()) return "loopback";
   if (AnyContains(trusted_, a)) return "trusted_proxy";
   if (AnyContains(allowed_, a)) return "allowlist";
+  if (AnyContains(crawlers_, a)) return "verified_crawler";
   return {};
 }
 
 bool Allowlist::Overlaps(const Cidr& target) const {
   if (target.address().is_loopback()) return true;
-  for (const auto* list : {&allowed_, &trusted_}) {
+  for (const auto* list : {&allowed_, &trusted_, &crawlers_}) {
     for (const Cidr& c : *list) {
       if (c.address().is_v4() == target.address().is_v4() && Overlap(c, target)) return true;
     }

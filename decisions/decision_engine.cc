@@ -75,6 +75,10 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   d.score = scores_.Add(a.client, a.severity, a.time);
   std::string_view allowed = allowlist_.Reason(a.source);
   if (allowed.empty() && allowlist_.Overlaps(a.client)) allowed = "allowlist";
+  if (allowed.empty() && a.crawler != nullptr && crawler_check_ != nullptr && !a.simulate &&
+      crawler_check_->Verified(a.source, *a.crawler)) {
+    allowed = "verified_crawler";
+  }
   auto active = active_.find(a.client);
   auto covering = active == active_.end() ? Covering(a.client) : active_.end();
   if (covering != active_.end()) {  // a wider ban holds it already

@@ -17,6 +17,7 @@
 #include "core/alert.h"
 #include "core/decision.h"
 #include "decisions/allowlist.h"
+#include "decisions/crawler_check.h"
 #include "decisions/threat_score.h"
 
 namespace defender {
@@ -51,6 +52,9 @@ class DecisionEngine {
       : allowlist_(allowlist), options_(options) {}
   // A configuration reload: new limits apply to bans decided from now on.
   void set_options(DecisionOptions options) { options_ = options; }
+  // With a check (allow_crawlers: verified), an alert whose line claims a
+  // known crawler is not a ban when the claim is verified; nullptr: no check.
+  void set_crawler_check(CrawlerCheck* check) { crawler_check_ = check; }
 
   void OnAlert(const Alert& alert, std::vector<Decision>* out);
   // Moves the clock to `now`; bans that ended produce unbans.
@@ -92,6 +96,7 @@ class DecisionEngine {
 
   const Allowlist& allowlist_;
   DecisionOptions options_;
+  CrawlerCheck* crawler_check_ = nullptr;
   absl::flat_hash_map<Cidr, ActiveBan> active_;
   absl::flat_hash_map<Cidr, int> history_;
   absl::flat_hash_map<Cidr, int> within_;  // active bans within each wider IPv6 prefix

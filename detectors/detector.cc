@@ -4,20 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "core/caseless.h"
+
 namespace defender {
 
 namespace {
-
-bool CaselessContains(std::string_view haystack, std::string_view needle) {
-  if (needle.empty()) return true;
-  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? char(c + 32) : c; };
-  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    size_t k = 0;
-    while (k < needle.size() && lower(haystack[i + k]) == lower(needle[k])) ++k;
-    if (k == needle.size()) return true;
-  }
-  return false;
-}
 
 bool IsJunkRequest(const LogRecord& r) {
   if (r.method.empty()) return true;  // "-", TLS bytes, a bare path
@@ -219,7 +210,7 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
     if (result.overflow) {
       ++counters_[i].alerts;
       alerts->push_back(Alert{s.name, r.client, client, r.time, result.poured, s.settings.ban_s,
-                              s.settings.severity, s.settings.simulate});
+                              s.settings.severity, s.settings.simulate, ClaimedCrawler(r.user_agent)});
     }
   });
 }
