@@ -28,9 +28,15 @@ void AppendExplain(fmt::memory_buffer& out, uint64_t line_no, const LogRecord& r
     out.push_back('}');
     return;
   }
-  out.append(std::string_view(",\"client\":\""));
-  r.client.AppendTo(out);
-  out.append(std::string_view("\",\"time\":"));
+  out.append(std::string_view(",\"client\":"));
+  if (r.client_name.empty()) {
+    out.push_back('"');
+    r.client.AppendTo(out);
+    out.push_back('"');
+  } else {
+    AppendJsonString(out, r.client_name);
+  }
+  out.append(std::string_view(",\"time\":"));
   if (r.has_time) {
     out.push_back('"');
     AppendIso8601(out, r.time);

@@ -21,6 +21,7 @@ struct Alert {
   int severity = 0;           // 1-100, the scenario's weight in the threat score
   bool simulate = false;      // the scenario only reports, never bans
   const KnownCrawler* crawler = nullptr;  // the crawler the line's user agent claims to be (a claim only)
+  std::string_view client_name;           // a client logged by host name: valid during its line
 };
 
 }  // namespace defender

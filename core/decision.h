@@ -20,8 +20,9 @@ enum class DecisionAction : uint8_t {
 struct Decision {
   DecisionAction action = DecisionAction::kDetect;
   std::string_view reason;      // scenario name
-  std::string_view suppressed;  // for kDetect: allowlist, simulate, already_banned, dry_run
+  std::string_view suppressed;  // for kDetect: allowlist, simulate, already_banned, hostname, dry_run...
   IpAddress source;
+  std::string_view client_name;  // kDetect of a client logged by host name: valid while delivered
   Cidr target;
   LogTime time = 0;
   LogTime until = 0;

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "core/ban_target.h"
+#include "core/client_name.h"
 
 namespace defender {
 
@@ -73,7 +74,10 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   d.time = a.time;
   d.events_count = a.events_count;
   d.score = scores_.Add(a.client, a.severity, a.time);
-  std::string_view allowed = allowlist_.Reason(a.source);
+  d.client_name = a.client_name;
+  // A host name is the client's own choice (its PTR record), and not what
+  // nginx or a firewall can block: reported, never banned.
+  std::string_view allowed = IsHostNameKey(a.source) ? "hostname" : allowlist_.Reason(a.source);
   if (allowed.empty() && allowlist_.Overlaps(a.client)) allowed = "allowlist";
   if (allowed.empty() && a.crawler != nullptr && crawler_check_ != nullptr && !a.simulate &&
       crawler_check_->Verified(a.source, *a.crawler)) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/caseless.h"
+#include "core/client_name.h"
 
 namespace defender {
 
@@ -104,7 +105,7 @@ int Detector::ScenarioIndex(std::string_view name) const {
 }
 
 Cidr Detector::ClientOf(const IpAddress& a) const {
-  return a.is_v4() ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
+  return a.is_v4() || IsHostNameKey(a) ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
 }
 
 inline ScenarioSet Detector::FilterMask(const LogRecord& r) {
@@ -210,7 +211,8 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
     if (result.overflow) {
       ++counters_[i].alerts;
       alerts->push_back(Alert{s.name, r.client, client, r.time, result.poured, s.settings.ban_s,
-                              s.settings.severity, s.settings.simulate, ClaimedCrawler(r.user_agent)});
+                              s.settings.severity, s.settings.simulate, ClaimedCrawler(r.user_agent),
+                              r.client_name});
     }
   });
 }

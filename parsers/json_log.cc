@@ -91,9 +91,7 @@ class JsonLogParser : public LineParser {
       }
       if (s == "-") s = {};
       if (key == "remote_addr") {
-        auto a = IpAddress::Parse(s);
-        if (!a) return Reject::kBadClient;
-        r->client = *a;
+        if (Reject reject = ParseClient(s, r); reject != Reject::kNone) return reject;
         have_client = true;
       } else if (key == "time_iso8601" || key == "time_local" || key == "msec" ||
                  key == "@timestamp") {

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/client_name.h"
+
 namespace defender {
 
 namespace {
@@ -84,6 +86,17 @@ namespace {
 bool IsMethodChar(char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-'; }
 
 }  // namespace
+
+Reject ParseClient(std::string_view text, LogRecord* r) {
+  if (auto a = IpAddress::Parse(text)) {
+    r->client = *a;
+    return Reject::kNone;
+  }
+  if (!IsHostName(text)) return Reject::kBadClient;
+  r->client = HostNameKey(text);
+  r->client_name = text;
+  return Reject::kNone;
+}
 
 void SplitRequest(std::string_view request, LogRecord* r) {
   r->request = request;
@@ -228,12 +241,9 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
 inline Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) {
   switch (field) {
     case Field::kSkip: break;
-    case Field::kRemoteAddr: {
-      auto a = IpAddress::Parse(v);
-      if (!a) return Reject::kBadClient;
-      r->client = *a;
+    case Field::kRemoteAddr:
+      if (Reject reject = ParseClient(v, r); reject != Reject::kNone) return reject;
       break;
-    }
     case Field::kRemoteUser: r->remote_user = Dash(v); break;
     case Field::kTimeLocal:
     case Field::kTimeIso8601:

@@ -62,6 +62,10 @@ class LogFormat : public LineParser {
 // path, query and protocol. Junk ("-", TLS bytes, a bare path) leaves the
 // method empty and the text in record->request only.
 void SplitRequest(std::string_view request, LogRecord* record);
+// Sets record->client from a logged client: an address, or a host name
+// (Apache's HostnameLookups), kept in client_name under its key address
+// (core/client_name.h). kBadClient for anything else.
+Reject ParseClient(std::string_view text, LogRecord* record);
 
 // "1234" to 1234; "-" and "" to -1. False for anything else.
 bool ParseByteCount(std::string_view v, int64_t* out);

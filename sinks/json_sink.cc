@@ -15,9 +15,15 @@ void AppendDecisionJson(fmt::memory_buffer& out, const Decision& d) {
                                                                  : "detect";
   fmt::format_to(it, "\",\"event\":{{\"kind\":\"{}\",\"action\":\"{}\"}},\"rule\":{{\"name\":", kind, action);
   str(d.reason);
-  out.append(std::string_view("},\"source\":{\"ip\":\""));
-  d.source.AppendTo(out);
-  out.append(std::string_view("\"},\"defender\":{"));
+  if (!d.client_name.empty()) {  // a client logged by host name
+    out.append(std::string_view("},\"source\":{\"domain\":"));
+    str(d.client_name);
+    out.append(std::string_view("},\"defender\":{"));
+  } else {
+    out.append(std::string_view("},\"source\":{\"ip\":\""));
+    d.source.AppendTo(out);
+    out.append(std::string_view("\"},\"defender\":{"));
+  }
   if (d.action != DecisionAction::kUnban) fmt::format_to(it, "\"events_count\":{},", d.events_count);
   fmt::format_to(it, "\"score\":{}", d.score);
   if (d.action == DecisionAction::kDetect) {

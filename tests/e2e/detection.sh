@@ -89,6 +89,21 @@ expect_not_contains "and never bans" "$out" '"value":"203.0.113.81"'
 expect_contains "http-sap-interface-probing bans" "$out" '"rule":{"name":"http-sap-interface-probing"},"source":{"ip":"203.0.113.82"}'
 expect_contains "http-wordpress_wpconfig alerts" "$out" '"rule":{"name":"http-wordpress_wpconfig"},"source":{"ip":"203.0.113.83"}'
 
+# Apache with HostnameLookups logs names: each counts as a client and is
+# reported, never banned (a name is the client's own PTR record).
+for i in $(seq 10 25); do
+  echo "dsl-187-22.Attacker.example - - [31/Mar/2024:01:00:$i +0000] \"GET /probe-$i.php HTTP/1.1\" 404 153 \"-\" \"x\""
+  echo "dsl-187-23.attacker.example - - [31/Mar/2024:01:00:$i +0000] \"GET / HTTP/1.1\" 200 153 \"-\" \"x\""
+done > "$TMP/names.log"
+out=$("$DEFENDER_SCAN" --stats --nginx-conf "$TMP/names.conf" "$TMP/names.log" 2> "$TMP/names.stats")
+expect_contains "a host name that probes is reported by name" "$out" \
+  '"rule":{"name":"http-probing"},"source":{"domain":"dsl-187-22.Attacker.example"}'
+expect_contains "  and not banned" "$out" '"suppressed":"hostname"'
+expect_not_contains "  no ban at all" "$out" '"action":"ban"'
+expect_not_contains "  the other name raises nothing" "$out" 'dsl-187-23'
+expect_contains "stats count the named clients" "$(cat "$TMP/names.stats")" "clients logged by host name 32 (never banned)"
+expect_eq "the nginx include has no entry" "$(grep -c attacker "$TMP/names.conf" || true)" 0
+
 # The error log: limit_req refusals and basic-auth failures.
 {
   for s in 10 11 12 13 14 15; do

@@ -29,7 +29,11 @@ TEST_CASE("broken JSON and bad clients are rejected") {
   auto p = NewJsonLogParser();
   LogRecord r;
   CHECK(p->Parse(R"({"remote_addr":"192.0.2.1",)", &r) == Reject::kBadJson);
-  CHECK(p->Parse(R"({"remote_addr":"localhost"})", &r) == Reject::kBadClient);
+  CHECK(p->Parse(R"({"remote_addr":"local host"})", &r) == Reject::kBadClient);
+  CHECK(p->Parse(R"({"remote_addr":"192.0.2.300"})", &r) == Reject::kBadClient);
+  // A host name is a client of its own, never banned (core/client_name.h).
+  REQUIRE(p->Parse(R"({"remote_addr":"crawler-7.example.net"})", &r) == Reject::kNone);
+  CHECK(r.client_name == "crawler-7.example.net");
   CHECK(p->Parse(R"({"status":200})", &r) == Reject::kBadClient);
   CHECK(p->Parse("plain text", &r) == Reject::kFormatMismatch);
 }
