@@ -222,6 +222,7 @@ std::string_view Pipeline::SkipReason(LogTime t) {
 std::string_view Pipeline::ProcessRecord() {
   ++stats_.parsed;
   if (!record_.client_name.empty()) ++stats_.named_clients;
+  if (record_.truncated) ++stats_.truncated;
   if (record_.has_time) {
     if (std::string_view skip = SkipReason(record_.time); !skip.empty()) return skip;
   }

@@ -11,6 +11,7 @@ void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
   if (seconds > 0) fmt::format_to(it, ", {:.0f} lines/s", double(lines) / seconds);
   fmt::format_to(it, "\ndefender-scan: stats: parsed {}, rejected {}", parsed, rejected());
   if (late + future > 0) fmt::format_to(it, ", not detected: late {}, future {}", late, future);
+  if (truncated > 0) fmt::format_to(it, ", cut short in their last field {}", truncated);
   if (named_clients > 0) fmt::format_to(it, ", clients logged by host name {} (never banned)", named_clients);
   fmt::format_to(it, "\n");
   if (order.size() > 1) fmt::format_to(it, "defender-scan: stats: inputs oldest first: {}\n", fmt::join(order, ", "));

@@ -31,6 +31,7 @@ std::string_view EventKindName(EventKind kind);
 struct LogRecord {
   IpAddress client;
   std::string_view client_name;  // a client logged by host name (core/client_name.h); empty for an address
+  bool truncated = false;        // the line ended inside its last quoted field
   LogTime time = 0;
   bool has_time = false;
   EventKind kind = EventKind::kRequest;

@@ -311,6 +311,18 @@ inline const char* LogFormat::FindSeparator(const char* begin, const char* p, co
   return nullptr;
 }
 
+namespace {
+// True when [p, end) ends with `literal` (a byte or two, `"`: no memcmp call).
+inline bool ClosesWith(const char* p, const char* end, std::string_view literal) {
+  if (size_t(end - p) < literal.size()) return false;
+  const char* at = end - literal.size();
+  for (size_t i = 0; i < literal.size(); ++i) {
+    if (at[i] != literal[i]) return false;
+  }
+  return true;
+}
+}  // namespace
+
 Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
   *record = LogRecord();
   if (line.empty()) return Reject::kEmpty;
@@ -336,12 +348,16 @@ Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
     } else if (step != last) {
       stop = FindSeparator(line.data(), p, end, step->separator);
       if (stop == nullptr) return Reject::kFormatMismatch;
-    } else {
-      if (size_t(end - p) < n) return Reject::kFormatMismatch;
+    } else if (ClosesWith(p, end, step->separator)) {
       stop = end - n;
-      for (size_t i = 0; i < n; ++i) {  // a byte or two (`"`): no memcmp call
-        if (stop[i] != step->separator[i]) return Reject::kFormatMismatch;
-      }
+    } else if (step->separator == "\"" && FindSeparator(line.data(), p, end, step->separator) == nullptr) {
+      // A line cut inside its last quoted field (a crash, a size limit): no
+      // closing quote anywhere, so the field runs to the end, and the record
+      // says so. A quote followed by more is another format.
+      stop = end;
+      record->truncated = true;
+    } else {
+      return Reject::kFormatMismatch;
     }
     if (Reject r = Assign(step->field, std::string_view(p, size_t(stop - p)), record); r != Reject::kNone) return r;
     if (step == last) return Reject::kNone;

@@ -123,6 +123,19 @@ TEST_CASE("a fake log line inside the user agent or URI never becomes the client
   CHECK(r.status == 200);
 }
 
+TEST_CASE("a line cut inside its last quoted field is read to its end and marked") {
+  auto p = Parser("combined");
+  LogRecord r;
+  REQUIRE(p->Parse(R"(1.1.1.1 - - [31/Mar/2024:01:00:00 +0000] "GET /a HTTP/1.1" 200 0 "-" "Mozilla/5.0 (Windows NT)", &r) ==
+          Reject::kNone);
+  CHECK(r.user_agent == "Mozilla/5.0 (Windows NT");
+  CHECK(r.truncated);
+  REQUIRE(p->Parse(R"(1.1.1.1 - - [31/Mar/2024:01:00:00 +0000] "GET /a HTTP/1.1" 200 0 "-" "Mozilla/5.0")", &r) == Reject::kNone);
+  CHECK_FALSE(r.truncated);
+  // Cut earlier than the last field: still a mismatch.
+  CHECK(p->Parse(R"(1.1.1.1 - - [31/Mar/2024:01:00:00 +0000] "GET /a HTTP/1.1" 200 0 "-)", &r) == Reject::kFormatMismatch);
+}
+
 TEST_CASE("lines that do not fit are rejected with a reason") {
   auto p = Parser("combined");
   LogRecord r;
