@@ -34,7 +34,7 @@ const std::vector<AppProfile>& AppProfiles();
 // The scenarios an app's own paths are not counted in.
 inline constexpr std::string_view kAppExemptScenarios[] = {
     "http-probing", "http-crawl-non_statics", "http-sensitive-files", "http-admin-interface-probing",
-    "http-wordpress-scan", "http-dos-random-uri", "http-webdav-probing"};
+    "http-wordpress-scan", "http-dos-random-uri", "http-dos-bypass-cache", "http-webdav-probing"};
 
 class AppFilter {
  public:
