@@ -69,7 +69,7 @@ std::vector<Scenario> BuiltinScenarios() {
   // A shared address's users each keep their browser; a rotating client
   // never uses one twice.
   Scenario switching_ua = Row("http-dos-switching-ua", "many distinct user agents from one client within seconds; "
-                              "a user agent seen again gives half a token back", Any(), 10, 5 * kS,
+                              "a user agent seen again gives half a token back", Any(), 10, 8 * kS,
                               Distinct::kUserAgent, 50);
   switching_ua.settings.repeats_give_back = true;
 
@@ -101,9 +101,9 @@ std::vector<Scenario> BuiltinScenarios() {
       Row("http-backdoors-attempts", "requests for well-known web shells", Signature(), 1, 5 * kS,
           Distinct::kNone, 70),
       Row("http-admin-interface-probing", "admin interfaces (phpMyAdmin, Tomcat manager, actuator...) answered 401/403/404",
-          Signature({401, 403, 404}), 5, 10 * kS, Distinct::kPath, 40),
+          Signature({401, 403, 404}), 2, 10 * kS, Distinct::kPath, 40),
       Row("http-wordpress-scan", "WordPress paths answered 403/404 (plugin and theme probes)",
-          Signature({403, 404}), 5, 10 * kS, Distinct::kPath, 40),
+          Signature({403, 404}), 3, 10 * kS, Distinct::kPath, 40),
       Row("http-bf-wordpress_bf", "POST /wp-login.php answered 200 (failed WordPress logins)",
           Signature({200}, {"POST"}), 5, 10 * kS, Distinct::kNone, 60),
       // A CMS's login form answers a failed login with 200, a success with a
@@ -121,7 +121,7 @@ std::vector<Scenario> BuiltinScenarios() {
           failed_auth, 5, 10 * kS, Distinct::kNone, 50),
       Row("http-generic-bf-slow", "slow brute force: failed logins every 20-60 s (fail2ban's 5 in 10 minutes)",
           failed_auth, 5, 180 * kS, Distinct::kNone, 50),
-      Row("nginx-limit-req", "nginx limit_req / limit_conn refusals (error log)", limits, 5, 10 * kS,
+      Row("nginx-limit-req", "nginx limit_req / limit_conn refusals (error log)", limits, 5, 60 * kS,
           Distinct::kNone, 40),
       Row("nginx-access-forbidden", "nginx 'access forbidden by rule' (error log)", forbidden, 10, 10 * kS,
           Distinct::kNone, 30),
