@@ -1,6 +1,7 @@
 // bench_parse: parse speed against the memchr floor, on one core.
 //
 //   bench_parse FILE [RUNS [STAGE]]
+//   bench_parse --floor FILE      (the memchr loop once, as a whole program)
 //
 // Loads FILE (a `defender`-format log, see loggen) into memory and times, in
 // the same run, (1) a plain C loop that splits lines with memchr and extracts
@@ -25,6 +26,7 @@
 #include <functional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -189,8 +191,33 @@ double TimeRuns(int runs, const std::function<uint64_t()>& fn, uint64_t* lines) 
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fmt::print(stderr, "usage: bench_parse FILE [RUNS [STAGE]]\n");
+    fmt::print(stderr, "usage: bench_parse FILE [RUNS [STAGE]] | bench_parse --floor FILE\n");
     return 2;
+  }
+  if (std::string_view(argv[1]) == "--floor" && argc == 3) {
+    // The memchr floor as a whole program, for bench/run.sh to time against
+    // the whole defender-scan process: read the file, split every line.
+    // Streams it as defender-scan does: 1 MiB reads, whole lines split.
+    FILE* f = std::fopen(argv[2], "rb");
+    if (f == nullptr) return 1;
+    std::string chunk, tail;
+    std::vector<char> buffer(1 << 20);
+    uint64_t sum = 0, lines = 0;
+    for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0;) {
+      const char* last_newline = static_cast<const char*>(memrchr(buffer.data(), '\n', n));
+      if (last_newline == nullptr) {
+        tail.append(buffer.data(), n);
+        continue;
+      }
+      const size_t whole = size_t(last_newline - buffer.data()) + 1;
+      chunk.assign(tail).append(buffer.data(), whole);
+      tail.assign(buffer.data() + whole, n - whole);
+      lines += MemchrLoop(chunk, &sum);
+    }
+    if (!tail.empty()) lines += MemchrLoop(tail, &sum);
+    std::fclose(f);
+    fmt::print("{} lines, checksum {}\n", lines, sum);
+    return 0;
   }
   int runs = argc > 2 ? std::atoi(argv[2]) : 5;
   std::ifstream in(argv[1], std::ios::binary);
@@ -224,7 +251,7 @@ int main(int argc, char** argv) {
     chain.parser = defender::NewParser("defender", &error);
     chain.detector = defender::Detector::Create(config.scenarios, {}, &error);
     chain.stage = argc > 3 ? std::atoi(argv[3]) : 3;
-    chain.matcher = defender::SignatureMatcher::Create(defender::BuiltinSignatures(), defender::BadUserAgents(), &error);
+    chain.matcher = defender::SignatureMatcher::Create(defender::BuiltinSignatures(), defender::BadUserAgents(), "", &error);
     t_memchr2.push_back(TimeRuns(1, [&] { return MemchrLoop(data, &sum1); }, &lines));
     t_chain.push_back(TimeRuns(1, [&] { return ChainLoop(data, chain, &sum3); }, &lines));
   }

@@ -310,6 +310,7 @@ bool ResolveConfig(const Options& o, Config* config, std::vector<std::string>* e
     }
   }
   if (o.ipv6_prefix != 0) config->ipv6_prefix = o.ipv6_prefix;
+  config->cache_dir = o.cache_dir.empty() ? "default" : o.cache_dir == "none" ? "" : o.cache_dir;
   return errors->size() == before;
 }
 

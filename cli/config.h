@@ -26,6 +26,7 @@ struct Config {
   int64_t max_ban_s = 7 * 86400;
   bool extend_on_alert = false;
   int ipv6_collapse = 16;  // see DecisionOptions
+  std::string cache_dir;   // of the compiled signatures (--cache-dir): a path, "default", or empty: none
 };
 
 // Built-in defaults, then `path` if not empty. Appends "file:line: ..."

@@ -52,6 +52,11 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->check([](const std::string& v) { return ParseDuration(v) ? "" : "a duration: 90s, 10m, 2h"; })
       ->group(in);
   auto* detect = "Detection and decisions";
+  app.add_option("--cache-dir", o.cache_dir,
+                 "Where the compiled signature databases are kept between runs (none: compile every "
+                 "time). Default: $DEFENDER_SCAN_CACHE_DIR, /var/cache/defender-scan if writable, else "
+                 "$XDG_CACHE_HOME/defender-scan or ~/.cache/defender-scan")
+      ->group(detect);
   app.add_option("-c,--config", o.config, "YAML configuration: scenarios, custom rules, allowlist, ...")
       ->check(CLI::ExistingFile)
       ->group(detect);

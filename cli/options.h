@@ -15,6 +15,7 @@ struct Options {
   size_t max_line = 64 * 1024;
   int max_catch_up_mib = 64;  // --follow --state: read at most this much written while down
   std::string late_tolerance = "10m";  // lines older than the newest by more are not detected
+  std::string cache_dir;               // compiled signatures; empty: DefaultCacheDir(), "none": no cache
   std::string config;
   std::vector<std::string> allow;           // CIDRs, added to the config's allowlist
   std::vector<std::string> trusted_proxies; // CIDRs, added to the config's

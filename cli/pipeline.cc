@@ -35,6 +35,7 @@ DetectorOptions DetectorOptionsOf(const Config& config) {
   o.ipv6_prefix = config.ipv6_prefix;
   o.max_buckets = config.max_buckets;
   o.apps = config.apps;
+  o.cache_dir = config.cache_dir;
   return o;
 }
 
@@ -609,6 +610,7 @@ void Pipeline::Report(double seconds) {
   const auto& c = engine_.counters();
   fmt::format_to(it, "defender-scan: stats: bans {}, unbans {}, suppressed alerts {}, active bans {}\n", c.bans,
                  c.unbans, c.suppressed, engine_.active().size());
+  fmt::format_to(it, "defender-scan: stats: signature databases: {}\n", detector_->signature_origin());
   fmt::format_to(it, "defender-scan: stats: buckets {} (cap {}), evicted {}\n", detector_->table().size(),
                  detector_->table().max_buckets(), detector_->table().evictions());
   if (config_.verify_crawlers) {

@@ -108,7 +108,7 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
     if (!c) return Fail(fmt::format("--trusted-peer {}: not an address or CIDR", text), 2);
     api_options.trusted_peers.push_back(*c);
   }
-  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), config.cache_dir, &error);
   if (!matcher) return Fail(error, 2);
   std::vector<bool> refusing = RefusingRules(*matcher, config.scenarios);
   Allowlist allowlist(config.allowlist, config.trusted_proxies, config.crawler_ranges);

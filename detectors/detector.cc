@@ -81,7 +81,7 @@ std::unique_ptr<Detector> Detector::Create(std::vector<Scenario> scenarios, Dete
     }
   }
   std::unique_ptr<Detector> d(new Detector(std::move(scenarios), options));
-  d->matcher_ = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), error);
+  d->matcher_ = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), d->options_.cache_dir, error);
   if (!d->matcher_) return nullptr;
   d->apps_ = AppFilter::Create(d->options_.apps, error);
   if (!d->apps_) return nullptr;

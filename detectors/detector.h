@@ -25,6 +25,7 @@ struct DetectorOptions {
   int ipv6_prefix = 64;            // IPv6 clients are counted per this prefix
   size_t max_buckets = kDefaultMaxBuckets;
   std::vector<std::string> apps;  // app profiles whose paths kAppExemptScenarios do not count
+  std::string cache_dir;          // of the compiled signature databases; empty: none (database_cache.h)
 };
 
 struct ScenarioCounters {
@@ -50,6 +51,8 @@ class Detector {
   const std::vector<Scenario>& scenarios() const { return scenarios_; }
   const std::vector<ScenarioCounters>& counters() const { return counters_; }
   const ClientTable& table() const { return table_; }
+  // Where the signature databases came from (SignatureMatcher::origin).
+  const std::string& signature_origin() const { return matcher_->origin(); }
   ClientTable& mutable_table() { return table_; }
   // The index of the scenario with this name, or -1.
   int ScenarioIndex(std::string_view name) const;

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "core/hash.h"
+#include "detectors/embedded_databases.h"
+#include "detectors/signature_databases.h"
 #include "detectors/static_path.h"
 
 namespace defender {
@@ -18,22 +20,6 @@ struct SignatureMatcher::Database {
 };
 
 namespace {
-
-constexpr uint8_t kFields[4] = {kFieldUri, kFieldPath, kFieldUserAgent, kFieldReferer};
-
-// A literal as a Hyperscan regex.
-std::string EscapeLiteral(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    if (std::string_view("\\^$.|?*+()[]{}/").find(c) != std::string_view::npos) out.push_back('\\');
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out;
-}
 
 // The distinct-count hash of a decoded value (never 0).
 uint32_t DistinctHash(std::string_view v) { return uint32_t(HashBytes(v) | 1); }
@@ -49,72 +35,113 @@ int OnMatch(unsigned int id, unsigned long long, unsigned long long, unsigned in
 
 SignatureMatcher::~SignatureMatcher() { hs_free_scratch(static_cast<hs_scratch_t*>(scratch_)); }
 
+namespace {
+
+// The disk cache's key: the rules, Hyperscan's version, this CPU.
+uint64_t CacheKey(uint64_t inputs_hash) {
+  hs_platform_info_t platform{};
+  hs_populate_platform(&platform);
+  return HashBytes(fmt::format("{:x} {} {} {}", inputs_hash, hs_version(), platform.tune, platform.cpu_features));
+}
+
+}  // namespace
+
+bool SignatureMatcher::LoadDatabases(std::string_view file, uint64_t key, const std::vector<DatabaseInput>& inputs) {
+  const auto blobs = ParseCacheFile(file, key, inputs.size());
+  if (!blobs) return false;
+  std::unique_ptr<Database> loaded[kSignatureDatabases];
+  for (size_t f = 0; f < inputs.size(); ++f) {
+    const std::string_view blob = (*blobs)[f];
+    if (blob.empty() != inputs[f].patterns.empty()) return false;
+    if (blob.empty()) continue;
+    loaded[f] = std::make_unique<Database>();
+    // Hyperscan checks the bytes too: its version, the CPU, a checksum.
+    if (hs_deserialize_database(blob.data(), blob.size(), &loaded[f]->db) != HS_SUCCESS) return false;
+  }
+  for (size_t f = 0; f < inputs.size(); ++f) databases_[f] = std::move(loaded[f]);
+  return true;
+}
+
 std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<SignatureRule>& rules,
                                                            const std::vector<std::string_view>& bad_agents,
-                                                           std::string* error) {
+                                                           const std::string& cache_dir, std::string* error) {
   std::unique_ptr<SignatureMatcher> m(new SignatureMatcher());
   for (const auto& r : rules) {
     m->names_.push_back(r.name);
     m->scenarios_.push_back(r.scenario);
     m->weak_.push_back(r.weak);
   }
-  const uint16_t bad_agent_id = uint16_t(m->names_.size());
-  m->names_.push_back("bad-user-agent");
+  m->names_.push_back("bad-user-agent");  // id rules.size(), see SignatureDatabaseInputs
   m->scenarios_.push_back("http-bad-user-agent");
   m->weak_.push_back(false);
 
-  // The four databases compile in parallel: compiling is most of start-up.
-  std::string errors[4];
-  std::vector<std::thread> workers;
-  for (int f = 0; f < 4; ++f) {
-    workers.emplace_back([&, f] {
-      std::vector<std::string> patterns;
-      std::vector<unsigned> ids, flags;
-      const unsigned kFlags = HS_FLAG_CASELESS | HS_FLAG_MULTILINE | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
-      for (size_t i = 0; i < rules.size(); ++i) {
-        if (!(rules[i].fields & kFields[f])) continue;
-        patterns.emplace_back(rules[i].pattern);
-        ids.push_back(unsigned(i));
-        flags.push_back(kFlags);
-      }
-      if (kFields[f] == kFieldUserAgent) {
-        for (std::string_view agent : bad_agents) {
-          patterns.push_back(EscapeLiteral(agent));
-          ids.push_back(bad_agent_id);
-          flags.push_back(kFlags);
+  // The databases built into the binary (the built-in rules, with the
+  // Hyperscan it was built with), else this machine's cache, else compile.
+  const std::vector<DatabaseInput> inputs = SignatureDatabaseInputs(rules, bad_agents);
+  const uint64_t inputs_hash = InputsHash(inputs);
+  if (!std::getenv("DEFENDER_SCAN_IGNORE_BUILT_IN") && m->LoadDatabases(EmbeddedDatabases(), inputs_hash, inputs)) {
+    m->origin_ = "built in";
+    return m->AllocateScratch(error) ? std::move(m) : nullptr;
+  }
+  const DatabaseCache cache(cache_dir == "default" ? DefaultCacheDir() : cache_dir);
+  const uint64_t key = CacheKey(inputs_hash);
+  if (std::optional<std::string> cached = cache.Read(key); cached && m->LoadDatabases(*cached, key, inputs)) {
+    m->origin_ = fmt::format("loaded from {}", cache.Path(key));
+  } else {
+    // The databases compile in parallel: compiling is most of a cold start.
+    std::string errors[kSignatureDatabases];
+    std::vector<std::thread> workers;
+    for (size_t f = 0; f < inputs.size(); ++f) {
+      if (inputs[f].patterns.empty()) continue;
+      workers.emplace_back([&, f] {
+        auto db = std::make_unique<Database>();
+        int bad = -1;
+        db->db = CompileDatabase(inputs[f], nullptr, &bad, &errors[f]);
+        if (db->db == nullptr) {
+          errors[f] = fmt::format("signature rule '{}': {}", bad >= 0 ? m->names_[size_t(bad)] : "?", errors[f]);
+          return;
         }
-      }
-      if (patterns.empty()) return;
-      std::vector<const char*> cpatterns;
-      for (const auto& p : patterns) cpatterns.push_back(p.c_str());
-      auto db = std::make_unique<Database>();
-      hs_compile_error_t* compile_error = nullptr;
-      if (hs_compile_multi(cpatterns.data(), flags.data(), ids.data(), unsigned(patterns.size()),
-                           HS_MODE_BLOCK, nullptr, &db->db, &compile_error) != HS_SUCCESS) {
-        int bad = compile_error->expression;
-        std::string what = bad >= 0 ? std::string(m->names_[ids[size_t(bad)]]) : "?";
-        errors[f] = fmt::format("signature rule '{}': {}", what, compile_error->message);
-        hs_free_compile_error(compile_error);
-        return;
-      }
-      m->databases_[f] = std::move(db);
-    });
-  }
-  for (auto& w : workers) w.join();
-  for (int f = 0; f < 4; ++f) {
-    if (!errors[f].empty()) {
-      *error = errors[f];
-      return nullptr;
+        m->databases_[f] = std::move(db);
+      });
     }
-    if (!m->databases_[f]) continue;
-    hs_scratch_t* scratch = static_cast<hs_scratch_t*>(m->scratch_);
-    if (hs_alloc_scratch(m->databases_[f]->db, &scratch) != HS_SUCCESS) {
+    for (auto& w : workers) w.join();
+    for (const std::string& e : errors) {
+      if (!e.empty()) {
+        *error = e;
+        return nullptr;
+      }
+    }
+    m->origin_ = cache.enabled() ? m->SaveDatabases(cache, key) : "compiled (no cache)";
+  }
+  return m->AllocateScratch(error) ? std::move(m) : nullptr;
+}
+
+bool SignatureMatcher::AllocateScratch(std::string* error) {
+  for (const auto& database : databases_) {
+    if (!database) continue;
+    hs_scratch_t* scratch = static_cast<hs_scratch_t*>(scratch_);
+    if (hs_alloc_scratch(database->db, &scratch) != HS_SUCCESS) {
       *error = "cannot allocate Hyperscan scratch space";
-      return nullptr;
+      return false;
     }
-    m->scratch_ = scratch;
+    scratch_ = scratch;
   }
-  return m;
+  return true;
+}
+
+std::string SignatureMatcher::SaveDatabases(const DatabaseCache& cache, uint64_t key) const {
+  char* bytes[kSignatureDatabases] = {};
+  std::vector<std::string_view> blobs;
+  bool ok = true;
+  for (int f = 0; f < kSignatureDatabases; ++f) {
+    size_t length = 0;
+    if (databases_[f] && hs_serialize_database(databases_[f]->db, &bytes[f], &length) != HS_SUCCESS) ok = false;
+    blobs.emplace_back(bytes[f], bytes[f] ? length : 0);
+  }
+  Status written = ok ? cache.Write(key, blobs) : Status::Error("cannot serialize the databases");
+  for (char* b : bytes) free(b);
+  return written.ok() ? fmt::format("compiled, cached in {}", cache.Path(key))
+                      : fmt::format("compiled; not cached: {}", written.message());
 }
 
 void SignatureMatcher::AddHits(const uint16_t* ids, int count) {

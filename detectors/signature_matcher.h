@@ -22,6 +22,8 @@
 
 #include "core/hash.h"
 #include "core/log_record.h"
+#include "detectors/database_cache.h"
+#include "detectors/signature_databases.h"
 #include "detectors/signature_rules.h"
 #include "detectors/value_cache.h"
 #include "parsers/request_decoder.h"
@@ -44,11 +46,20 @@ class SignatureMatcher {
  public:
   ~SignatureMatcher();
   // The rules are indexed in order; the bad user-agent list becomes one more
-  // rule, "bad-user-agent", feeding http-bad-user-agent. On a pattern that
-  // does not compile, returns nullptr and names the rule in *error.
+  // rule, "bad-user-agent", feeding http-bad-user-agent. The databases are
+  // the ones built into the binary when they are for these rules and this
+  // Hyperscan (embedded_databases.h), else the ones in the cache in
+  // `cache_dir` (database_cache.h), else they are compiled and cached there
+  // (empty `cache_dir`: no cache; "default": DefaultCacheDir(), resolved only
+  // then). On a pattern that does not compile,
+  // returns nullptr and names the rule in *error.
   static std::unique_ptr<SignatureMatcher> Create(const std::vector<SignatureRule>& rules,
                                                   const std::vector<std::string_view>& bad_agents,
-                                                  std::string* error);
+                                                  const std::string& cache_dir, std::string* error);
+  // Where the databases came from: "built in", "loaded from PATH",
+  // "compiled, cached in PATH", "compiled (no cache)" or why they could not
+  // be cached.
+  const std::string& origin() const { return origin_; }
 
   // Scans the record's target and headers, decoding them with `decoder`
   // only when the caches have not seen them as logged.
@@ -93,6 +104,12 @@ class SignatureMatcher {
   // Runs database `field` over `value`, adding to field_hits_.
   void ScanDatabase(int field, std::string_view value);
   void AddHits(const uint16_t* ids, int count);
+  // The databases in `file` (the cache format) if it holds them for `key`
+  // and these inputs; false (and none set) otherwise.
+  bool LoadDatabases(std::string_view file, uint64_t key, const std::vector<DatabaseInput>& inputs);
+  bool AllocateScratch(std::string* error);
+  // Writes the compiled databases to the cache; says how it went.
+  std::string SaveDatabases(const DatabaseCache& cache, uint64_t key) const;
   // The entry for `key` in cache c, its matches added to the hits, or nullptr.
   const ValueCache::Entry* Recall(int c, const Key& key);
   // Caches field_hits_ for `key` in cache c with the facts of its decoded
@@ -100,6 +117,7 @@ class SignatureMatcher {
   void Remember(int c, const Key& key, uint32_t hash0, uint32_t hash1 = 0, bool is_static = false);
 
   std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer
+  std::string origin_;
   void* scratch_ = nullptr;
   SignatureHits hits_, field_hits_;
   RequestFacts facts_;

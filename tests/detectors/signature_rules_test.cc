@@ -35,7 +35,7 @@ bool Matches(SignatureMatcher& m, uint16_t id, std::string_view sample) {
 
 TEST_CASE("every built-in signature matches its samples and none of its look-alikes") {
   std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
   REQUIRE_MESSAGE(m != nullptr, error);
   const auto& rules = BuiltinSignatures();
   for (uint16_t id = 0; id < rules.size(); ++id) {
@@ -49,7 +49,7 @@ TEST_CASE("every built-in signature matches its samples and none of its look-ali
 
 TEST_CASE("benign traffic of the kinds the issue names matches no signature at all") {
   std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
   REQUIRE(m != nullptr);
   RequestDecoder decoder;
   for (std::string_view target :
@@ -88,7 +88,7 @@ TEST_CASE("benign traffic of the kinds the issue names matches no signature at a
 TEST_CASE("the bad user-agent list is a real list and catches the usual tools") {
   CHECK(BadUserAgents().size() >= 200);
   std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
   REQUIRE(m != nullptr);
   uint16_t bad = uint16_t(BuiltinSignatures().size());
   CHECK(m->name(bad) == "bad-user-agent");
@@ -103,7 +103,7 @@ TEST_CASE("the bad user-agent list is a real list and catches the usual tools") 
 TEST_CASE("a signature that does not compile is reported with its name") {
   std::vector<SignatureRule> rules = {{"broken-rule", "x", kFieldUri, "(unclosed", {}, {}}};
   std::string error;
-  CHECK(SignatureMatcher::Create(rules, {}, &error) == nullptr);
+  CHECK(SignatureMatcher::Create(rules, {}, "", &error) == nullptr);
   CHECK(error.find("broken-rule") != std::string::npos);
 }
 
@@ -141,7 +141,7 @@ std::vector<uint16_t> SplitHits(SignatureMatcher& m, std::string_view path, std:
 
 TEST_CASE("the value cache answers as the scans did: again, after it was emptied, and across URI and path") {
   std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
   REQUIRE_MESSAGE(m != nullptr, error);
   std::vector<std::string_view> targets;
   for (const auto& rule : BuiltinSignatures()) {
@@ -167,7 +167,7 @@ TEST_CASE("the value cache answers as the scans did: again, after it was emptied
   for (size_t i = 0; i < targets.size(); ++i) CHECK_MESSAGE(TargetHits(*m, targets[i]) == first[i], targets[i]);
   // A path seen first behind a query (its URI then differs) and later as a
   // whole URI: the entry it left must not answer for the URI database.
-  auto fresh = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  auto fresh = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
   REQUIRE(fresh != nullptr);
   for (auto t : targets) {
     if (t.find_first_of("?#") == std::string_view::npos) TargetHits(*fresh, fmt::format("{}?page=2", t));
@@ -180,7 +180,7 @@ TEST_CASE("targets are cached as logged, with where their path ends") {
   // text but decode to different paths: the cache must not answer for one
   // with the other's matches, in either order.
   std::string error;
-  auto fresh = [&] { return SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error); };
+  auto fresh = [&] { return SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error); };
   auto a = fresh(), b = fresh();
   REQUIRE(a != nullptr);
   const auto query_apart = SplitHits(*a, "/.env", "x");
@@ -199,7 +199,7 @@ TEST_CASE("targets are cached as logged, with where their path ends") {
 
 TEST_CASE("headers are cached as logged and matched decoded, again from the cache") {
   std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
   REQUIRE(m != nullptr);
   uint16_t xss = 0;
   while (m->name(xss) != "xss-script-tag") ++xss;

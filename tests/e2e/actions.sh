@@ -28,7 +28,7 @@ line() { echo "$1 - - [31/Mar/2024:$2 +0000] \"GET $3 HTTP/1.1\" 404 0 \"-\" \"$
   --on-unban "$record unban {ip}" "$TMP/access.log" > /dev/null
 # The hostile query itself (`;$(...)|sh`) is what bans 203.0.113.7 first.
 want='[ban][203.0.113.7][14400][http-rce-probing][2024-03-31T05:00:00Z with spaces]
-[ban][2001:db8:1:2::/64][14400][http-cve-probing][2024-03-31T05:00:01Z with spaces]
+[ban][2001:db8:1:2::/64][14400][CVE-2017-9841][2024-03-31T05:00:01Z with spaces]
 [unban][203.0.113.7]
 [unban][2001:db8:1:2::/64]'
 expect_eq "recorded argv" "$(sort "$RECORD_FILE")" "$(sort <<<"$want")"

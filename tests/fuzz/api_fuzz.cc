@@ -22,7 +22,7 @@ struct Service {
   std::unique_ptr<Api> api;
   Service() {
     std::string error;
-    auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+    auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
     std::vector<bool> refusing(matcher->size(), true);
     api = std::make_unique<Api>(ApiOptions{}, &view, &tasks, &allowlist, std::move(matcher), std::move(refusing));
   }

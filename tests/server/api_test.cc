@@ -19,7 +19,7 @@ struct Fixture {
 
   explicit Fixture(std::string token = "") {
     std::string error;
-    auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+    auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
     REQUIRE(matcher);
     std::vector<bool> refusing = RefusingRules(*matcher, BuiltinScenarios());
     ApiOptions options;
@@ -136,7 +136,7 @@ TEST_CASE("with a token, all but /api/check, /metrics and /healthz need it") {
 
 TEST_CASE("the rules /api/check refuses on: evidence by themselves, in scenarios that ban") {
   std::string error;
-  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), &error);
+  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
   REQUIRE(matcher);
   std::vector<Scenario> scenarios = BuiltinScenarios();
   auto refuses = [&](std::string_view scenario) {
