@@ -1,6 +1,7 @@
 #include "core/ip_address.h"
 
 #include <arpa/inet.h>
+#include <endian.h>
 
 #include <cstring>
 
@@ -141,13 +142,14 @@ bool IpAddress::is_private() const {
 IpAddress IpAddress::Masked(int prefix) const {
   int bits = is_v4() ? prefix + 96 : prefix;
   if (bits >= 128) return *this;  // a host: the common case
-  IpAddress a = *this;
-  if (bits < 0) bits = 0;
-  for (int i = 0; i < 16; ++i) {
-    int keep = bits - i * 8;
-    if (keep >= 8) continue;
-    a.bytes_[i] &= keep <= 0 ? 0 : uint8_t(0xff << (8 - keep));
-  }
+  // Two big-endian words, each masked to the bits of the prefix it holds.
+  auto mask = [](int keep) { return keep <= 0 ? 0 : keep >= 64 ? ~uint64_t(0) : ~uint64_t(0) << (64 - keep); };
+  uint64_t w[2];
+  std::memcpy(w, bytes_.data(), 16);
+  w[0] &= htobe64(mask(bits));
+  w[1] &= htobe64(mask(bits - 64));
+  IpAddress a;
+  std::memcpy(a.bytes_.data(), w, 16);
   if (is_v4()) std::memcpy(a.bytes_.data(), kV4MappedPrefix.data(), kV4MappedPrefix.size());
   return a;
 }

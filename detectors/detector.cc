@@ -104,11 +104,7 @@ int Detector::ScenarioIndex(std::string_view name) const {
   return -1;
 }
 
-Cidr Detector::ClientOf(const IpAddress& a) const {
-  return a.is_v4() || IsHostNameKey(a) ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
-}
-
-inline ScenarioSet Detector::FilterMask(const LogRecord& r) {
+[[gnu::always_inline]] inline ScenarioSet Detector::FilterMask(const LogRecord& r) {
   ScenarioSet mask = kind_mask_[uint8_t(r.kind)];
   if (r.kind != EventKind::kRequest) return mask;  // statuses and methods are about requests
   mask &= r.status >= 0 && size_t(r.status) < status_mask_.size() ? status_mask_[size_t(r.status)]

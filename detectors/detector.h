@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/alert.h"
+#include "core/client_name.h"
 #include "core/log_record.h"
 #include "detectors/app_profiles.h"
 #include "detectors/client_table.h"
@@ -57,7 +58,9 @@ class Detector {
   // The index of the scenario with this name, or -1.
   int ScenarioIndex(std::string_view name) const;
   // The client key of an address: itself, or its IPv6 prefix.
-  Cidr ClientOf(const IpAddress& address) const;
+  Cidr ClientOf(const IpAddress& a) const {
+    return a.is_v4() || IsHostNameKey(a) ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
+  }
 
  private:
   Detector(std::vector<Scenario> scenarios, DetectorOptions options);

@@ -16,7 +16,8 @@ class ScenarioSet {
   constexpr ScenarioSet() = default;
   static constexpr ScenarioSet Of(size_t i) {
     ScenarioSet s;
-    s.words_[i / 64] = uint64_t(1) << (i % 64);
+    s.words_[0] = i < 64 ? uint64_t(1) << i : 0;
+    s.words_[1] = i < 64 ? 0 : uint64_t(1) << (i - 64);
     return s;
   }
   static constexpr ScenarioSet All() { return ~ScenarioSet(); }
