@@ -46,8 +46,8 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->group(in);
   app.add_option("--late-tolerance", o.late_tolerance,
                  "Lines logged this much before the newest line read (out of order: Apache's request "
-                 "start, merged syslog) are counted at their client's latest time; older ones are "
-                 "counted as late and not detected")
+                 "start, merged syslog) are put back in time order (batch runs) or counted at their "
+                 "client's latest time (live); older ones are counted as late and not detected")
       ->capture_default_str()
       ->check([](const std::string& v) { return ParseDuration(v) ? "" : "a duration: 90s, 10m, 2h"; })
       ->group(in);

@@ -180,6 +180,22 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
   ++input.line_no;
   ++stats_.lines;
   Reject reject = input.parser->Parse(line, &record_);
+  if (reorder_ && reject == Reject::kNone && record_.has_time && reorder_->Hold(record_.time)) {
+    reorder_->Push(record_.time, line, &input, input.line_no);
+    ReleaseHeld(false);
+    return;
+  }
+  Handle(input.line_no, reject);
+}
+
+void Pipeline::ReleaseHeld(bool all) {
+  reorder_->Release(all, [&](const ReorderBuffer::Line& held) {
+    Input& input = *static_cast<Input*>(held.owner);
+    Handle(held.line_no, input.parser->Parse(held.text, &record_));  // it parsed when read
+  });
+}
+
+void Pipeline::Handle(uint64_t line_no, Reject reject) {
   ++stats_.rejects[size_t(reject)];
   std::string_view skipped;
   if (reject == Reject::kNone) skipped = ProcessRecord();
@@ -190,8 +206,7 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
       detector_->LastSignatures(&explain_signatures_);
       detector_->LastScenarios(&explain_scenarios_);
     }
-    AppendExplain(out_.buffer(), input.line_no, record_, reject, skipped, explain_signatures_,
-                  explain_scenarios_);
+    AppendExplain(out_.buffer(), line_no, record_, reject, skipped, explain_signatures_, explain_scenarios_);
     out_.EndLine();
   }
   if (!decisions_.empty()) Deliver();
@@ -322,12 +337,16 @@ int Pipeline::Run() {
   const bool share_state = state_ && (tasks_ || any_live);
   if (share_state) state_->Unlock();
   if (!any_live && !tasks_) {
+    // A batch replay: lines out of time order are put back in order first.
+    reorder_ = std::make_unique<ReorderBuffer>(late_tolerance_);
     for (Input& in : inputs_) {
       while (!StopRequested() && Drain(in, 4096)) {
         if (TakeReloadRequest()) Reload();
       }
       if (out_.closed() || StopRequested()) break;
     }
+    if (!out_.closed()) ReleaseHeld(true);
+    stats_.reordered_s = reorder_->window() / kSecond;
   } else {
     // Inputs take turns; when all are idle, output is flushed and the clock
     // moves on with the wall clock so that bans expire. Serve mode runs its

@@ -14,6 +14,7 @@
 
 #include "cli/config.h"
 #include "cli/options.h"
+#include "cli/reorder_buffer.h"
 #include "cli/stats.h"
 #include "core/log_record.h"
 #include "decisions/allowlist.h"
@@ -95,6 +96,10 @@ class Pipeline : public Engine {
   // Reads lines of `input` until it is idle or over; false when over.
   bool Drain(Input& input, size_t max_lines);
   void ProcessLine(Input& input, std::string_view line);
+  // The rest of a line's processing, once it is its turn (reorder_).
+  void Handle(uint64_t line_no, Reject reject);
+  // Processes the held lines that are due (all of them with `all`).
+  void ReleaseHeld(bool all);
   // Detection and decisions for the parsed record_; leaves the decisions
   // in decisions_ for Deliver(). Returns why the record was not detected
   // ("late", "future"; see SkipReason), or "" when it was.
@@ -124,6 +129,7 @@ class Pipeline : public Engine {
   Stats stats_;
   LineWriter out_;
   std::unique_ptr<Detector> detector_;
+  std::unique_ptr<ReorderBuffer> reorder_;  // batch runs: lines back in time order
   Allowlist allowlist_;
   CrawlerCheck crawler_check_;
   DecisionEngine engine_;

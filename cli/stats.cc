@@ -15,6 +15,10 @@ void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
   if (named_clients > 0) fmt::format_to(it, ", clients logged by host name {} (never banned)", named_clients);
   fmt::format_to(it, "\n");
   if (order.size() > 1) fmt::format_to(it, "defender-scan: stats: inputs oldest first: {}\n", fmt::join(order, ", "));
+  if (reordered_s > 0) {
+    fmt::format_to(it, "defender-scan: stats: lines out of time order by up to {} s, read back in time order\n",
+                   reordered_s);
+  }
   for (size_t i = 1; i < rejects.size(); ++i) {
     if (rejects[i] == 0) continue;
     fmt::format_to(it, "defender-scan: stats: rejected {}: {}\n", RejectName(Reject(i)), rejects[i]);

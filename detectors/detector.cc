@@ -39,6 +39,16 @@ bool IsEncodedTwice(const LogRecord& r) {
   return false;
 }
 
+// The bucket key of a client's path (BucketSettings::per_path): the
+// client's address with the path's hash in bits the client key never uses
+// (an IPv4 address's mapped prefix, an IPv6 prefix's interface id).
+IpAddress PathKey(const IpAddress& client, uint32_t path_hash) {
+  std::array<uint8_t, 16> bytes = client.bytes();
+  const size_t at = client.is_v4() ? 0 : 12;
+  for (size_t i = 0; i < 4; ++i) bytes[at + i] ^= uint8_t(path_hash >> (8 * i));
+  return IpAddress::FromBytes(bytes);
+}
+
 }  // namespace
 
 Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
@@ -200,7 +210,8 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
       case Distinct::kUserAgent: distinct = facts.user_agent_hash; break;
       case Distinct::kQuery: distinct = uint32_t(HashBytes(r.query) | 1); break;  // as logged: a random one is new either way
     }
-    auto result = table_.Pour(client.address(), uint16_t(i), s.settings, r.time, distinct);
+    auto result = table_.Pour(s.settings.per_path ? PathKey(client.address(), facts.path_hash) : client.address(),
+                              uint16_t(i), s.settings, r.time, distinct);
     if (!result.counted) return;
     counted_ |= ScenarioSet::Of(i);
     ++counters_[i].events;

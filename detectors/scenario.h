@@ -35,6 +35,7 @@ struct BucketSettings {
   int64_t ban_s = 4 * 3600;      // ban length before escalation
   bool simulate = false;         // alert, never ban
   bool repeats_give_back = false;  // with distinct: a value seen before gives half a token back
+  bool per_path = false;           // one bucket per client and path (CrowdSec's groupby path)
   int severity = 40;             // weight in the threat score (1-100)
   bool operator==(const BucketSettings&) const = default;
 };

@@ -79,6 +79,13 @@ std::vector<Scenario> BuiltinScenarios() {
                                   "level); off unless enabled", tls_failures, 5, 120 * kS, Distinct::kNone, 20);
   tls_failures_row.settings.enabled = false;
 
+  // Per path: a busy shared address asks many pages with many queries, a
+  // cache-busting client one page with a new query every time.
+  Scenario bypass_cache = Row("http-dos-bypass-cache", "a new query string on every request to one path: over 30 "
+                              "distinct queries at once, then more than one a second",
+                              Special(EventFilter::Special::kWithQuery), 30, kS, Distinct::kQuery, 40);
+  bypass_cache.settings.per_path = true;
+
   std::vector<Scenario> v = {
       // Distinct URIs, not paths: a scanner may vary only the query.
       Row("http-probing", "4xx answers (400, 403, 404) to distinct non-static URIs",
@@ -145,8 +152,7 @@ std::vector<Scenario> BuiltinScenarios() {
       // application; pages only, so a page load's assets do not count.
       Row("http-dos-random-uri", "a new path on every request: over 30 distinct pages at once, then more than one a second",
           Special(EventFilter::Special::kNonStatic), 30, kS, Distinct::kPath, 40),
-      Row("http-dos-bypass-cache", "a new query string on every request: over 30 distinct queries at once, then more "
-          "than one a second", Special(EventFilter::Special::kWithQuery), 30, kS, Distinct::kQuery, 40),
+      bypass_cache,
       switching_ua,
       // Not distinct: worms repeat one request (PROPFIND floods, IIS SEARCH).
       Row("http-webdav-probing", "WebDAV methods (PROPFIND, SEARCH, MKCOL...) answered 4xx/5xx by a site "

@@ -108,6 +108,14 @@ TEST_CASE("random paths and cache-busting queries at DoS rates overflow; a page 
     CHECK(h.Feed("203.0.113.32", 0, fmt::format("GET /wp-content/plugins/p{}/s.js?ver=6.4.2 HTTP/1.1", i), 200).empty());
   }
   for (int i = 0; i < 60; ++i) CHECK(h.Feed("203.0.113.32", 2 + 2 * i, fmt::format("GET /blog/post-{} HTTP/1.1", i), 200).empty());
+  // A busy shared address: two new queries a second, but over many paths.
+  bool alerted = false;
+  for (int i = 0; i < 600; ++i) {
+    const char* paths[] = {"/search", "/category/shoes", "/api/v1/items", "/products", "/blog"};
+    auto a = h.Feed("203.0.113.33", 200 + i / 2, fmt::format("GET {}?q={} HTTP/1.1", paths[i % 5], i), 200);
+    alerted |= Has(a, "http-dos-bypass-cache");
+  }
+  CHECK_FALSE(alerted);
 }
 
 TEST_CASE("a repeated WebDAV request to a site without WebDAV and oversized targets count") {
