@@ -38,7 +38,11 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive
 "${sudo_cmd[@]}" apt-get update -q
 "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
-# The nginx package starts a system nginx on port 80; tests start their own.
-if command -v systemctl >/dev/null 2>&1; then
+# A freshly installed nginx package starts a system nginx on port 80, which
+# nothing here uses (the tests start their own on loopback): only that one,
+# installed just now, is stopped again. An nginx that was installed before
+# is the machine's own and is never touched.
+if [[ " ${missing[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1; then
+  echo "setup: stopping the system nginx that this set-up just installed" >&2
   "${sudo_cmd[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
 fi
