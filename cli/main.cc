@@ -203,6 +203,7 @@ int Main(int argc, char** argv) {
     fmt::print(stderr, "defender-scan: error: {}\n", error);
     return 2;
   }
+  for (const std::string& w : FormatWarnings(options.format)) fmt::print(stderr, "defender-scan: warning: --format: {}\n", w);
   InstallSignalHandlers(options.stop_timeout_s);
   if (serve->parsed()) return RunServe(options, serve_options, std::move(config));
   auto pipeline = Pipeline::Create(options, std::move(config), &error);

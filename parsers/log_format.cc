@@ -8,8 +8,10 @@
 #endif
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/client_name.h"
+#include "parsers/nginx_variables.h"
 
 namespace defender {
 
@@ -129,11 +131,8 @@ void SplitRequest(std::string_view request, LogRecord* r) {
   if (q != std::string_view::npos) r->query = target.substr(q + 1);
 }
 
-LogFormat::Field LogFormat::FieldForVariable(std::string_view v) {
-  static const struct {
-    std::string_view name;
-    Field field;
-  } kTable[] = {
+std::span<const LogFormat::Variable> LogFormat::Variables() {
+  static constexpr Variable kVariables[] = {
       {"remote_addr", Field::kRemoteAddr},
       {"remote_user", Field::kRemoteUser},
       {"time_local", Field::kTimeLocal},
@@ -159,10 +158,33 @@ LogFormat::Field LogFormat::FieldForVariable(std::string_view v) {
       {"http_host", Field::kHost},
       {"server_name", Field::kHost},
   };
-  for (const auto& e : kTable) {
+  return kVariables;
+}
+
+LogFormat::Field LogFormat::FieldForVariable(std::string_view v) {
+  for (const auto& e : Variables()) {
     if (e.name == v) return e.field;
   }
   return Field::kSkip;
+}
+
+std::string LogFormat::CheckVariable(std::string_view var) {
+  if (FieldForVariable(var) != Field::kSkip) return {};
+  std::vector<std::string_view> read;
+  for (const auto& e : Variables()) read.push_back(e.name);
+  const bool nginx = IsNginxVariable(var);
+  const std::string_view meant = Misspelling(var, read.data(), read.size());
+  // A real nginx variable close to one read here ($remote_port, $hostname)
+  // is what it says; anything else that close is a typo.
+  if (!meant.empty() && !IsExactNginxVariable(var)) {
+    return fmt::format("unknown variable ${} (did you mean ${}?); the variables read are ${}", var, meant,
+                       fmt::join(read, ", $"));
+  }
+  if (!nginx) {
+    warnings_.push_back(fmt::format("${} is not an nginx variable (one of your own, from set or map?): its "
+                                    "field is skipped", var));
+  }
+  return {};
 }
 
 std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape escape,
@@ -209,6 +231,10 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
       f.prefix_ = literal;
     }
     literal.clear();
+    if (std::string why = f.CheckVariable(var); !why.empty()) {
+      *error = why;
+      return std::nullopt;
+    }
     pending = FieldForVariable(var);
     have_field = true;
   }
@@ -229,11 +255,22 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
       f.steps_[k].next_width = width;
     }
   }
-  bool has_client = false;
-  for (const auto& s : f.steps_) has_client |= s.field == Field::kRemoteAddr;
+  bool has_client = false, has_time = false, has_request = false;
+  for (const auto& s : f.steps_) {
+    has_client |= s.field == Field::kRemoteAddr;
+    has_time |= s.field == Field::kTimeLocal || s.field == Field::kTimeIso8601 || s.field == Field::kMsec;
+    has_request |= s.field == Field::kRequest || s.field == Field::kRequestUri || s.field == Field::kUri;
+  }
   if (!has_client) {
     *error = "the format has no $remote_addr, so no client can be known";
     return std::nullopt;
+  }
+  if (!has_time) {
+    f.warnings_.push_back("the format has no $time_local, $time_iso8601 or $msec: lines are counted at the time "
+                          "they are read, and a replay of old logs decides nothing sensible");
+  }
+  if (!has_request) {
+    f.warnings_.push_back("the format has no $request, $request_uri or $uri: no signature can match");
   }
   return f;
 }

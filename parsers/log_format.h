@@ -1,12 +1,15 @@
 // LogFormat: an nginx log_format string compiled into a field scanner, a
 // sequence of typed fields each ended by a literal separator. A line is split
 // by searching for each separator in turn (16 bytes at a time), so no regex
-// runs per line and the cost is close to splitting the line by hand. Unknown
-// variables are skipped. Parse() keeps a one-entry cache of the last time field (many lines
-// share a second), so one LogFormat serves one thread.
+// runs per line and the cost is close to splitting the line by hand.
+// Variables it does not read (nginx's, or the user's own from set or map)
+// are skipped, but a near miss of one it reads ($reqest) is an error.
+// Parse() keeps a one-entry cache of the last time field (many lines share
+// a second), so one LogFormat serves one thread.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +29,9 @@ class LogFormat : public LineParser {
   Reject Parse(std::string_view line, LogRecord* record) override;
   std::string_view name() const override { return name_; }
   const std::string& text() const { return text_; }
+  // What may be wrong with the format though it compiled: variables that
+  // nginx does not have (skipped), no client, time or request.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   enum class Field : uint8_t {
@@ -41,7 +47,16 @@ class LogFormat : public LineParser {
     // the next field's separator, which holds a quote (see Compile).
     uint8_t next_width = 0;
   };
+  struct Variable {
+    std::string_view name;
+    Field field;
+  };
+  // The variables read, with their fields.
+  static std::span<const Variable> Variables();
   static Field FieldForVariable(std::string_view var);
+  // Empty, or why `var` is an error (a near miss of a variable read); adds
+  // a warning for a variable nginx does not have.
+  std::string CheckVariable(std::string_view var);
   Reject Assign(Field field, std::string_view value, LogRecord* record);
   std::optional<LogTime> ParseTime(Field field, std::string_view value);
   // The first `sep` in [from, end) of the line starting at `begin`, or nullptr.
@@ -49,6 +64,7 @@ class LogFormat : public LineParser {
 
   std::string name_;
   std::string text_;
+  std::vector<std::string> warnings_;
   Escape escape_ = Escape::kDefault;
   std::string prefix_;  // literal text before the first field
   std::vector<Step> steps_;

@@ -135,4 +135,11 @@ std::unique_ptr<LineParser> NewParser(std::string_view spec, std::string* error)
   return std::make_unique<LogFormat>(std::move(*f));
 }
 
+std::vector<std::string> FormatWarnings(std::string_view spec) {
+  std::string error;
+  auto parser = NewParser(spec, &error);
+  const auto* format = dynamic_cast<const LogFormat*>(parser.get());
+  return format && format->name() == "custom" ? format->warnings() : std::vector<std::string>();
+}
+
 }  // namespace defender

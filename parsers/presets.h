@@ -28,5 +28,8 @@ const std::vector<Preset>& Presets();
 // nullptr and *error set when `spec` is neither a known name nor a valid
 // log_format string. "auto" gives the detecting parser.
 std::unique_ptr<LineParser> NewParser(std::string_view spec, std::string* error);
+// What may be wrong with a valid `spec` (LogFormat::warnings of a
+// log_format string; nothing for the built-in formats).
+std::vector<std::string> FormatWarnings(std::string_view spec);
 
 }  // namespace defender

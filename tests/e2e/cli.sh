@@ -31,6 +31,15 @@ done
 for opt in $(grep -o -- '--[a-z][a-z0-9-]*' <<<"$all_help" | sort -u); do
   if grep -q -- "${opt//-/\\\\-}" "$man" || grep -q -- "$opt" "$man"; then ok; else fail "man page lacks $opt"; fi
 done
+# A typo in --format is an error that names it; a variable of the user's own is a warning.
+set +e
+err=$("$DEFENDER_SCAN" --format '$remote_addr [$time_local] "$reqest" $status' /dev/null 2>&1); status=$?
+set -e
+expect_eq "--format typo: exit 2" "$status" 2
+expect_contains "--format typo: named, with the fix" "$err" 'unknown variable $reqest (did you mean $request?)'
+err=$("$DEFENDER_SCAN" --format '$remote_addr [$time_local] "$request" $status $loggable' /dev/null 2>&1)
+expect_contains "--format own variable: a warning" "$err" 'warning: --format: $loggable is not an nginx variable'
+
 # A reader that stops early (| head) ends the listing quietly, with no crash.
 set +o pipefail
 "$DEFENDER_SCAN" rules 2> "$TMP/rules.err" | head -n 1 > /dev/null
