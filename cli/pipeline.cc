@@ -67,17 +67,17 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
     nginx_sink = NewNginxConfSink(std::move(n), error);
     if (!nginx_sink) return nullptr;
   }
-  if ((!options.on_ban.empty() || !options.on_unban.empty()) && !options.dry_run) {
+  if (!options.on_ban.empty() || !options.on_unban.empty()) {
     ActionOptions a;
     a.timeout_ms = options.action_timeout_s * 1000;
     for (auto [text, argv, flag] : {std::tuple{&options.on_ban, &a.on_ban, "--on-ban"},
                                     std::tuple{&options.on_unban, &a.on_unban, "--on-unban"}}) {
-      if (!text->empty() && !SplitCommand(*text, argv, error)) {
+      if (!text->empty() && (!SplitCommand(*text, argv, error) || !CheckActionTemplate(*argv, error))) {
         *error = fmt::format("{}: {}", flag, *error);
         return nullptr;
       }
     }
-    actions = std::move(a);
+    if (!options.dry_run) actions = std::move(a);  // checked all the same
   }
   auto detector = Detector::Create(config.scenarios, DetectorOptionsOf(config), error);
   if (!detector) return nullptr;

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <thread>
@@ -159,6 +160,26 @@ class ActionSink : public Sink {
 };
 
 }  // namespace
+
+bool CheckActionTemplate(const std::vector<std::string>& argv, std::string* error) {
+  static constexpr std::string_view kKnown[] = {"ip", "duration", "reason", "scenario", "until"};
+  for (const std::string& arg : argv) {
+    for (size_t open = arg.find('{'); open != std::string::npos; open = arg.find('{', open + 1)) {
+      const size_t close = arg.find('}', open);
+      if (close == std::string::npos) break;
+      const std::string_view name = std::string_view(arg).substr(open + 1, close - open - 1);
+      const bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      });
+      if (word && std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
+        *error = fmt::format("unknown placeholder {{{}}} (known: {{ip}}, {{duration}}, {{reason}}, {{scenario}}, "
+                             "{{until}})", name);
+        return false;
+      }
+    }
+  }
+  return true;
+}
 
 std::unique_ptr<Sink> NewActionSink(ActionOptions options) { return std::make_unique<ActionSink>(std::move(options)); }
 

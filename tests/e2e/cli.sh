@@ -40,6 +40,16 @@ expect_contains "--format typo: named, with the fix" "$err" 'unknown variable $r
 err=$("$DEFENDER_SCAN" --format '$remote_addr [$time_local] "$request" $status $loggable' /dev/null 2>&1)
 expect_contains "--format own variable: a warning" "$err" 'warning: --format: $loggable is not an nginx variable'
 
+# An --on-ban placeholder that does not exist is an error at start, also in a dry run.
+set +e
+err=$("$DEFENDER_SCAN" --dry-run --on-ban 'echo {ip} {score}' /dev/null 2>&1); status=$?
+set -e
+expect_eq "--on-ban unknown placeholder: exit 2" "$status" 2
+expect_contains "--on-ban unknown placeholder: named, with the known ones" "$err" \
+  '--on-ban: unknown placeholder {score} (known: {ip}, {duration}, {reason}, {scenario}, {until})'
+out=$("$DEFENDER_SCAN" --on-ban 'logger -t defender "{ip} for {duration}s: {reason} ({scenario}) until {until} {1,2}"' \
+  /dev/null 2>&1) && ok || fail "--on-ban with every known placeholder and a brace that is none: refused: $out"
+
 # A reader that stops early (| head) ends the listing quietly, with no crash.
 set +o pipefail
 "$DEFENDER_SCAN" rules 2> "$TMP/rules.err" | head -n 1 > /dev/null
