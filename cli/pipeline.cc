@@ -398,6 +398,7 @@ int Pipeline::Run() {
     }
   }
   WarnRealip(true);
+  WarnUnrecognised();
   if (options_.stats) {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
@@ -611,6 +612,19 @@ void Pipeline::SaveState() {
     PrintError(s.message());
     failed_ = true;
   }
+}
+
+void Pipeline::WarnUnrecognised() const {
+  // Lines of another format are rejected as a format mismatch or a bad
+  // field; when they are most of the log, the format is the likely cause.
+  const uint64_t mismatched = stats_.rejects[size_t(Reject::kFormatMismatch)] +
+                              stats_.rejects[size_t(Reject::kBadClient)] + stats_.rejects[size_t(Reject::kBadTime)] +
+                              stats_.rejects[size_t(Reject::kBadStatus)] + stats_.rejects[size_t(Reject::kBadJson)];
+  if (mismatched < 10 || mismatched * 2 < stats_.lines) return;
+  fmt::print(stderr,
+             "defender-scan: warning: {} of {} lines were not recognised as --format {}: is the log in another "
+             "format? --explain shows how each line was read; --format takes any nginx log_format\n",
+             mismatched, stats_.lines, options_.format);
 }
 
 void Pipeline::WarnRealip(bool at_end) {

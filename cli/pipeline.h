@@ -122,6 +122,8 @@ class Pipeline : public Engine {
   void Tick();
   // Once: most lines come from one private or trusted-proxy address.
   void WarnRealip(bool at_end);
+  // Says on stderr when most lines were rejected for not fitting the format.
+  void WarnUnrecognised() const;
   void Report(double seconds);
 
   const Options& options_;

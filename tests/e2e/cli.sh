@@ -50,6 +50,13 @@ expect_contains "--on-ban unknown placeholder: named, with the known ones" "$err
 out=$("$DEFENDER_SCAN" --on-ban 'logger -t defender "{ip} for {duration}s: {reason} ({scenario}) until {until} {1,2}"' \
   /dev/null 2>&1) && ok || fail "--on-ban with every known placeholder and a brace that is none: refused: $out"
 
+# A log in a format that is not the one given: most lines rejected, and a hint.
+for i in $(seq 20); do echo "Mar 31 01:00:$i host sshd[1]: Failed password for root from 203.0.113.9 port 22"; done > "$TMP/other.log"
+err=$("$DEFENDER_SCAN" "$TMP/other.log" 2>&1 >/dev/null)
+expect_contains "another format: a hint" "$err" "20 of 20 lines were not recognised as --format auto"
+err=$("$DEFENDER_SCAN" "$SOURCE_DIR/samples/access.log" 2>&1 >/dev/null)
+expect_not_contains "the sample: no hint" "$err" "not recognised"
+
 # A reader that stops early (| head) ends the listing quietly, with no crash.
 set +o pipefail
 "$DEFENDER_SCAN" rules 2> "$TMP/rules.err" | head -n 1 > /dev/null
