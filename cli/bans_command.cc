@@ -1,5 +1,7 @@
 #include "cli/bans_command.h"
 
+#include <unistd.h>
+
 #include <chrono>
 
 #include <fmt/format.h>
@@ -32,6 +34,12 @@ int RunBansCommand(const BansOptions& o) {
   if (!IsPlainReason(o.reason)) return Fail("bans add: --reason must be a plain name (letters, digits, '_', '.', '-')", 2);
   auto duration = ParseDuration(o.duration);
   if (!duration || *duration <= 0) return Fail(fmt::format("bans: --duration '{}' is not a duration", o.duration), 2);
+  // Only `add` may start a state; a typo in the path must not look like an
+  // empty list.
+  if (o.action != "add" && access(o.state.c_str(), F_OK) != 0) {
+    return Fail(fmt::format("bans {}: no state database at {} (the --state of the defender-scan that bans)", o.action,
+                            o.state), 1);
+  }
   std::string error;
   auto store = StateStore::Open(o.state, 10000, &error);
   if (!store) return Fail(error, 1);

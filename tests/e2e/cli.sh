@@ -57,6 +57,14 @@ expect_contains "another format: a hint" "$err" "20 of 20 lines were not recogni
 err=$("$DEFENDER_SCAN" "$SOURCE_DIR/samples/access.log" 2>&1 >/dev/null)
 expect_not_contains "the sample: no hint" "$err" "not recognised"
 
+# bans list/del with a state path that does not exist: an error, no new empty database.
+set +e
+err=$("$DEFENDER_SCAN" bans list --state "$TMP/typo.db" 2>&1); status=$?
+set -e
+expect_eq "bans list on a missing state: exit 1" "$status" 1
+expect_contains "bans list on a missing state: says so" "$err" "no state database at $TMP/typo.db"
+expect_eq "bans list on a missing state: creates nothing" "$(ls "$TMP" | grep -c typo || true)" 0
+
 # A reader that stops early (| head) ends the listing quietly, with no crash.
 set +o pipefail
 "$DEFENDER_SCAN" rules 2> "$TMP/rules.err" | head -n 1 > /dev/null
