@@ -140,6 +140,10 @@ bool Pipeline::OpenInputs() {
       failed_ = true;
       continue;
     }
+    if (opened.missing) {
+      fmt::print(stderr, "defender-scan: note: {} does not exist yet; it is read from when it appears (as tail -F "
+                 "does)\n", name);
+    }
     Input input;
     input.name = name == "-" ? "<stdin>" : name;
     input.live = opened.live;

@@ -101,6 +101,8 @@ Status OpenInput(const std::string& name, const InputOptions& options, OpenedInp
   *out = OpenedInput();
   bool is_stdin = name == "-";
   if (options.follow && !is_stdin) {
+    struct stat st;
+    out->missing = stat(name.c_str(), &st) != 0 && errno == ENOENT;
     out->source = NewFollowSource(name, options.follow_options);
     out->live = true;
     return Status::Ok();

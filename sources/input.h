@@ -25,6 +25,7 @@ struct OpenedInput {
   Compression compression = Compression::kNone;  // live stdin: sniffed later, from its first bytes
   bool live = false;       // stdin pipe/terminal or --follow: the wall clock matters
   bool regular = false;    // a regular file: identity below is set
+  bool missing = false;    // --follow: no file yet; it is read from when it appears
   uint64_t dev = 0, ino = 0, size = 0;
   std::string fingerprint;  // its first bytes (up to kFingerprintSize)
 };

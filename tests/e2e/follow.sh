@@ -60,4 +60,13 @@ line 15 after >> "$log"
 wait_until 10 grep -q '198.51.100.15' "$TMP/run3.jsonl" || fail "the third run reads new lines"
 kill -TERM "$scan"; wait "$scan" || true
 expect_not_contains "--max-catch-up 0: nothing of the gap is read" "$(cat "$TMP/run3.jsonl")" '198.51.100.13'
+
+# A file that does not exist yet: said once, then read from when it appears.
+log="$TMP/later.log"
+"$DEFENDER_SCAN" --follow --format combined "$log" > "$TMP/later.jsonl" 2> "$TMP/later.err" &
+scan=$!
+wait_until 10 grep -q "does not exist yet" "$TMP/later.err" && ok || fail "a missing --follow file is not said"
+probe 16 > "$log"
+wait_until 10 grep -q '198.51.100.16' "$TMP/later.jsonl" && ok || fail "the file that appeared later is not read"
+kill -TERM "$scan"; wait "$scan" || true
 finish
