@@ -97,14 +97,24 @@ bool Pipeline::OpenInputs() {
   if (names.size() > 1 && !options_.follow) stats_.order = names;
   InputOptions in_options;
   in_options.follow = options_.follow;
+  size_t absent = 0;
   for (const std::string& name : names) {
     ++stats_.inputs;
     OpenedInput opened;
+    // A cron run with --state names the rotated file too (access.log.1),
+    // which does not exist before the first rotation: its checkpoint keeps
+    // the runs continuous, so a file that is not there is said, not failed.
+    struct stat st;
+    if (state_ && !options_.follow && name != "-" && stat(name.c_str(), &st) != 0 && errno == ENOENT &&
+        names.size() > 1) {
+      fmt::print(stderr, "defender-scan: note: {} does not exist (yet): skipped\n", name);
+      ++absent;
+      continue;
+    }
     // --follow --state: a followed file resumes at its checkpoint, so the
     // lines written while nothing ran are read (FollowOptions).
     in_options.follow_options = FollowOptions();
     in_options.follow_options.max_catch_up = uint64_t(options_.max_catch_up_mib) << 20;
-    struct stat st;
     if (options_.follow && state_ && stat(name.c_str(), &st) == 0) {
       for (const Checkpoint& c : checkpoints_) {
         if (c.dev != uint64_t(st.st_dev) || c.ino != uint64_t(st.st_ino) || c.complete) continue;
@@ -158,6 +168,10 @@ bool Pipeline::OpenInputs() {
     std::string error;
     input.parser = NewParser(options_.format, &error);  // validated in main
     inputs_.push_back(std::move(input));
+  }
+  if (absent > 0 && absent == names.size()) {
+    PrintError("none of the inputs exists");
+    failed_ = true;
   }
   return !inputs_.empty();
 }

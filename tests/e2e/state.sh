@@ -186,4 +186,16 @@ expect_eq "after the restart every committed ban reached its action" "$(sort -u 
 (( $(wc -l < "$ACTIONS_FILE") <= 64 )) && ok || fail "actions repeated: $(wc -l < "$ACTIONS_FILE") runs for 60 bans"
 expect_eq "nothing is left pending" "$(sqlite3 "$TMP/actions.db" 'select count(*) from actions')" 0
 
+# A cron run names access.log.1 before the first rotation made it: said, not
+# a failure; a run where no input exists at all still fails.
+echo '203.0.113.90 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "x"' > "$TMP/cron.log"
+set +e
+err=$("$DEFENDER_SCAN" --state "$TMP/cron.db" "$TMP/cron.log.1" "$TMP/cron.log" 2>&1 >/dev/null); status=$?
+set -e
+expect_eq "a rotated file not there yet: exit 0" "$status" 0
+expect_contains "  and said" "$err" "cron.log.1 does not exist (yet): skipped"
+set +e
+"$DEFENDER_SCAN" --state "$TMP/cron.db" "$TMP/none.log.1" "$TMP/none.log" > /dev/null 2>&1; status=$?
+set -e
+expect_eq "no input at all: exit 1" "$status" 1
 finish
