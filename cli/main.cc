@@ -13,6 +13,7 @@
 #include "cli/serve.h"
 #include "cli/signals.h"
 #include "core/log_time.h"
+#include "core/misspelling.h"
 #include "parsers/presets.h"
 
 #ifndef DEFENDER_VERSION
@@ -123,6 +124,30 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->group(out);
 }
 
+// " (--folow: did you mean --follow?)" for the first argument that is no option of
+// the command line but nearly one, or empty.
+std::string FlagHint(CLI::App& app, int argc, char** argv) {
+  std::vector<std::string> names;
+  auto collect = [&](CLI::App* a) {
+    for (const CLI::Option* o : a->get_options()) {
+      for (const std::string& n : o->get_lnames()) names.push_back("--" + n);
+    }
+  };
+  collect(&app);
+  for (CLI::App* sub : app.get_subcommands({})) collect(sub);
+  std::vector<std::string_view> views(names.begin(), names.end());
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (!arg.starts_with("--")) continue;
+    arg = arg.substr(0, arg.find('='));
+    if (std::find(views.begin(), views.end(), arg) != views.end()) continue;
+    if (std::string_view meant = Misspelling(arg, views); !meant.empty()) {
+      return fmt::format(" ({}: did you mean {}?)", arg, meant);
+    }
+  }
+  return {};
+}
+
 int Main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);  // a closed stdout shows up as EPIPE and ends the run quietly
   Options options;
@@ -180,7 +205,7 @@ int Main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "defender-scan: error: {}\n", e.what());
+    fmt::print(stderr, "defender-scan: error: {}{}\n", e.what(), FlagHint(app, argc, argv));
     return 2;
   }
   if (bans->parsed()) {

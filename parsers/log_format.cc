@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "core/client_name.h"
+#include "core/misspelling.h"
 #include "parsers/nginx_variables.h"
 
 namespace defender {
@@ -173,7 +174,7 @@ std::string LogFormat::CheckVariable(std::string_view var) {
   std::vector<std::string_view> read;
   for (const auto& e : Variables()) read.push_back(e.name);
   const bool nginx = IsNginxVariable(var);
-  const std::string_view meant = Misspelling(var, read.data(), read.size());
+  const std::string_view meant = Misspelling(var, read);
   // A real nginx variable close to one read here ($remote_port, $hostname)
   // is what it says; anything else that close is a typo.
   if (!meant.empty() && !IsExactNginxVariable(var)) {

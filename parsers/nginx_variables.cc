@@ -25,21 +25,6 @@ constexpr std::string_view kNames[] = {
 constexpr std::string_view kPrefixes[] = {"arg_", "cookie_", "http_", "sent_http_", "sent_trailer_", "upstream_",
                                           "ssl_", "geoip_", "jwt_", "otel_"};
 
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 bool IsExactNginxVariable(std::string_view name) {
@@ -52,20 +37,6 @@ bool IsNginxVariable(std::string_view name) {
     if (name.size() > p.size() && name.substr(0, p.size()) == p) return true;
   }
   return false;
-}
-
-std::string_view Misspelling(std::string_view name, const std::string_view* candidates, size_t count) {
-  std::string_view best;
-  size_t best_distance = 3;
-  for (size_t i = 0; i < count; ++i) {
-    if (candidates[i] == name) return {};
-    const size_t d = EditDistance(name, candidates[i]);
-    if (d < best_distance) {
-      best_distance = d;
-      best = candidates[i];
-    }
-  }
-  return best;
 }
 
 }  // namespace defender

@@ -13,8 +13,4 @@ bool IsNginxVariable(std::string_view name);
 // True for a full name of nginx's (not one under a prefix).
 bool IsExactNginxVariable(std::string_view name);
 
-// The variable of `candidates` that `name` most likely misspells (at most
-// two edits away, and not itself one of them), or empty.
-std::string_view Misspelling(std::string_view name, const std::string_view* candidates, size_t count);
-
 }  // namespace defender

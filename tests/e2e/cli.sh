@@ -65,6 +65,13 @@ expect_eq "bans list on a missing state: exit 1" "$status" 1
 expect_contains "bans list on a missing state: says so" "$err" "no state database at $TMP/typo.db"
 expect_eq "bans list on a missing state: creates nothing" "$(ls "$TMP" | grep -c typo || true)" 0
 
+# A mistyped option gets the fix.
+set +e
+err=$("$DEFENDER_SCAN" --folow "$TMP/x.log" 2>&1); status=$?
+set -e
+expect_eq "mistyped option: exit 2" "$status" 2
+expect_contains "mistyped option: the fix" "$err" "(--folow: did you mean --follow?)"
+
 # A reader that stops early (| head) ends the listing quietly, with no crash.
 set +o pipefail
 "$DEFENDER_SCAN" rules 2> "$TMP/rules.err" | head -n 1 > /dev/null
