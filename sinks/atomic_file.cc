@@ -38,7 +38,8 @@ Status ReplaceFileAtomically(const std::string& path, std::string_view content, 
   for (int attempt = 0; attempt < 16 && fd < 0; ++attempt) {
     temp = fmt::format("{}/.defender-scan.{:08x}.tmp", dir, random());
     fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    if (fd < 0 && errno != EEXIST) return Fail("cannot create a temporary file", temp);
+    // Name the directory, which the user gave and can fix, not our temporary file.
+    if (fd < 0 && errno != EEXIST) return Fail(fmt::format("cannot write {} in it", path), dir);
   }
   if (fd < 0) return Fail("cannot create a temporary file", temp);
   size_t done = 0;

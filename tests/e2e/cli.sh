@@ -72,6 +72,13 @@ set -e
 expect_eq "mistyped option: exit 2" "$status" 2
 expect_contains "mistyped option: the fix" "$err" "(--folow: did you mean --follow?)"
 
+# --nginx-conf in a directory that does not exist: the directory is named.
+set +e
+err=$("$DEFENDER_SCAN" --nginx-conf "$TMP/missing/dir/blocks.conf" /dev/null 2>&1); status=$?
+set -e
+expect_eq "--nginx-conf in a missing directory: exit 2" "$status" 2
+expect_contains "  names the directory" "$err" "$TMP/missing/dir: cannot write $TMP/missing/dir/blocks.conf in it: No such file or directory"
+
 # A reader that stops early (| head) ends the listing quietly, with no crash.
 set +o pipefail
 "$DEFENDER_SCAN" rules 2> "$TMP/rules.err" | head -n 1 > /dev/null
