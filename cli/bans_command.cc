@@ -41,7 +41,7 @@ int RunBansCommand(const BansOptions& o) {
                             o.state), 1);
   }
   std::string error;
-  auto store = StateStore::Open(o.state, 10000, &error);
+  auto store = StateStore::Open(o.state, o.state_wait_s * 1000, &error);
   if (!store) return Fail(error, 1);
   std::vector<StoredBan> bans;
   size_t refused = 0;

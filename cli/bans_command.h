@@ -15,6 +15,7 @@ struct BansOptions {
   std::string duration = "4h";
   std::string reason = "manual";
   bool json = false;
+  int state_wait_s = 10;  // how long to wait for a run that holds the state
 };
 
 int RunBansCommand(const BansOptions& options);

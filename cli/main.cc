@@ -170,6 +170,10 @@ int Main(int argc, char** argv) {
   bans->add_option("--duration", bans_options.duration, "How long (add): 30m, 4h, 7d ...")->capture_default_str();
   bans->add_option("--reason", bans_options.reason, "Why (add)")->capture_default_str();
   bans->add_flag("--json", bans_options.json, "list: one JSON object per ban");
+  bans->add_option("--state-wait", bans_options.state_wait_s,
+                   "Seconds to wait for a run that holds the state database")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
   auto* serve = app.add_subcommand(
       "serve", "Run the pipeline and answer HTTP: /api/check for nginx auth_request, /api/block, /metrics ...");
   AddScanOptions(*serve, options);

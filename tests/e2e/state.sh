@@ -198,4 +198,7 @@ set +e
 "$DEFENDER_SCAN" --state "$TMP/cron.db" "$TMP/none.log.1" "$TMP/none.log" > /dev/null 2>&1; status=$?
 set -e
 expect_eq "no input at all: exit 1" "$status" 1
+# bans takes --state-wait like the main job.
+"$DEFENDER_SCAN" bans add 203.0.113.91 --state "$TMP/wait.db" --state-wait 5 > /dev/null && ok || fail "bans add --state-wait refused"
+expect_contains "bans list --state-wait 0" "$("$DEFENDER_SCAN" bans list --state "$TMP/wait.db" --state-wait 0)" "203.0.113.91"
 finish
