@@ -29,6 +29,11 @@ int RunBansCommand(const BansOptions& o) {
     target = Cidr::Parse(o.target);
     std::string why;
     if (!target) return Fail(fmt::format("bans {}: '{}' is not an address or CIDR", o.action, o.target), 2);
+    // Detection counts and bans an IPv6 client by its prefix (--ipv6-prefix):
+    // an address given alone means the same target.
+    if (!target->address().is_v4() && target->is_host() && o.ipv6_prefix < 128) {
+      target = Cidr(target->address(), o.ipv6_prefix);
+    }
     if (o.action == "add" && !ValidateBanTarget(*target, &why)) return Fail(fmt::format("bans add: {}", why), 2);
   }
   if (!IsPlainReason(o.reason)) return Fail("bans add: --reason must be a plain name (letters, digits, '_', '.', '-')", 2);
@@ -75,7 +80,8 @@ int RunBansCommand(const BansOptions& o) {
     return 0;
   }
   if (o.action == "add") {
-    StoredBan ban{*target, target->address(), o.reason, now, now + *duration, 1, 100};
+    const IpAddress source = Cidr::Parse(o.target)->address();
+    StoredBan ban{*target, source, o.reason, now, now + *duration, 1, 100};
     for (const StoredBan& b : bans) {
       if (b.target != *target) continue;
       ban.count = b.count;

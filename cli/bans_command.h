@@ -16,6 +16,7 @@ struct BansOptions {
   std::string reason = "manual";
   bool json = false;
   int state_wait_s = 10;  // how long to wait for a run that holds the state
+  int ipv6_prefix = 64;   // an IPv6 address means its client prefix, as detection bans it
 };
 
 int RunBansCommand(const BansOptions& options);

@@ -170,6 +170,11 @@ int Main(int argc, char** argv) {
   bans->add_option("--duration", bans_options.duration, "How long (add): 30m, 4h, 7d ...")->capture_default_str();
   bans->add_option("--reason", bans_options.reason, "Why (add)")->capture_default_str();
   bans->add_flag("--json", bans_options.json, "list: one JSON object per ban");
+  bans->add_option("--ipv6-prefix", bans_options.ipv6_prefix,
+                   "An IPv6 address alone stands for its prefix of this length, as detection bans it (128: "
+                   "the address only)")
+      ->check(CLI::Range(32, 128))
+      ->capture_default_str();
   bans->add_option("--state-wait", bans_options.state_wait_s,
                    "Seconds to wait for a run that holds the state database")
       ->check(CLI::Range(0, 3600))

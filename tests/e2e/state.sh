@@ -201,4 +201,11 @@ expect_eq "no input at all: exit 1" "$status" 1
 # bans takes --state-wait like the main job.
 "$DEFENDER_SCAN" bans add 203.0.113.91 --state "$TMP/wait.db" --state-wait 5 > /dev/null && ok || fail "bans add --state-wait refused"
 expect_contains "bans list --state-wait 0" "$("$DEFENDER_SCAN" bans list --state "$TMP/wait.db" --state-wait 0)" "203.0.113.91"
+# An IPv6 address given to bans means its /64, as detection bans it; --ipv6-prefix 128 the address only.
+expect_contains "bans add of an IPv6 address bans its /64" \
+  "$("$DEFENDER_SCAN" bans add 2001:db8:1:2::5 --state "$TMP/v6.db")" "banned 2001:db8:1:2::/64"
+expect_contains "bans add --ipv6-prefix 128: one address" \
+  "$("$DEFENDER_SCAN" bans add 2001:db8:1:3::5 --ipv6-prefix 128 --state "$TMP/v6.db")" "banned 2001:db8:1:3::5 until"
+expect_contains "bans del of another address of the /64 ends it" \
+  "$("$DEFENDER_SCAN" bans del 2001:db8:1:2::7 --state "$TMP/v6.db")" "unbanned 2001:db8:1:2::/64"
 finish
