@@ -231,7 +231,7 @@ int Main(int argc, char** argv) {
     for (const auto& e : config_errors) fmt::print(stderr, "defender-scan: error: {}\n", e);
     return 2;
   }
-  if (rules->parsed()) return RunRulesCommand(config.scenarios, config.apps);
+  if (rules->parsed()) return RunRulesCommand(config);
   std::string error;
   if (!NewParser(options.format, &error)) {
     fmt::print(stderr, "defender-scan: error: {}\n", error);

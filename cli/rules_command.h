@@ -2,14 +2,13 @@
 // configuration) and the signature rules that feed them.
 #pragma once
 
-#include <vector>
-
-#include "detectors/scenario.h"
+#include "cli/config.h"
 
 namespace defender {
 
-// The scenarios (as `scenarios` sets them), the signatures, and the app
-// profiles (those in `apps` marked in use). Exit status 0.
-int RunRulesCommand(const std::vector<Scenario>& scenarios, const std::vector<std::string>& apps);
+// The scenarios (as `config` sets them, custom rules with their patterns),
+// the signatures, the app profiles (those in use marked), and every other
+// setting the configuration holds. Exit status 0.
+int RunRulesCommand(const Config& config);
 
 }  // namespace defender

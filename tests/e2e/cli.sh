@@ -79,6 +79,13 @@ set -e
 expect_eq "--nginx-conf in a missing directory: exit 2" "$status" 2
 expect_contains "  names the directory" "$err" "$TMP/missing/dir: cannot write $TMP/missing/dir/blocks.conf in it: No such file or directory"
 
+# rules -c shows what the configuration sets: custom rules' patterns and every other setting.
+printf 'allowlist: [192.0.2.0/24]\nbans: {max: 2d}\ncustom_rules:\n  - name: old-api\n    field: path\n    regex: "^/api/v0/"\n    status: [404, 410]\n' > "$TMP/rules.yaml"
+out=$("$DEFENDER_SCAN" rules -c "$TMP/rules.yaml")
+expect_contains "rules -c: a custom rule's pattern" "$out" "old-api                            path regex '^/api/v0/', status 404 410"
+expect_contains "rules -c: the allowlist" "$out" "allowlist              192.0.2.0/24"
+expect_contains "rules -c: the ban limit" "$out" "bans.max               2d"
+
 # A reader that stops early (| head) ends the listing quietly, with no crash.
 set +o pipefail
 "$DEFENDER_SCAN" rules 2> "$TMP/rules.err" | head -n 1 > /dev/null
