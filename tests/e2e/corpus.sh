@@ -34,7 +34,7 @@ for s in $scenarios; do
 done
 expect_eq "every scenario alerts on its corpus, for the corpus's client" "${silent[*]}" ""
 
-apps=$(awk '/^APP / {on = 1; next} on && /^[a-z]/ {print $1}' <<<"$rules")
+apps=$(awk '/^APP / {on = 1; next} /^SETTINGS/ {exit} on && /^[a-z]/ {print $1}' <<<"$rules")
 missing=() unbanned=() banned=()
 for app in $apps; do
   file="$corpus/apps/$app.log"
