@@ -1,4 +1,4 @@
-// Caseless (ASCII) substring search, for matching literals in log fields.
+// Caseless (ASCII) matching of log text against lower-case literals.
 #pragma once
 
 #include <string_view>
@@ -13,6 +13,18 @@ inline bool CaselessContains(std::string_view haystack, std::string_view needle)
     if (k == needle.size()) return true;
   }
   return false;
+}
+
+// True when `text` ends with `suffix` (lower case) and is longer than it.
+inline bool CaselessEndsWith(std::string_view text, std::string_view suffix) {
+  if (text.size() <= suffix.size()) return false;
+  text = text.substr(text.size() - suffix.size());
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    char c = text[i];
+    if (c >= 'A' && c <= 'Z') c = char(c + 32);
+    if (c != suffix[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace defender

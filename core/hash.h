@@ -60,4 +60,8 @@ inline uint64_t HashBytes(std::string_view s) {
   return Mix(Mix(a ^ k1, b ^ h) ^ k2, uint64_t(s.size()) ^ k0);
 }
 
+// The hash a scenario counts a distinct value by (never 0, which means
+// "no value").
+inline uint32_t DistinctHash(std::string_view v) { return uint32_t(HashBytes(v) | 1); }
+
 }  // namespace defender

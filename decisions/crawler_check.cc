@@ -11,22 +11,9 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "core/caseless.h"
+
 namespace defender {
-
-namespace {
-
-bool EndsWithCaseless(std::string_view name, std::string_view suffix) {
-  if (name.size() <= suffix.size()) return false;
-  name = name.substr(name.size() - suffix.size());
-  for (size_t i = 0; i < suffix.size(); ++i) {
-    char c = name[i];
-    if (c >= 'A' && c <= 'Z') c = char(c + 32);
-    if (c != suffix[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 bool CrawlerCheck::Verified(const IpAddress& address, const KnownCrawler& claimed) {
   const LogTime now = WallClock();
@@ -69,7 +56,7 @@ bool CrawlerCheck::Lookup(const IpAddress& address, const KnownCrawler& claimed)
   std::string_view host = name;
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);
   bool domain_ok = false;
-  for (std::string_view suffix : claimed.dns_suffixes) domain_ok = domain_ok || EndsWithCaseless(host, suffix);
+  for (std::string_view suffix : claimed.dns_suffixes) domain_ok = domain_ok || CaselessEndsWith(host, suffix);
   if (!domain_ok) return false;
   addrinfo hints{};
   hints.ai_family = address.is_v4() ? AF_INET : AF_INET6;

@@ -208,7 +208,7 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
       case Distinct::kUri: distinct = facts.uri_hash; break;
       case Distinct::kPath: distinct = facts.path_hash; break;
       case Distinct::kUserAgent: distinct = facts.user_agent_hash; break;
-      case Distinct::kQuery: distinct = uint32_t(HashBytes(r.query) | 1); break;  // as logged: a random one is new either way
+      case Distinct::kQuery: distinct = DistinctHash(r.query); break;  // as logged: a random one is new either way
     }
     auto result = table_.Pour(s.settings.per_path ? PathKey(client.address(), facts.path_hash) : client.address(),
                               uint16_t(i), s.settings, r.time, distinct);

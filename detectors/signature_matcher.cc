@@ -21,9 +21,6 @@ struct SignatureMatcher::Database {
 
 namespace {
 
-// The distinct-count hash of a decoded value (never 0).
-uint32_t DistinctHash(std::string_view v) { return uint32_t(HashBytes(v) | 1); }
-
 int OnMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int, void* ctx) {
   auto* hits = static_cast<SignatureHits*>(ctx);
   if (hits->Has(uint16_t(id))) return 0;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/ban_target.h"
 #include "core/cidr.h"
@@ -30,6 +31,10 @@ bool IsSafeName(std::string_view s) {
   return true;
 }
 
+// The placeholders of an argv template, as written in it; ExpandAction
+// fills them in this order.
+constexpr std::string_view kPlaceholders[] = {"{ip}", "{duration}", "{reason}", "{scenario}", "{until}"};
+
 void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
   for (size_t p = s->find(from); p != std::string::npos; p = s->find(from, p + to.size())) {
     s->replace(p, from.size(), to);
@@ -47,13 +52,10 @@ bool ExpandAction(const std::vector<std::string>& tmpl, const Decision& d, std::
   }
   std::string duration = std::to_string(d.duration_s);
   std::string until = FormatIso8601(d.until);
+  const std::string_view values[std::size(kPlaceholders)] = {ip, duration, d.reason, d.reason, until};
   argv->clear();
   for (std::string arg : tmpl) {
-    ReplaceAll(&arg, "{ip}", ip);
-    ReplaceAll(&arg, "{duration}", duration);
-    ReplaceAll(&arg, "{reason}", d.reason);
-    ReplaceAll(&arg, "{scenario}", d.reason);
-    ReplaceAll(&arg, "{until}", until);
+    for (size_t k = 0; k < std::size(kPlaceholders); ++k) ReplaceAll(&arg, kPlaceholders[k], values[k]);
     argv->push_back(std::move(arg));
   }
   return true;
@@ -162,18 +164,17 @@ class ActionSink : public Sink {
 }  // namespace
 
 bool CheckActionTemplate(const std::vector<std::string>& argv, std::string* error) {
-  static constexpr std::string_view kKnown[] = {"ip", "duration", "reason", "scenario", "until"};
   for (const std::string& arg : argv) {
     for (size_t open = arg.find('{'); open != std::string::npos; open = arg.find('{', open + 1)) {
       const size_t close = arg.find('}', open);
       if (close == std::string::npos) break;
-      const std::string_view name = std::string_view(arg).substr(open + 1, close - open - 1);
+      const std::string_view placeholder = std::string_view(arg).substr(open, close - open + 1);
+      const std::string_view name = placeholder.substr(1, placeholder.size() - 2);
       const bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
       });
-      if (word && std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) {
-        *error = fmt::format("unknown placeholder {{{}}} (known: {{ip}}, {{duration}}, {{reason}}, {{scenario}}, "
-                             "{{until}})", name);
+      if (word && std::find(std::begin(kPlaceholders), std::end(kPlaceholders), placeholder) == std::end(kPlaceholders)) {
+        *error = fmt::format("unknown placeholder {} (known: {})", placeholder, fmt::join(kPlaceholders, ", "));
         return false;
       }
     }
