@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include <fmt/format.h>
@@ -88,14 +89,18 @@ int RunBansCommand(const BansOptions& o) {
       ban.since = b.since;
       ban.until = std::max(ban.until, b.until);  // adding again never shortens a ban
     }
-    if (Status s = store->PutBan(ban); !s.ok()) return Fail(s.message(), 1);
+    // Committed with its pending action: the next run with --on-ban runs it.
+    const PendingAction action{true, *target, o.reason, (ban.until - now) / kSecond, ban.until};
+    if (Status s = store->PutBan(ban, &action); !s.ok()) return Fail(s.message(), 1);
     fmt::print("banned {} until {}\n", target->ToString(), FormatIso8601(ban.until));
     return 0;
   }
-  bool found = false;
-  for (const StoredBan& b : bans) found |= b.target == *target;
-  if (!found) return Fail(fmt::format("bans del: {} is not banned", target->ToString()), 1);
-  if (Status s = store->DeleteBan(*target); !s.ok()) return Fail(s.message(), 1);
+  auto banned = std::find_if(bans.begin(), bans.end(), [&](const StoredBan& b) { return b.target == *target; });
+  if (banned == bans.end()) return Fail(fmt::format("bans del: {} is not banned", target->ToString()), 1);
+  // The same pending unban a run's expiry would commit, so that a running
+  // --follow that lifts the ban itself runs the action once.
+  const PendingAction action{false, *target, banned->reason, 0, banned->until};
+  if (Status s = store->DeleteBan(*target, &action); !s.ok()) return Fail(s.message(), 1);
   fmt::print("unbanned {}\n", target->ToString());
   return 0;
 }

@@ -538,19 +538,20 @@ bool Pipeline::RestoreState() {
     bucket.poured = b.poured;
     detector_->mutable_table().Restore(b.client, uint16_t(index), bucket, b.distinct);
   }
+  // Pending actions first: a ban whose action never ran, and which ended
+  // meanwhile, gets its ban action before the unban below, never after it
+  // (that would leave a firewall rule nothing lifts).
+  ReplayPendingActions(pending);
   last_log_time_ = clock;
   last_line_wall_ = std::chrono::steady_clock::now();
   engine_.Advance(clock, &decisions_);  // bans that ended while nobody ran
   Deliver();
-  ReplayPendingActions(pending);
   return true;
 }
 
 void Pipeline::ReplayPendingActions(const std::vector<PendingAction>& pending) {
+  if (!action_sink_) return;  // no --on-ban/--on-unban this time: they stay pending
   for (const PendingAction& a : pending) {
-    if (!action_sink_) {  // no --on-ban/--on-unban this time: it stays pending
-      continue;
-    }
     Decision d;
     d.action = a.ban ? DecisionAction::kBan : DecisionAction::kUnban;
     d.target = a.target;
@@ -572,19 +573,31 @@ void Pipeline::SyncBans() {
     PrintError(s.message());
     return;
   }
-  absl::flat_hash_set<Cidr> stored;
+  absl::flat_hash_set<Cidr> stored, added;
   for (const StoredBan& b : bans) {
     stored.insert(b.target);
     auto it = engine_.active().find(b.target);
     if (it != engine_.active().end() && it->second.until == b.until) continue;
     decisions_.push_back(engine_.Restore(b.target, b.source, b.reason, b.since, b.until, b.count, b.score));
+    added.insert(b.target);
   }
   std::vector<Cidr> gone;
   for (const auto& [target, ban] : engine_.active()) {
     if (!stored.contains(target)) gone.push_back(target);
   }
+  // An unban commits the same pending row `bans del` did, and runs it.
   for (const Cidr& target : gone) engine_.Unblock(target, &decisions_);
   Deliver();
+  // The ban actions of what `bans add` added (this run's own ran when it
+  // decided them).
+  std::vector<PendingAction> pending;
+  if (added.empty()) return;
+  if (Status s = state_->LoadPendingActions(&pending, &refused); !s.ok()) {
+    PrintError(s.message());
+    return;
+  }
+  std::erase_if(pending, [&](const PendingAction& a) { return !a.ban || !added.contains(a.target); });
+  ReplayPendingActions(pending);
 }
 
 void Pipeline::SaveState() {

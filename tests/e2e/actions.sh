@@ -64,6 +64,55 @@ expect_eq "no process of a killed action is left" "$(pgrep -fc '^sleep 3018$' ||
 expect_eq "nor the grandchild it started in the background" "$(pgrep -fc '^sleep 3017$' || true)" 0
 pkill -f '^sleep 301[78]$' || true
 
+# `bans add` / `bans del` change the state; the next run with --on-ban /
+# --on-unban runs their actions, once, so a firewall ban made by an action is
+# lifted by `bans del` (a cron run, then a followed file).
+state="$TMP/manual.db"
+: > "$RECORD_FILE"
+manual_run() {
+  "$DEFENDER_SCAN" --state "$state" --format combined --on-ban "$record ban {ip} {reason}" \
+    --on-unban "$record unban {ip}" "$TMP/quiet.log" > /dev/null
+}
+# Manual bans last in wall-clock time: the log is of today.
+quiet_log() {
+  echo "198.51.100.9 - - [$(date -u '+%d/%b/%Y:%H:%M:%S +0000')] \"GET / HTTP/1.1\" 200 0 \"-\" \"ok\"" > "$TMP/quiet.log"
+}
+quiet_log
+"$DEFENDER_SCAN" bans add 192.0.2.77 --state "$state" --reason by-hand > /dev/null
+manual_run
+expect_eq "bans add: the next run runs its on-ban" "$(cat "$RECORD_FILE")" "[ban][192.0.2.77][by-hand]"
+manual_run
+expect_eq "bans add: and only once" "$(cat "$RECORD_FILE")" "[ban][192.0.2.77][by-hand]"
+"$DEFENDER_SCAN" bans del 192.0.2.77 --state "$state" > /dev/null
+: > "$RECORD_FILE"
+manual_run
+expect_eq "bans del: the next run runs its on-unban" "$(cat "$RECORD_FILE")" "[unban][192.0.2.77]"
+manual_run
+expect_eq "bans del: and only once" "$(cat "$RECORD_FILE")" "[unban][192.0.2.77]"
+# A ban added by hand that ended before the next run: its ban action runs
+# before its unban, never after it (which would leave a rule nothing lifts).
+"$DEFENDER_SCAN" bans add 192.0.2.78 --state "$state" --duration 1s > /dev/null
+sleep 2.2
+quiet_log
+: > "$RECORD_FILE"
+manual_run
+expect_eq "an expired manual ban: ban, then unban" "$(cat "$RECORD_FILE")" $'[ban][192.0.2.78][manual]\n[unban][192.0.2.78]'
+# A followed file: the running process picks up both within a few seconds.
+: > "$RECORD_FILE"
+"$DEFENDER_SCAN" --follow --state "$state" --format combined --on-ban "$record ban {ip} {reason}" \
+  --on-unban "$record unban {ip}" "$TMP/quiet.log" > /dev/null 2>&1 &
+follower=$!
+sleep 0.5
+"$DEFENDER_SCAN" bans add 192.0.2.79 --state "$state" --state-wait 10 --reason live > /dev/null
+wait_until 15 grep -qF "[ban][192.0.2.79][live]" "$RECORD_FILE" || fail "follow: bans add ran no on-ban"
+"$DEFENDER_SCAN" bans del 192.0.2.79 --state "$state" --state-wait 10 > /dev/null
+wait_until 15 grep -qF "[unban][192.0.2.79]" "$RECORD_FILE" || fail "follow: bans del ran no on-unban"
+kill -TERM "$follower"; wait "$follower" || true
+expect_eq "follow: each ran once" "$(sort "$RECORD_FILE")" "$(printf '%s\n' '[ban][192.0.2.79][live]' '[unban][192.0.2.79]')"
+: > "$RECORD_FILE"
+manual_run
+expect_eq "follow: nothing left pending after it" "$(cat "$RECORD_FILE")" ""
+
 # The sample scripts refuse what is not an address, a number or a name.
 for script in ban-ip.sh ipset-ban.sh nft-ban.sh; do
   set +e
