@@ -14,6 +14,8 @@ packages=(
   nginx gzip bzip2 xz-utils zstd groff-base man-db sqlite3 python3 curl bc time
   # serve mode's tests and benchmark: Lua in nginx, the application samples, wrk
   libnginx-mod-http-lua jq python3-django php-cli wrk
+  # the sample firewall actions' test, inside a network namespace only
+  iptables nftables ipset iproute2
   # bench/instructions.sh: instruction counts that the noise does not move
   valgrind
 )

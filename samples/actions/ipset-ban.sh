@@ -1,9 +1,9 @@
 #!/bin/sh
-# ipset variant with the set's own timeout, so no unban action is needed:
-#   ipset create defender4 hash:net timeout 0 ; ipset create defender6 hash:net family inet6 timeout 0
-#   iptables  -I INPUT -m set --match-set defender4 src -j DROP
-#   ip6tables -I INPUT -m set --match-set defender6 src -j DROP
-#   defender-scan --on-ban '/etc/defender-scan/actions/ipset-ban.sh {ip} {duration}'
+# ipset variant with the set's own timeout (the sets are made by ipset-setup.sh):
+#   defender-scan --on-ban '/etc/defender-scan/actions/ipset-ban.sh {ip} {duration}' \
+#                 --on-unban '/etc/defender-scan/actions/ipset-unban.sh {ip}'
+# The timeout lifts the ban by itself; ipset-unban.sh lifts it when
+# defender-scan does (`bans del`, an unban through the API).
 set -eu
 ip=${1:?usage: ipset-ban.sh IP DURATION}
 duration=${2:?usage: ipset-ban.sh IP DURATION}

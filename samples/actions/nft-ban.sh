@@ -1,12 +1,9 @@
 #!/bin/sh
-# nftables variant with element timeouts, so no unban action is needed:
-#   nft add table inet defender
-#   nft add set inet defender ban4 '{ type ipv4_addr; flags interval, timeout; }'
-#   nft add set inet defender ban6 '{ type ipv6_addr; flags interval, timeout; }'
-#   nft add chain inet defender input '{ type filter hook input priority -10; }'
-#   nft add rule inet defender input ip saddr @ban4 drop
-#   nft add rule inet defender input ip6 saddr @ban6 drop
-#   defender-scan --on-ban '/etc/defender-scan/actions/nft-ban.sh {ip} {duration}'
+# nftables variant with element timeouts (the set is made by nft-setup.sh):
+#   defender-scan --on-ban '/etc/defender-scan/actions/nft-ban.sh {ip} {duration}' \
+#                 --on-unban '/etc/defender-scan/actions/nft-unban.sh {ip}'
+# The timeout lifts the ban by itself; nft-unban.sh lifts it when
+# defender-scan does (`bans del`, an unban through the API).
 set -eu
 ip=${1:?usage: nft-ban.sh IP DURATION}
 duration=${2:?usage: nft-ban.sh IP DURATION}
@@ -15,4 +12,8 @@ case "$ip" in
   *:*) set=ban6; case "$ip" in *[!0-9a-fA-F:/]*) echo "nft-ban.sh: bad address: $ip" >&2; exit 2 ;; esac ;;
   *)   set=ban4; case "$ip" in *[!0-9./]*) echo "nft-ban.sh: bad address: $ip" >&2; exit 2 ;; esac ;;
 esac
+# Banned again while still banned: the old element goes, the new timeout counts.
+if nft get element inet defender "$set" "{ $ip }" >/dev/null 2>&1; then
+  nft delete element inet defender "$set" "{ $ip }"
+fi
 nft add element inet defender "$set" "{ $ip timeout ${duration}s }"

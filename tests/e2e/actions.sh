@@ -122,5 +122,11 @@ for script in ban-ip.sh ipset-ban.sh nft-ban.sh; do
   expect_eq "$script: bad address refused" "$s1:$out" "2:$script: bad address: 1.2.3.4;reboot"
   expect_eq "$script: bad duration refused" "$s2:$out2" "2:$script: bad duration: 60;reboot"
 done
+for script in unban-ip.sh ipset-unban.sh nft-unban.sh; do
+  set +e
+  out=$("$SOURCE_DIR/samples/actions/$script" '1.2.3.4 -j ACCEPT' 2>&1); s1=$?
+  set -e
+  expect_eq "$script: bad address refused" "$s1:$out" "2:$script: bad address: 1.2.3.4 -j ACCEPT"
+done
 
 finish
