@@ -34,16 +34,27 @@ expect_eq "Express: a sqlmap-style first request" \
 out=$(/usr/bin/python3 "$SOURCE_DIR/tests/e2e/lib/django_check.py" "$url" "$apps/django" 198.51.100.1 203.0.113.7)
 expect_eq "Django: a client, then a banned one" "$out" '200 hello score=0
 403 {"error": "Forbidden"}'
+# The middleware passes the request target and the user agent on: a first
+# request from sqlmap, or one carrying an injection, is refused.
+out=$(/usr/bin/python3 "$SOURCE_DIR/tests/e2e/lib/django_check.py" "$url" "$apps/django" \
+  '198.51.100.3|/|sqlmap/1.7.2#stable (https://sqlmap.org)' "198.51.100.4|/item?id=1%27%20AND%20SLEEP(5)--%20-|Mozilla/5.0")
+expect_eq "Django: sqlmap's agent, an injected target" "$out" '403 {"error": "Forbidden"}
+403 {"error": "Forbidden"}'
 
 # Laravel's client, in plain PHP.
-php_check() {
-  php -r 'require $argv[1]; $c = new App\Http\Middleware\DefenderClient($argv[2]); echo json_encode($c->check($argv[3]));' \
-    "$apps/laravel/DefenderClient.php" "$1" "$2"
+php_check() {  # php_check URL IP [METHOD URI USER_AGENT]
+  php -r 'require $argv[1]; $c = new App\Http\Middleware\DefenderClient($argv[2]);
+          echo json_encode($argc > 4 ? $c->check($argv[3], $argv[4], $argv[5], $argv[6]) : $c->check($argv[3]));' \
+    "$apps/laravel/DefenderClient.php" "$@"
 }
 expect_eq "PHP: a client" "$(php_check "$url" 198.51.100.1)" "[200,0]"
 expect_eq "PHP: a banned client" "$(php_check "$url" 203.0.113.7)" "[403,100]"
 expect_eq "PHP: not an address" "$(php_check "$url" '1.2.3.4
 X-Evil: 1')" "null"
+expect_contains "PHP: sqlmap's agent" "$(php_check "$url" 198.51.100.5 GET / 'sqlmap/1.7.2#stable (https://sqlmap.org)')" "[403,"
+expect_contains "PHP: an injected target" "$(php_check "$url" 198.51.100.6 GET "/item?id=1' AND SLEEP(5)-- -" 'Mozilla/5.0')" "[403,"
+expect_eq "PHP: a line break in the agent goes nowhere" \
+  "$(php_check "$url" 198.51.100.7 GET / $'Mozilla/5.0\r\nX-Real-IP: 203.0.113.7')" "[200,0]"
 expect_eq "PHP: service down" "$(php_check "http://127.0.0.1:1" 198.51.100.1)" "null"
 
 # ban-ip.sh: the API, then the firewall (a recorder here, not iptables).

@@ -35,8 +35,12 @@ class DefenderMiddleware:
 
     def ask(self, ip, request):
         """(status, score) from /api/check, or None when it cannot be asked."""
+        # The target and the agent let /api/check refuse an attack (an
+        # injection, sqlmap) on its first request. http.client refuses
+        # header values with line breaks.
         headers = {"X-Real-IP": ip, "X-Original-Method": request.method,
-                   "X-Original-URI": request.get_full_path()}
+                   "X-Original-URI": request.get_full_path(),
+                   "User-Agent": request.META.get("HTTP_USER_AGENT", "")}
         conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
         try:
             conn.request("GET", "/api/check", headers=headers)

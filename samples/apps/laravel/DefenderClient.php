@@ -12,7 +12,9 @@ final class DefenderClient
     ) {}
 
     /** @return array{int,int}|null [status, score], or null when it cannot be asked */
-    public function check(string $ip, string $method = 'GET', string $uri = '/'): ?array
+    // The target and the agent let /api/check refuse an attack (an
+    // injection, sqlmap) on its first request.
+    public function check(string $ip, string $method = 'GET', string $uri = '/', string $userAgent = ''): ?array
     {
         if (filter_var($ip, FILTER_VALIDATE_IP) === false) {
             return null;
@@ -21,7 +23,8 @@ final class DefenderClient
         $clean = fn (string $v) => str_replace(["\r", "\n"], '', $v);
         $context = stream_context_create(['http' => [
             'method' => 'GET',
-            'header' => "X-Real-IP: $ip\r\nX-Original-Method: {$clean($method)}\r\nX-Original-URI: {$clean($uri)}\r\n",
+            'header' => "X-Real-IP: $ip\r\nX-Original-Method: {$clean($method)}\r\nX-Original-URI: {$clean($uri)}\r\n"
+                . "User-Agent: {$clean($userAgent)}\r\n",
             'timeout' => $this->timeout,
             'ignore_errors' => true,  // a 403 is an answer, not a failure
         ]]);

@@ -16,7 +16,8 @@ class DefenderMiddleware
     public function handle(Request $request, Closure $next)
     {
         $client = new DefenderClient(config('services.defender.url', 'http://127.0.0.1:8080'));
-        $answer = $client->check((string) $request->ip(), $request->method(), $request->getRequestUri());
+        $answer = $client->check((string) $request->ip(), $request->method(), $request->getRequestUri(),
+                                 (string) $request->userAgent());
         if ($answer === null || !in_array($answer[0], [200, 403], true)) {
             if (!config('services.defender.fail_open', true)) {
                 return response()->json(['error' => 'defender unavailable'], 503);

@@ -3,7 +3,8 @@
 middleware samples/apps/django/defender_middleware.py in its stack, which
 asks a real defender-scan serve. Prints "STATUS BODY" per client address.
 
-usage: django_check.py DEFENDER_URL SAMPLE_DIR IP...
+usage: django_check.py DEFENDER_URL SAMPLE_DIR CLIENT...
+CLIENT is IP, or IP|PATH|USER_AGENT for one request with that target and agent.
 """
 import sys
 
@@ -29,6 +30,7 @@ settings.configure(
 django.setup()
 from django.test import Client
 
-for ip in sys.argv[3:]:
-    response = Client(REMOTE_ADDR=ip).get("/")
+for client in sys.argv[3:]:
+    ip, target, agent = (client.split("|") + ["/", ""])[:3] if "|" in client else (client, "/", "")
+    response = Client(REMOTE_ADDR=ip).get(target, HTTP_USER_AGENT=agent)
     print(response.status_code, response.content.decode())
