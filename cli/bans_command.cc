@@ -26,13 +26,13 @@ int Fail(std::string_view message, int status) {
 int RunBansCommand(const BansOptions& o) {
   if (o.state.empty()) return Fail("bans: --state PATH is required", 2);
   std::optional<Cidr> target;
-  if (o.action != "list") {
+  if (!o.target.empty()) {
     target = Cidr::Parse(o.target);
     std::string why;
     if (!target) return Fail(fmt::format("bans {}: '{}' is not an address or CIDR", o.action, o.target), 2);
     // Detection counts and bans an IPv6 client by its prefix (--ipv6-prefix):
     // an address given alone means the same target.
-    if (!target->address().is_v4() && target->is_host() && o.ipv6_prefix < 128) {
+    if (o.action != "list" && !target->address().is_v4() && target->is_host() && o.ipv6_prefix < 128) {
       target = Cidr(target->address(), o.ipv6_prefix);
     }
     if (o.action == "add" && !ValidateBanTarget(*target, &why)) return Fail(fmt::format("bans add: {}", why), 2);
@@ -59,9 +59,17 @@ int RunBansCommand(const BansOptions& o) {
   LogTime now = WallClock();
 
   if (o.action == "list") {
+    // Filters: the bans that cover TARGET (or lie within it), of one scenario.
+    std::erase_if(bans, [&](const StoredBan& b) {
+      return (target && !b.target.Contains(target->address()) && !target->Contains(b.target.address())) ||
+             (!o.scenario.empty() && b.reason != o.scenario);
+    });
     fmt::memory_buffer out;
     auto it = std::back_inserter(out);
-    if (!o.json) fmt::format_to(it, "{:<28} {:<30} {:<20} {:<20} {:>4} {:>5}\n", "TARGET", "REASON", "SINCE", "UNTIL", "BANS", "SCORE");
+    if (!o.json) {
+      fmt::format_to(it, "{:<28} {:<36} {:<20} {:<20} {:>4} {:>5} {:>6}\n", "TARGET", "REASON", "SINCE", "UNTIL",
+                     "BANS", "SCORE", "EVENTS");
+    }
     for (const StoredBan& b : bans) {
       if (o.json) {
         out.append(std::string_view("{\"target\":\""));
@@ -70,11 +78,19 @@ int RunBansCommand(const BansOptions& o) {
         b.source.AppendTo(out);
         out.append(std::string_view("\",\"reason\":"));
         AppendJsonString(out, b.reason);
-        fmt::format_to(it, ",\"since\":\"{}\",\"until\":\"{}\",\"ban_count\":{},\"score\":{}}}\n", FormatIso8601(b.since),
-                       FormatIso8601(b.until), b.count, b.score);
-      } else {
-        fmt::format_to(it, "{:<28} {:<30} {:<20} {:<20} {:>4} {:>5}\n", b.target.ToString(), b.reason,
-                       FormatIso8601(b.since), FormatIso8601(b.until), b.count, b.score);
+        fmt::format_to(it, ",\"since\":\"{}\",\"until\":\"{}\",\"ban_count\":{},\"score\":{},\"events\":{},\"evidence\":",
+                       FormatIso8601(b.since), FormatIso8601(b.until), b.count, b.score, b.events);
+        AppendJsonString(out, b.evidence);
+        out.append(std::string_view("}\n"));
+        continue;
+      }
+      fmt::format_to(it, "{:<28} {:<36} {:<20} {:<20} {:>4} {:>5} {:>6}\n", b.target.ToString(), b.reason,
+                     FormatIso8601(b.since), FormatIso8601(b.until), b.count, b.score, b.events);
+      if (o.evidence && !b.evidence.empty()) {
+        // As a JSON string: a log line's control characters never reach the terminal.
+        out.append(std::string_view("    evidence: "));
+        AppendJsonString(out, b.evidence);
+        out.push_back('\n');
       }
     }
     fmt::print("{}", fmt::to_string(out));

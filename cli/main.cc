@@ -12,6 +12,7 @@
 #include "cli/rules_command.h"
 #include "cli/serve.h"
 #include "cli/signals.h"
+#include "cli/status_command.h"
 #include "core/log_time.h"
 #include "core/misspelling.h"
 #include "parsers/presets.h"
@@ -165,11 +166,13 @@ int Main(int argc, char** argv) {
   bans->add_option("ACTION", bans_options.action, "list, add or del")
       ->required()
       ->check(CLI::IsMember({"list", "add", "del"}));
-  bans->add_option("TARGET", bans_options.target, "An address or CIDR (add, del)");
+  bans->add_option("TARGET", bans_options.target, "An address or CIDR (add, del; list: the bans covering it)");
   bans->add_option("--state", bans_options.state, "The state database")->required();
   bans->add_option("--duration", bans_options.duration, "How long (add): 30m, 4h, 7d ...")->capture_default_str();
   bans->add_option("--reason", bans_options.reason, "Why (add)")->capture_default_str();
-  bans->add_flag("--json", bans_options.json, "list: one JSON object per ban");
+  bans->add_flag("--json", bans_options.json, "list: one JSON object per ban, with its evidence");
+  bans->add_option("--scenario", bans_options.scenario, "list: only the bans of this scenario (or manual, api)");
+  bans->add_flag("--evidence", bans_options.evidence, "list: under each ban, the log line that decided it");
   bans->add_option("--ipv6-prefix", bans_options.ipv6_prefix,
                    "An IPv6 address alone stands for its prefix of this length, as detection bans it (128: "
                    "the address only)")
@@ -177,6 +180,15 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   bans->add_option("--state-wait", bans_options.state_wait_s,
                    "Seconds to wait for a run that holds the state database")
+      ->check(CLI::Range(0, 3600))
+      ->capture_default_str();
+  auto* status = app.add_subcommand("status", "What the state says: active bans by scenario, the last run, "
+                                               "each input's progress (like fail2ban-client status)");
+  StatusOptions status_options;
+  status->add_option("--state", status_options.state, "The state database")->required();
+  status->add_flag("--json", status_options.json, "One JSON object");
+  status->add_option("--state-wait", status_options.state_wait_s,
+                     "Seconds to wait for a run that holds the state database")
       ->check(CLI::Range(0, 3600))
       ->capture_default_str();
   auto* serve = app.add_subcommand(
@@ -224,6 +236,7 @@ int Main(int argc, char** argv) {
     }
     return RunBansCommand(bans_options);
   }
+  if (status->parsed()) return RunStatusCommand(status_options);
   if (rules->parsed()) options.config = rules_config.empty() ? options.config : rules_config;
   Config config;
   std::vector<std::string> config_errors;

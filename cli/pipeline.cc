@@ -203,20 +203,20 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
     ReleaseHeld(false);
     return;
   }
-  Handle(input.line_no, reject);
+  Handle(input.line_no, line, reject);
 }
 
 void Pipeline::ReleaseHeld(bool all) {
   reorder_->Release(all, [&](const ReorderBuffer::Line& held) {
     Input& input = *static_cast<Input*>(held.owner);
-    Handle(held.line_no, input.parser->Parse(held.text, &record_));  // it parsed when read
+    Handle(held.line_no, held.text, input.parser->Parse(held.text, &record_));  // it parsed when read
   });
 }
 
-void Pipeline::Handle(uint64_t line_no, Reject reject) {
+void Pipeline::Handle(uint64_t line_no, std::string_view line, Reject reject) {
   ++stats_.rejects[size_t(reject)];
   std::string_view skipped;
-  if (reject == Reject::kNone) skipped = ProcessRecord();
+  if (reject == Reject::kNone) skipped = ProcessRecord(line);
   if (options_.explain) {
     explain_signatures_.clear();
     explain_scenarios_.clear();
@@ -253,7 +253,7 @@ std::string_view Pipeline::SkipReason(LogTime t) {
   return "late";
 }
 
-std::string_view Pipeline::ProcessRecord() {
+std::string_view Pipeline::ProcessRecord(std::string_view line) {
   ++stats_.parsed;
   if (!record_.client_name.empty()) ++stats_.named_clients;
   if (record_.truncated) ++stats_.truncated;
@@ -273,7 +273,9 @@ std::string_view Pipeline::ProcessRecord() {
   alerts_.clear();
   detector_->Process(record_, decoder_, &alerts_);
   engine_.Advance(last_log_time_, &decisions_);
+  const size_t before = decisions_.size();
   for (const Alert& a : alerts_) engine_.OnAlert(a, &decisions_);
+  for (size_t i = before; i < decisions_.size(); ++i) decisions_[i].evidence = line;
   return {};
 }
 
@@ -615,12 +617,13 @@ void Pipeline::SaveState() {
     Checkpoint followed;
     if (in.live && in.reader->source().Identify(&followed.dev, &followed.ino, &followed.fingerprint)) {
       followed.offset = in.reader->consumed_offset();
+      followed.path = in.name;
       std::erase_if(checkpoints, [&](const Checkpoint& old) { return old.dev == followed.dev && old.ino == followed.ino; });
       checkpoints.push_back(std::move(followed));
       continue;
     }
     if (!in.regular || in.live) continue;
-    Checkpoint c{in.dev, in.ino, in.fingerprint, 0, false};
+    Checkpoint c{in.dev, in.ino, in.name, in.fingerprint, 0, false};
     if (in.compressed) {
       c.complete = in.done && in.reader->status().ok();
     } else {
@@ -723,7 +726,7 @@ AnalyzeResult Pipeline::Analyze(std::string_view line, std::optional<IpAddress> 
     return result;
   }
   if (client) record_.client = *client;
-  if (std::string_view skipped = ProcessRecord(); !skipped.empty()) {
+  if (std::string_view skipped = ProcessRecord(line); !skipped.empty()) {
     result.error = fmt::format("not detected ({})", skipped);
     return result;
   }

@@ -97,13 +97,13 @@ class Pipeline : public Engine {
   bool Drain(Input& input, size_t max_lines);
   void ProcessLine(Input& input, std::string_view line);
   // The rest of a line's processing, once it is its turn (reorder_).
-  void Handle(uint64_t line_no, Reject reject);
+  void Handle(uint64_t line_no, std::string_view line, Reject reject);
   // Processes the held lines that are due (all of them with `all`).
   void ReleaseHeld(bool all);
   // Detection and decisions for the parsed record_; leaves the decisions
   // in decisions_ for Deliver(). Returns why the record was not detected
   // ("late", "future"; see SkipReason), or "" when it was.
-  std::string_view ProcessRecord();
+  std::string_view ProcessRecord(std::string_view line);
   // Why a line at t must not be detected, counted and warned about once:
   // "late", older than the newest line by more than --late-tolerance, or
   // "future", ahead of the wall clock by more than kMaxClockSkew (a skewed

@@ -28,6 +28,7 @@ struct Decision {
   LogTime until = 0;
   int64_t duration_s = 0;
   uint32_t events_count = 0;
+  std::string_view evidence;  // a ban or alert: the log line that decided it; valid while delivered
   int score = 0;
   int ban_count = 0;  // the n-th ban of this target
   // A ban read back from the state database at start: sinks that keep a

@@ -12,7 +12,8 @@ class StateSink : public Sink {
     if (d.restored) return Status::Ok();
     const PendingAction action = PendingActionOf(d);
     if (d.action == DecisionAction::kBan) {
-      return store_->PutBan(StoredBan{d.target, d.source, std::string(d.reason), d.time, d.until, d.ban_count, d.score},
+      return store_->PutBan(StoredBan{d.target, d.source, std::string(d.reason), d.time, d.until, d.ban_count, d.score,
+                                      d.events_count, std::string(d.evidence.substr(0, kMaxEvidence))},
                             ban_actions_ ? &action : nullptr);
     }
     if (d.action == DecisionAction::kUnban) return store_->DeleteBan(d.target, unban_actions_ ? &action : nullptr);

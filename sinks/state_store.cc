@@ -7,7 +7,9 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <thread>
 
@@ -38,6 +40,8 @@ CREATE TABLE IF NOT EXISTS actions (
   until INTEGER NOT NULL, PRIMARY KEY (kind, target, until));
 INSERT OR IGNORE INTO meta VALUES ('schema', 1);
 )sql";
+// The tables above are schema 1; Migrate() brings them to this one.
+constexpr int64_t kSchemaVersion = 2;
 
 // A prepared statement, finalised at scope end.
 class Stmt {
@@ -100,11 +104,31 @@ std::unique_ptr<StateStore> StateStore::Open(const std::string& path, int wait_m
   }
   sqlite3_busy_timeout(s->db_, 5000);
   Status st = s->Exec(kSchema);
+  if (st.ok()) st = s->Migrate();
   if (!st.ok()) {
     *error = fmt::format("{} (is it a defender-scan state database?)", st.message());
     return nullptr;
   }
   return s;
+}
+
+Status StateStore::Migrate() {
+  Stmt q(db_, "SELECT value FROM meta WHERE key = 'schema'");
+  int64_t version = q.ok() && sqlite3_step(q.get()) == SQLITE_ROW ? sqlite3_column_int64(q.get(), 0) : 0;
+  if (version == kSchemaVersion) return Status::Ok();
+  if (version != 1) {
+    return Status::Error(fmt::format("{}: schema {} is not one this defender-scan knows ({})", path_, version,
+                                     kSchemaVersion));
+  }
+  // 1 -> 2: a ban's evidence, a checkpoint's file name.
+  return Exec(R"sql(
+BEGIN IMMEDIATE;
+ALTER TABLE bans ADD COLUMN events INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE bans ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
+ALTER TABLE checkpoints ADD COLUMN path TEXT NOT NULL DEFAULT '';
+UPDATE meta SET value = 2 WHERE key = 'schema';
+COMMIT;
+)sql");
 }
 
 bool StateStore::Lock(int wait_ms, std::string* error) {
@@ -123,7 +147,7 @@ bool StateStore::Lock(int wait_ms, std::string* error) {
 void StateStore::Unlock() { flock(lock_fd_, LOCK_UN); }
 
 Status StateStore::LoadBans(std::vector<StoredBan>* bans, size_t* refused) {
-  Stmt q(db_, "SELECT target, source, reason, since, until, count, score FROM bans ORDER BY target");
+  Stmt q(db_, "SELECT target, source, reason, since, until, count, score, events, evidence FROM bans ORDER BY target");
   if (!q.ok()) return Error("reading bans");
   *refused = 0;
   while (sqlite3_step(q.get()) == SQLITE_ROW) {
@@ -133,7 +157,9 @@ Status StateStore::LoadBans(std::vector<StoredBan>* bans, size_t* refused) {
     std::string why;
     if (target && source && ValidateBanTarget(*target, &why) && IsPlainReason(Text(q.get(), 2))) {
       ban = StoredBan{*target, *source, std::string(Text(q.get(), 2)), sqlite3_column_int64(q.get(), 3),
-                      sqlite3_column_int64(q.get(), 4), sqlite3_column_int(q.get(), 5), sqlite3_column_int(q.get(), 6)};
+                      sqlite3_column_int64(q.get(), 4), sqlite3_column_int(q.get(), 5), sqlite3_column_int(q.get(), 6),
+                      uint32_t(std::clamp<int64_t>(sqlite3_column_int64(q.get(), 7), 0, UINT32_MAX)),
+                      std::string(Text(q.get(), 8).substr(0, kMaxEvidence))};
     }
     if (ban.reason.empty() || ban.until <= ban.since || ban.count < 1 || ban.score < 0 || ban.score > 100) {
       ++*refused;
@@ -155,12 +181,13 @@ Status StateStore::LoadHistory(std::vector<std::pair<Cidr, int>>* history) {
 }
 
 Status StateStore::LoadCheckpoints(std::vector<Checkpoint>* checkpoints) {
-  Stmt q(db_, "SELECT dev, ino, fingerprint, offset, complete FROM checkpoints");
+  Stmt q(db_, "SELECT dev, ino, fingerprint, offset, complete, path FROM checkpoints ORDER BY path");
   if (!q.ok()) return Error("reading checkpoints");
   while (sqlite3_step(q.get()) == SQLITE_ROW) {
     checkpoints->push_back(Checkpoint{uint64_t(sqlite3_column_int64(q.get(), 0)),
-                                      uint64_t(sqlite3_column_int64(q.get(), 1)), std::string(Blob(q.get(), 2)),
-                                      uint64_t(sqlite3_column_int64(q.get(), 3)), sqlite3_column_int(q.get(), 4) != 0});
+                                      uint64_t(sqlite3_column_int64(q.get(), 1)), std::string(Text(q.get(), 5)),
+                                      std::string(Blob(q.get(), 2)), uint64_t(sqlite3_column_int64(q.get(), 3)),
+                                      sqlite3_column_int(q.get(), 4) != 0});
   }
   return Status::Ok();
 }
@@ -192,6 +219,21 @@ Status StateStore::LoadClock(LogTime* clock) {
   Stmt q(db_, "SELECT value FROM meta WHERE key = 'clock'");
   *clock = 0;
   if (q.ok() && sqlite3_step(q.get()) == SQLITE_ROW) *clock = sqlite3_column_int64(q.get(), 0);
+  return Status::Ok();
+}
+
+Status StateStore::LoadLastRun(LogTime* saved) {
+  Stmt q(db_, "SELECT value FROM meta WHERE key = 'saved'");
+  *saved = 0;
+  if (q.ok() && sqlite3_step(q.get()) == SQLITE_ROW) *saved = sqlite3_column_int64(q.get(), 0);
+  return Status::Ok();
+}
+
+Status StateStore::CountRows(std::string_view table, int64_t* rows) {
+  if (table != "buckets" && table != "history" && table != "actions") return Status::Error("no such table");
+  Stmt q(db_, fmt::format("SELECT count(*) FROM {}", table).c_str());
+  if (!q.ok() || sqlite3_step(q.get()) != SQLITE_ROW) return Error("counting rows");
+  *rows = sqlite3_column_int64(q.get(), 0);
   return Status::Ok();
 }
 
@@ -237,7 +279,8 @@ Status StateStore::LoadPendingActions(std::vector<PendingAction>* actions, size_
 Status StateStore::PutBan(const StoredBan& b, const PendingAction* action) {
   if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   std::string target = b.target.ToString(), source = b.source.ToString();
-  Stmt put(db_, "INSERT OR REPLACE INTO bans VALUES (?, ?, ?, ?, ?, ?, ?)");
+  Stmt put(db_, "INSERT OR REPLACE INTO bans (target, source, reason, since, until, count, score, events, evidence) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
   sqlite3_bind_text(put.get(), 1, target.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(put.get(), 2, source.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(put.get(), 3, b.reason.c_str(), -1, SQLITE_TRANSIENT);
@@ -245,6 +288,9 @@ Status StateStore::PutBan(const StoredBan& b, const PendingAction* action) {
   sqlite3_bind_int64(put.get(), 5, b.until);
   sqlite3_bind_int(put.get(), 6, b.count);
   sqlite3_bind_int(put.get(), 7, b.score);
+  sqlite3_bind_int64(put.get(), 8, b.events);
+  const std::string_view evidence = std::string_view(b.evidence).substr(0, kMaxEvidence);
+  sqlite3_bind_text(put.get(), 9, evidence.data(), int(evidence.size()), SQLITE_TRANSIENT);
   Stmt hist(db_, "INSERT INTO history VALUES (?, ?) ON CONFLICT(target) DO UPDATE SET bans = max(bans, excluded.bans)");
   sqlite3_bind_text(hist.get(), 1, target.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int(hist.get(), 2, b.count);
@@ -281,7 +327,8 @@ Status StateStore::SaveRun(const std::vector<Checkpoint>& checkpoints, const std
   if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   bool ok = Exec("DELETE FROM buckets").ok();
   {
-    Stmt put(db_, "INSERT OR REPLACE INTO checkpoints VALUES (?, ?, ?, ?, ?)");
+    Stmt put(db_, "INSERT OR REPLACE INTO checkpoints (dev, ino, fingerprint, offset, complete, path) "
+                  "VALUES (?, ?, ?, ?, ?, ?)");
     for (const Checkpoint& c : checkpoints) {
       if (!ok) break;
       sqlite3_reset(put.get());
@@ -290,6 +337,7 @@ Status StateStore::SaveRun(const std::vector<Checkpoint>& checkpoints, const std
       sqlite3_bind_blob(put.get(), 3, c.fingerprint.data(), int(c.fingerprint.size()), SQLITE_TRANSIENT);
       sqlite3_bind_int64(put.get(), 4, int64_t(c.offset));
       sqlite3_bind_int(put.get(), 5, c.complete ? 1 : 0);
+      sqlite3_bind_text(put.get(), 6, c.path.c_str(), -1, SQLITE_TRANSIENT);
       ok = sqlite3_step(put.get()) == SQLITE_DONE;
     }
   }
@@ -309,8 +357,9 @@ Status StateStore::SaveRun(const std::vector<Checkpoint>& checkpoints, const std
     }
   }
   if (ok) {
-    Stmt put(db_, "INSERT OR REPLACE INTO meta VALUES ('clock', ?)");
+    Stmt put(db_, "INSERT OR REPLACE INTO meta VALUES ('clock', ?), ('saved', ?)");
     sqlite3_bind_int64(put.get(), 1, clock);
+    sqlite3_bind_int64(put.get(), 2, WallClock());
     ok = sqlite3_step(put.get()) == SQLITE_DONE;
   }
   if (!ok) {

@@ -28,7 +28,10 @@ struct StoredBan {
   LogTime since = 0, until = 0;
   int count = 1;
   int score = 0;
+  uint32_t events = 0;   // the events in the bucket that overflowed
+  std::string evidence;  // the log line that decided it, at most kMaxEvidence bytes
 };
+inline constexpr size_t kMaxEvidence = 2048;
 
 // An action (--on-ban, --on-unban) committed with its ban or unban and
 // removed once it has run, so that one a crash interrupted runs after the
@@ -43,6 +46,7 @@ struct PendingAction {
 
 struct Checkpoint {
   uint64_t dev = 0, ino = 0;
+  std::string path;         // the name it was read by (for `status`)
   std::string fingerprint;  // the first bytes of the file
   uint64_t offset = 0;      // where the next run starts (a line boundary)
   bool complete = false;    // a compressed file read to its end
@@ -78,6 +82,10 @@ class StateStore {
   Status LoadCheckpoints(std::vector<Checkpoint>* checkpoints);
   Status LoadBuckets(std::vector<StoredBucket>* buckets);
   Status LoadClock(LogTime* clock);
+  // When the last run saved its state (wall clock; 0 if none has).
+  Status LoadLastRun(LogTime* saved);
+  // How many rows `table` (buckets, history, actions) has.
+  Status CountRows(std::string_view table, int64_t* rows);
 
   // Each committed at once, in one transaction with `action` if not null.
   Status PutBan(const StoredBan& ban, const PendingAction* action = nullptr);
@@ -100,6 +108,7 @@ class StateStore {
   StateStore& operator=(const StateStore&) = delete;
   Status Exec(const char* sql);
   Status Error(std::string_view what);
+  Status Migrate();  // an older schema's tables get the newer columns
   Status PutAction(const PendingAction& action);  // inside the caller's transaction
 
   std::string path_;

@@ -243,7 +243,7 @@ pkill -f '^sleep 3019$' || true
 # prefix too wide or a reason that is not a plain name are refused (and
 # said), never enforced by /api/check.
 far=4102444800000  # 2100
-sqlite3 "$TMP/state.db" "INSERT INTO bans VALUES
+sqlite3 "$TMP/state.db" "INSERT INTO bans (target, source, reason, since, until, count, score) VALUES
   ('0.0.0.0/0', '203.0.113.9', 'x', 0, $far, 1, 100), ('127.0.0.1', '127.0.0.1', 'x', 0, $far, 1, 100),
   ('::/0', '2001:db8::1', 'x', 0, $far, 1, 100), ('10.0.0.0/8', '10.0.0.1', 'x', 0, $far, 1, 100),
   ('203.0.113.77', '203.0.113.77', '\$(reboot)', 0, $far, 1, 100)"

@@ -58,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     sqlite3* db = nullptr;
     if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) __builtin_trap();
     sqlite3_stmt* ban = nullptr;
-    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO bans VALUES (?, ?, ?, ?, ?, ?, ?)", -1, &ban, nullptr);
+    sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO bans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &ban, nullptr);
+    if (!ban) __builtin_trap();  // the schema changed: fuzz every column
     sqlite3_stmt* history = nullptr;
     sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO history VALUES (?, ?)", -1, &history, nullptr);
     sqlite3_stmt* bucket = nullptr;
@@ -68,7 +69,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       sqlite3_bind_text(ban, 1, target.data(), int(target.size()), SQLITE_TRANSIENT);
       sqlite3_bind_text(ban, 2, source.data(), int(source.size()), SQLITE_TRANSIENT);
       sqlite3_bind_text(ban, 3, reason.data(), int(reason.size()), SQLITE_TRANSIENT);
-      for (int c = 4; c <= 7; ++c) sqlite3_bind_int64(ban, c, f.Int());
+      for (int c = 4; c <= 8; ++c) sqlite3_bind_int64(ban, c, f.Int());
+      std::string evidence = f.Text();
+      sqlite3_bind_text(ban, 9, evidence.data(), int(evidence.size()), SQLITE_TRANSIENT);
       sqlite3_step(ban);
       sqlite3_reset(ban);
       sqlite3_bind_text(history, 1, target.data(), int(target.size()), SQLITE_TRANSIENT);
@@ -105,6 +108,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const StoredBan& b : bans) {
     std::string why;
     if (!ValidateBanTarget(b.target, &why) || !IsPlainReason(b.reason) || b.until <= b.since) __builtin_trap();
+    if (b.evidence.size() > kMaxEvidence) __builtin_trap();
   }
   // What the pipeline does with them: escalation from the history, tokens.
   Allowlist allowlist({}, {});
