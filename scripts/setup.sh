@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
-# Installs, with apt-get, exactly the Debian 12 packages defender-scan needs to
-# build, test and benchmark that are not installed yet. Safe to run repeatedly.
+# Installs, with apt-get, exactly the Debian 12 packages defender-scan needs
+# that are not installed yet. Safe to run repeatedly.
+#   setup.sh         what the tests and benchmarks need (scripts/test.sh)
+#   setup.sh build   only what building needs (scripts/demo.sh)
 set -euo pipefail
+mode=${1:-all}
+case "$mode" in all|build) ;; *) echo "usage: setup.sh [build]" >&2; exit 2 ;; esac
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config
   # libraries (see DESIGN.md, "Well-kept libraries")
   libcli11-dev libfmt-dev libre2-dev libhyperscan-dev libabsl-dev
   libyaml-cpp-dev libsqlite3-dev libisal-dev zlib1g-dev libbz2-dev
   liblzma-dev libzstd-dev libsimdjson-dev doctest-dev libboost-dev
-  # tests: real nginx, compressors for fixtures, man page lint, sqlite3 CLI
-  nginx gzip bzip2 xz-utils zstd groff-base man-db sqlite3 python3 curl bc time
-  # serve mode's tests and benchmark: Lua in nginx, the application samples, wrk
-  libnginx-mod-http-lua jq python3-django php-cli wrk
-  # the sample firewall actions' test, inside a network namespace only
-  iptables nftables ipset iproute2
-  # bench/instructions.sh: instruction counts that the noise does not move
-  valgrind
 )
-# Node.js for the Express sample: Debian's nodejs and npm, unless a Node.js
-# with its own npm is installed already.
-if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
+if [[ $mode == all ]]; then
+  packages+=(
+    # the sanitizer build and the fuzzers
+    clang libclang-rt-14-dev
+    # tests: real nginx, compressors for fixtures, man page lint, sqlite3 CLI
+    nginx gzip bzip2 xz-utils zstd groff-base man-db sqlite3 python3 curl bc time
+    # serve mode's tests and benchmark: Lua in nginx, the application samples, wrk
+    libnginx-mod-http-lua jq python3-django php-cli wrk
+    # the sample firewall actions' test, inside a network namespace only
+    iptables nftables ipset iproute2
+    # bench/instructions.sh: instruction counts that the noise does not move
+    valgrind
+  )
+  # Node.js for the Express sample: Debian's nodejs and npm, unless a Node.js
+  # with its own npm is installed already.
+  if ! command -v npm >/dev/null 2>&1; then packages+=(nodejs npm); fi
+fi
 
 missing=()
 for p in "${packages[@]}"; do

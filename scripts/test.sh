@@ -11,10 +11,13 @@ bash scripts/setup.sh
 jobs=$(nproc)
 
 cmake -S . -B build -G Ninja -DDEFENDER_WERROR=ON >/dev/null
+echo "test: building (release, warnings are errors)" >&2
 cmake --build build -j "$jobs"
+echo "test: the release suite" >&2
 ctest --test-dir build --output-on-failure -j "$jobs"
 
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DDEFENDER_WERROR=ON -DDEFENDER_FUZZ=ON \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFUZZ_SECONDS="${FUZZ_SECONDS:-30}" >/dev/null
+echo "test: building with AddressSanitizer + UBSan, then the fuzzers" >&2
 cmake --build build-fuzz -j "$jobs" --target unit_tests log_line_fuzz api_fuzz http_fuzz state_fuzz cache_fuzz defender-scan
 ctest --test-dir build-fuzz --output-on-failure -R 'unit_tests|fuzz|e2e_serve_api'

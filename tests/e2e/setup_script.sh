@@ -20,9 +20,10 @@ chmod +x "$TMP"/bin/*
 
 run_setup() {  # run_setup MISSING...: the calls setup.sh made
   : > "$TMP/calls"
-  MISSING="$*" PATH="$TMP/bin:$PATH" bash "$SOURCE_DIR/scripts/setup.sh" > /dev/null 2>&1
+  MISSING="$*" PATH="$TMP/bin:$PATH" bash "$SOURCE_DIR/scripts/setup.sh" $SETUP_MODE > /dev/null 2>&1
   cat "$TMP/calls"
 }
+SETUP_MODE=
 calls=$(run_setup jq)
 expect_contains "a missing package is installed" "$calls" "apt-get install -y -q --no-install-recommends jq"
 expect_not_contains "the machine's own nginx is left alone" "$calls" "systemctl"
@@ -30,5 +31,11 @@ calls=$(run_setup nginx jq)
 expect_contains "an nginx installed just now is stopped again" "$calls" "systemctl disable --now nginx"
 calls=$(run_setup)
 expect_eq "nothing missing: nothing done" "$calls" ""
+# The demo's set-up installs what the build needs, not the test tools.
+SETUP_MODE=build
+calls=$(run_setup nginx php-cli wrk valgrind libhyperscan-dev)
+expect_contains "demo: the build's libraries" "$calls" "apt-get install -y -q --no-install-recommends libhyperscan-dev"
+for p in nginx php-cli wrk valgrind; do expect_not_contains "demo: no $p" "$calls" " $p"; done
+expect_contains "the demo asks for the build set-up" "$(cat "$SOURCE_DIR/scripts/demo.sh")" "scripts/setup.sh build"
 
 finish
