@@ -24,6 +24,10 @@ for dep in $(tr ',' '\n' <<<"$depends" | sed 's/(.*//; s/|.*//' | tr -d ' '); do
     fail "Depends: $dep is not an installed Debian package"
 done
 
+# apt would install it here (simulated: nothing changes on this machine).
+expect_contains "apt-get install ./defender-scan.deb resolves" \
+  "$(apt-get install --simulate --no-install-recommends -q "$deb" 2>&1)" "Conf defender-scan"
+
 files=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/bin/defender-scan ./usr/share/man/man1/defender-scan.1 ./usr/lib/systemd/system/defender-scan.service \
          ./etc/defender-scan/config.yaml ./etc/logrotate.d/defender-scan ./etc/defender-scan/actions/ban-ip.sh \
