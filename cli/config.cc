@@ -270,6 +270,10 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
         int n = 0;
         if (r.Int(v, key, 1000, 1'000'000'000, &n)) c.max_buckets = size_t(n);
       } else if (key == "bans") {
+        if (!v.IsMap()) {
+          r.Error(v, key, "must be a map (max, extend_on_alert, ipv6_collapse)");
+          continue;
+        }
         for (const auto& b : v) {
           std::string k = b.first.as<std::string>();
           if (k == "max") {
@@ -287,7 +291,9 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
         r.Error(kv.first, key, "unknown key");
       }
     } catch (const YAML::Exception& e) {
-      errors->push_back(fmt::format("{}:{}: {}: a value of the wrong type ({})", path, e.mark.line + 1, key, e.msg));
+      // The key's own line when the exception has none (a conversion).
+      const int line = (e.mark.is_null() ? kv.first.Mark() : e.mark).line + 1;
+      errors->push_back(fmt::format("{}:{}: {}: a value of the wrong type", path, line, key));
     }
   }
   for (auto& s : custom) c.scenarios.push_back(std::move(s));

@@ -87,7 +87,9 @@ TEST_CASE("a value of the wrong YAML type is an error naming the key, never an a
     LoadConfig(path, &errors);
     REQUIRE(!errors.empty());
     CHECK(errors[0].starts_with(path + ":"));
+    CHECK(!errors[0].starts_with(path + ":0:"));  // a real line, as an editor counts
     CHECK(errors[0].find(key) != std::string::npos);
+    CHECK(errors[0].find("iterator") == std::string::npos);  // no yaml-cpp internals
   }
 }
 
