@@ -1,6 +1,6 @@
 // The --explain line: one JSON object per input line with its parsed fields,
 // the signature rules that matched it and the scenarios it was counted in
-// (schema in DESIGN.md). A parsed line that was not detected has its
+// (its fields are in the man page, --explain). A parsed line that was not detected has its
 // fields, no matches and `skipped` ("late", "future") as its error. Pure;
 // thread-safe.
 #pragma once

@@ -51,6 +51,7 @@ Pipeline::Pipeline(const Options& options, Config config)
 Pipeline::~Pipeline() = default;
 
 std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config, std::string* error) {
+  if (!NewParser(options.format, error)) return nullptr;  // every input's parser is made from it
   std::unique_ptr<Sink> nginx_sink;
   std::optional<ActionOptions> actions;
   // --dry-run: decide and report, change nothing outside stdout.
@@ -166,7 +167,12 @@ bool Pipeline::OpenInputs() {
     bool hold_tail = state_ && opened.regular && !input.compressed && !options_.follow;
     input.reader = std::make_unique<LineReader>(std::move(opened.source), options_.max_line, hold_tail);
     std::string error;
-    input.parser = NewParser(options_.format, &error);  // validated in main
+    input.parser = NewParser(options_.format, &error);  // Create() checked the format
+    if (!input.parser) {
+      PrintError(error);
+      failed_ = true;
+      continue;
+    }
     inputs_.push_back(std::move(input));
   }
   if (absent > 0 && absent == names.size()) {
@@ -419,6 +425,10 @@ int Pipeline::Run() {
   }
   WarnRealip(true);
   WarnUnrecognised();
+  if (uint64_t errors = detector_->signature_scan_errors()) {
+    fmt::print(stderr, "defender-scan: warning: Hyperscan failed {} scans: those fields were not matched against "
+               "the signatures (please report this)\n", errors);
+  }
   if (options_.stats) {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
@@ -678,6 +688,9 @@ void Pipeline::Report(double seconds) {
   fmt::format_to(it, "defender-scan: stats: bans {}, unbans {}, suppressed alerts {}, active bans {}\n", c.bans,
                  c.unbans, c.suppressed, engine_.active().size());
   fmt::format_to(it, "defender-scan: stats: signature databases: {}\n", detector_->signature_origin());
+  if (uint64_t errors = detector_->signature_scan_errors()) {
+    fmt::format_to(it, "defender-scan: stats: signature scans failed: {} (those fields were not matched)\n", errors);
+  }
   fmt::format_to(it, "defender-scan: stats: buckets {} (cap {}), evicted {}\n", detector_->table().size(),
                  detector_->table().max_buckets(), detector_->table().evictions());
   if (config_.verify_crawlers) {
@@ -716,7 +729,11 @@ AnalyzeResult Pipeline::Analyze(std::string_view line, std::optional<IpAddress> 
   AnalyzeResult result;
   if (!analyze_parser_) {
     std::string error;
-    analyze_parser_ = NewParser(options_.format, &error);  // validated in main
+    analyze_parser_ = NewParser(options_.format, &error);  // Create() checked the format
+    if (!analyze_parser_) {
+      result.error = error;
+      return result;
+    }
   }
   ++stats_.lines;
   Reject reject = analyze_parser_->Parse(line, &record_);
@@ -736,6 +753,7 @@ AnalyzeResult Pipeline::Analyze(std::string_view line, std::optional<IpAddress> 
   result.signatures.assign(explain_signatures_.begin(), explain_signatures_.end());
   result.scenarios.assign(explain_scenarios_.begin(), explain_scenarios_.end());
   result.decisions = decisions_;
+  for (Decision& d : result.decisions) d.evidence = d.client_name = {};  // views into `line`
   result.score = engine_.Score(detector_->ClientOf(record_.client));
   Deliver();
   Flush();

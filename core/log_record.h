@@ -1,7 +1,7 @@
 // LogRecord: one parsed log line. Every string_view points into the reader's
 // line buffer (or the parser's scratch) and is valid only until the next line
 // is read; copy what you keep. Strings are as nginx logged them (escaped as
-// \xHH); parsers/request_view.h decodes them for matching. A field the log
+// \xHH); parsers/request_decoder.h decodes them for matching. A field the log
 // does not have, or that nginx logged as "-", is empty.
 #pragma once
 

@@ -39,6 +39,8 @@ inline constexpr std::string_view kAppExemptScenarios[] = {
 class AppFilter {
  public:
   ~AppFilter();
+  AppFilter(const AppFilter&) = delete;  // owns its compiled patterns
+  AppFilter& operator=(const AppFilter&) = delete;
   // nullptr with *error naming an unknown app (and the known ones).
   static std::unique_ptr<AppFilter> Create(const std::vector<std::string>& apps, std::string* error);
   // True when `path` (decoded) belongs to one of the apps.

@@ -54,6 +54,7 @@ class Detector {
   const ClientTable& table() const { return table_; }
   // Where the signature databases came from (SignatureMatcher::origin).
   const std::string& signature_origin() const { return matcher_->origin(); }
+  uint64_t signature_scan_errors() const { return matcher_->scan_errors(); }
   ClientTable& mutable_table() { return table_; }
   // The index of the scenario with this name, or -1.
   int ScenarioIndex(std::string_view name) const;

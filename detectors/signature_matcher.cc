@@ -147,10 +147,13 @@ void SignatureMatcher::AddHits(const uint16_t* ids, int count) {
   }
 }
 
-void SignatureMatcher::ScanDatabase(int f, std::string_view value) {
-  if (!databases_[f] || value.empty()) return;
-  hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0, static_cast<hs_scratch_t*>(scratch_),
-          OnMatch, &field_hits_);
+bool SignatureMatcher::ScanDatabase(int f, std::string_view value) {
+  if (!databases_[f] || value.empty()) return true;
+  const hs_error_t e = hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0,
+                               static_cast<hs_scratch_t*>(scratch_), OnMatch, &field_hits_);
+  if (e == HS_SUCCESS) return true;
+  ++scan_errors_;
+  return false;
 }
 
 inline const ValueCache::Entry* SignatureMatcher::Recall(int c, const Key& key) {
@@ -194,13 +197,12 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   }
   const DecodedRequest& d = decoder.DecodeTarget(r);
   field_hits_.count = 0;
-  ScanDatabase(0, d.uri);
-  ScanDatabase(1, d.path);
+  const bool scanned = ScanDatabase(0, d.uri) & ScanDatabase(1, d.path);
   AddHits(field_hits_.ids, field_hits_.count);
   facts_.uri_hash = DistinctHash(d.uri);
   facts_.path_hash = DistinctHash(d.path);
   facts_.is_static = IsStaticPath(d.path);
-  Remember(0, key, facts_.uri_hash, facts_.path_hash, facts_.is_static);
+  if (scanned) Remember(0, key, facts_.uri_hash, facts_.path_hash, facts_.is_static);
 }
 
 inline uint32_t SignatureMatcher::ScanHeader(int f, const LogRecord& r, RequestDecoder& decoder) {
@@ -211,10 +213,10 @@ inline uint32_t SignatureMatcher::ScanHeader(int f, const LogRecord& r, RequestD
   const DecodedRequest& d = decoder.DecodeHeaders(r);
   const std::string_view value = f == 2 ? d.user_agent : d.referer;
   field_hits_.count = 0;
-  ScanDatabase(f, value);
+  const bool scanned = ScanDatabase(f, value);
   AddHits(field_hits_.ids, field_hits_.count);
   const uint32_t value_hash = DistinctHash(value);
-  Remember(f - 1, key, value_hash);
+  if (scanned) Remember(f - 1, key, value_hash);
   return value_hash;
 }
 

@@ -45,6 +45,8 @@ struct SignatureHits {
 class SignatureMatcher {
  public:
   ~SignatureMatcher();
+  SignatureMatcher(const SignatureMatcher&) = delete;  // owns the Hyperscan databases and scratch
+  SignatureMatcher& operator=(const SignatureMatcher&) = delete;
   // The rules are indexed in order; the bad user-agent list becomes one more
   // rule, "bad-user-agent", feeding http-bad-user-agent. The databases are
   // the ones built into the binary when they are for these rules and this
@@ -60,6 +62,9 @@ class SignatureMatcher {
   // "compiled, cached in PATH", "compiled (no cache)" or why they could not
   // be cached.
   const std::string& origin() const { return origin_; }
+  // Scans Hyperscan refused (never expected: a scratch or database fault);
+  // their values are scanned again when seen again, never cached.
+  uint64_t scan_errors() const { return scan_errors_; }
 
   // Scans the record's target and headers, decoding them with `decoder`
   // only when the caches have not seen them as logged.
@@ -101,8 +106,9 @@ class SignatureMatcher {
   // Scans a header (field 2 user agent or 3 referer); returns the distinct
   // hash of its decoded value.
   uint32_t ScanHeader(int field, const LogRecord& record, RequestDecoder& decoder);
-  // Runs database `field` over `value`, adding to field_hits_.
-  void ScanDatabase(int field, std::string_view value);
+  // Runs database `field` over `value`, adding to field_hits_; false (and
+  // counted) when Hyperscan failed, so the result is not cached.
+  bool ScanDatabase(int field, std::string_view value);
   void AddHits(const uint16_t* ids, int count);
   // The databases in `file` (the cache format) if it holds them for `key`
   // and these inputs; false (and none set) otherwise.
@@ -119,6 +125,7 @@ class SignatureMatcher {
   std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer
   std::string origin_;
   void* scratch_ = nullptr;
+  uint64_t scan_errors_ = 0;
   SignatureHits hits_, field_hits_;
   RequestFacts facts_;
   std::string target_;  // a target whose path and query are apart in the line

@@ -10,7 +10,7 @@ case "$mode" in all|build) ;; *) echo "usage: setup.sh [build]" >&2; exit 2 ;; e
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config
-  # libraries (see DESIGN.md, "Well-kept libraries")
+  # libraries: one well-kept library per job (docs/architecture.md)
   libcli11-dev libfmt-dev libre2-dev libhyperscan-dev libabsl-dev
   libyaml-cpp-dev libsqlite3-dev libisal-dev zlib1g-dev libbz2-dev
   liblzma-dev libzstd-dev libsimdjson-dev doctest-dev libboost-dev

@@ -19,11 +19,17 @@ struct AnalyzeResult {
   IpAddress client;
   int score = 0;
   std::vector<std::string> signatures, scenarios;
-  std::vector<Decision> decisions;  // reasons point to names that outlive the pipeline
+  // Their reasons point to names the pipeline keeps as long as it lives (it
+  // outlives the API); the views into the line (evidence, client_name) are
+  // cleared.
+  std::vector<Decision> decisions;
 };
 
 class Engine {
  public:
+  Engine() = default;
+  Engine(const Engine&) = delete;  // the pipeline owns inputs, sinks and the state
+  Engine& operator=(const Engine&) = delete;
   virtual ~Engine() = default;
   // Bans `target` through every sink.
   virtual Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s) = 0;

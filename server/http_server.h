@@ -70,6 +70,8 @@ class HttpServer {
   static std::unique_ptr<HttpServer> Create(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
                                             HttpLimits limits, Handler handler, std::string* error);
   ~HttpServer();
+  HttpServer(const HttpServer&) = delete;  // owns the listening socket and its threads
+  HttpServer& operator=(const HttpServer&) = delete;
   const HttpCounters& counters() const;
   // The port it listens on (the one asked for, or the one given for 0).
   uint16_t port() const;

@@ -1,4 +1,4 @@
-// JSON lines for decisions (DESIGN.md schema, ECS field names): detect, ban
+// JSON lines for decisions (README.md and the man page show them; ECS field names): detect, ban
 // and unban events, one object per line, through a LineWriter.
 #pragma once
 

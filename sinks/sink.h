@@ -11,6 +11,9 @@ namespace defender {
 
 class Sink {
  public:
+  Sink() = default;
+  Sink(const Sink&) = delete;  // implementations own descriptors, handles or state
+  Sink& operator=(const Sink&) = delete;
   virtual ~Sink() = default;
   virtual Status Apply(const Decision& decision) = 0;
   // Makes what was applied take effect (write, reload); called often, so a

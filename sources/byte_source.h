@@ -20,6 +20,9 @@ struct ReadResult {
 
 class ByteSource {
  public:
+  ByteSource() = default;
+  ByteSource(const ByteSource&) = delete;  // implementations own descriptors, handles or state
+  ByteSource& operator=(const ByteSource&) = delete;
   virtual ~ByteSource() = default;
   // Reads up to `cap` bytes. A non-ok Status ends this source; bytes already
   // returned stay valid input.
