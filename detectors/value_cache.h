@@ -6,7 +6,8 @@
 // longer ones (user agents, a few hundred distinct and so hot anyway) are
 // kept apart. Open addressing with linear probing, at most half full; there
 // is no removal but Clear(), as the matcher empties a full cache and starts
-// over. Not thread-safe.
+// over (keeping its slots: at most 2 * max_entries of 64 bytes). Not
+// thread-safe.
 #pragma once
 
 #include <cstdint>
