@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "cli/config.h"
+#include "cli/messages.h"
 #include "core/ban_target.h"
 #include "core/json.h"
 #include "sinks/state_store.h"
@@ -17,7 +18,7 @@ namespace defender {
 namespace {
 
 int Fail(std::string_view message, int status) {
-  fmt::print(stderr, "defender-scan: error: {}\n", message);
+  PrintError(message);
   return status;
 }
 
@@ -53,8 +54,8 @@ int RunBansCommand(const BansOptions& o) {
   size_t refused = 0;
   if (Status s = store->LoadBans(&bans, &refused); !s.ok()) return Fail(s.message(), 1);
   if (refused > 0) {
-    fmt::print(stderr, "defender-scan: warning: {}: {} ban rows refused (not shown, not enforced)\n", o.state,
-               refused);
+    PrintWarning(fmt::format("{}: {} ban rows refused (not shown, not enforced)", o.state,
+               refused));
   }
   LogTime now = WallClock();
 

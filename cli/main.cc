@@ -7,6 +7,7 @@
 
 #include "cli/bans_command.h"
 #include "cli/config.h"
+#include "cli/messages.h"
 #include "cli/options.h"
 #include "cli/pipeline.h"
 #include "cli/rules_command.h"
@@ -226,12 +227,12 @@ int Main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
-    fmt::print(stderr, "defender-scan: error: {}{}\n", e.what(), FlagHint(app, argc, argv));
+    PrintError(fmt::format("{}{}", e.what(), FlagHint(app, argc, argv)));
     return 2;
   }
   if (bans->parsed()) {
     if (bans_options.action != "list" && bans_options.target.empty()) {
-      fmt::print(stderr, "defender-scan: error: bans {}: TARGET is required\n", bans_options.action);
+      PrintError(fmt::format("bans {}: TARGET is required", bans_options.action));
       return 2;
     }
     return RunBansCommand(bans_options);
@@ -241,21 +242,21 @@ int Main(int argc, char** argv) {
   Config config;
   std::vector<std::string> config_errors;
   if (!ResolveConfig(options, &config, &config_errors)) {
-    for (const auto& e : config_errors) fmt::print(stderr, "defender-scan: error: {}\n", e);
+    for (const auto& e : config_errors) PrintError(e);
     return 2;
   }
   if (rules->parsed()) return RunRulesCommand(config);
   std::string error;
   if (!NewParser(options.format, &error)) {
-    fmt::print(stderr, "defender-scan: error: {}\n", error);
+    PrintError(error);
     return 2;
   }
-  for (const std::string& w : FormatWarnings(options.format)) fmt::print(stderr, "defender-scan: warning: --format: {}\n", w);
+  for (const std::string& w : FormatWarnings(options.format)) PrintWarning(fmt::format("--format: {}", w));
   InstallSignalHandlers(options.stop_timeout_s);
   if (serve->parsed()) return RunServe(options, serve_options, std::move(config));
   auto pipeline = Pipeline::Create(options, std::move(config), &error);
   if (!pipeline) {
-    fmt::print(stderr, "defender-scan: error: {}\n", error);
+    PrintError(error);
     return 2;
   }
   return pipeline->Run();

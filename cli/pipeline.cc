@@ -11,6 +11,7 @@
 
 #include "cli/explain.h"
 #include "cli/input_order.h"
+#include "cli/messages.h"
 #include "cli/signals.h"
 #include "core/json.h"
 #include "decisions/real_client.h"
@@ -25,10 +26,6 @@
 namespace defender {
 
 namespace {
-
-void PrintError(std::string_view message) {
-  fmt::print(stderr, "defender-scan: error: {}\n", message);
-}
 
 DetectorOptions DetectorOptionsOf(const Config& config) {
   DetectorOptions o;
@@ -108,7 +105,7 @@ bool Pipeline::OpenInputs() {
     struct stat st;
     if (state_ && !options_.follow && name != "-" && stat(name.c_str(), &st) != 0 && errno == ENOENT &&
         names.size() > 1) {
-      fmt::print(stderr, "defender-scan: note: {} does not exist (yet): skipped\n", name);
+      PrintNote(fmt::format("{} does not exist (yet): skipped", name));
       ++absent;
       continue;
     }
@@ -152,8 +149,7 @@ bool Pipeline::OpenInputs() {
       continue;
     }
     if (opened.missing) {
-      fmt::print(stderr, "defender-scan: note: {} does not exist yet; it is read from when it appears (as tail -F "
-                 "does)\n", name);
+      PrintNote(fmt::format("{} does not exist yet; it is read from when it appears (as tail -F does)", name));
     }
     Input input;
     input.name = name == "-" ? "<stdin>" : name;
@@ -242,8 +238,8 @@ std::string_view Pipeline::SkipReason(LogTime t) {
     if (t > future_from_) {
       ++stats_.future;
       if (!std::exchange(warned_future_, true)) {
-        fmt::print(stderr, "defender-scan: warning: a line is dated {}, ahead of this machine's clock: such "
-                   "lines are counted (--stats: future) and not detected\n", FormatIso8601(t));
+        PrintWarning(fmt::format("a line is dated {}, ahead of this machine's clock: such "
+                   "lines are counted (--stats: future) and not detected", FormatIso8601(t)));
       }
       return "future";
     }
@@ -252,9 +248,9 @@ std::string_view Pipeline::SkipReason(LogTime t) {
   if (newest_line_ - t <= late_tolerance_) return {};
   ++stats_.late;
   if (!std::exchange(warned_late_, true)) {
-    fmt::print(stderr, "defender-scan: warning: time runs back from {} to {}, past --late-tolerance: such "
+    PrintWarning(fmt::format("time runs back from {} to {}, past --late-tolerance: such "
                "lines are counted (--stats: late) and not detected; give rotated files separately or "
-               "sort the log\n", FormatIso8601(newest_line_), FormatIso8601(t));
+               "sort the log", FormatIso8601(newest_line_), FormatIso8601(t)));
   }
   return "late";
 }
@@ -426,8 +422,8 @@ int Pipeline::Run() {
   WarnRealip(true);
   WarnUnrecognised();
   if (uint64_t errors = detector_->signature_scan_errors()) {
-    fmt::print(stderr, "defender-scan: warning: Hyperscan failed {} scans: those fields were not matched against "
-               "the signatures (please report this)\n", errors);
+    PrintWarning(fmt::format("Hyperscan failed {} scans: those fields were not matched against "
+               "the signatures (please report this)", errors));
   }
   if (options_.stats) {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
@@ -446,7 +442,7 @@ void Pipeline::Reload() {
   }
   if (!detector) {
     for (const std::string& e : errors) {
-      fmt::print(stderr, "defender-scan: warning: reload refused, the configuration in use stays: {}\n", e);
+      PrintWarning(fmt::format("reload refused, the configuration in use stays: {}", e));
     }
     return;
   }
@@ -522,9 +518,9 @@ bool Pipeline::RestoreState() {
     }
   }
   if (refused > 0) {
-    fmt::print(stderr, "defender-scan: warning: {}: {} ban rows refused (a target that must not be banned, a "
-               "reason that is not a plain name, or impossible times); they are not enforced\n",
-               options_.state, refused);
+    PrintWarning(fmt::format("{}: {} ban rows refused (a target that must not be banned, a "
+               "reason that is not a plain name, or impossible times); they are not enforced",
+               options_.state, refused));
   }
   // The actions a crash left pending, read before this run adds its own.
   std::vector<PendingAction> pending;
@@ -533,8 +529,8 @@ bool Pipeline::RestoreState() {
     return false;
   }
   if (refused > 0) {
-    fmt::print(stderr, "defender-scan: warning: {}: {} pending action rows refused (not run)\n", options_.state,
-               refused);
+    PrintWarning(fmt::format("{}: {} pending action rows refused (not run)", options_.state,
+               refused));
   }
   for (const auto& [target, n] : history) engine_.RestoreHistory(target, n);
   for (const StoredBan& b : bans) {
@@ -665,18 +661,16 @@ void Pipeline::WarnUnrecognised() const {
                               stats_.rejects[size_t(Reject::kBadClient)] + stats_.rejects[size_t(Reject::kBadTime)] +
                               stats_.rejects[size_t(Reject::kBadStatus)] + stats_.rejects[size_t(Reject::kBadJson)];
   if (mismatched < 10 || mismatched * 2 < stats_.lines) return;
-  fmt::print(stderr,
-             "defender-scan: warning: {} of {} lines were not recognised as --format {}: is the log in another "
-             "format? --explain shows how each line was read; --format takes any nginx log_format\n",
-             mismatched, stats_.lines, options_.format);
+  PrintWarning(fmt::format("{} of {} lines were not recognised as --format {}: is the log in another format? "
+                           "--explain shows how each line was read; --format takes any nginx log_format",
+                           mismatched, stats_.lines, options_.format));
 }
 
 void Pipeline::WarnRealip(bool at_end) {
   if (auto suspect = realip_.Verdict(at_end)) {
-    fmt::print(stderr,
-               "defender-scan: warning: most lines come from {}, a private or trusted-proxy address: "
-               "configure nginx's realip module or --trusted-proxy so the real clients are seen\n",
-               suspect->ToString());
+    PrintWarning(fmt::format("most lines come from {}, a private or trusted-proxy address: configure nginx's "
+                             "realip module or --trusted-proxy so the real clients are seen",
+                             suspect->ToString()));
   }
 }
 

@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include "cli/messages.h"
 #include "cli/pipeline.h"
 #include "cli/signals.h"
 #include "server/api.h"
@@ -28,7 +29,7 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 int Fail(std::string_view message, int status) {
-  fmt::print(stderr, "defender-scan: error: {}\n", message);
+  PrintError(message);
   return status;
 }
 
@@ -176,7 +177,7 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
         io.run();
         return;
       } catch (const std::exception& e) {
-        fmt::print(stderr, "defender-scan: error: the HTTP thread caught '{}'; the connection is dropped\n", e.what());
+        PrintError(fmt::format("the HTTP thread caught '{}'; the connection is dropped", e.what()));
       }
     }
   });

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/messages.h"
 #include "core/json.h"
 #include "sinks/state_store.h"
 
@@ -16,7 +17,7 @@ namespace defender {
 namespace {
 
 int Fail(std::string_view message) {
-  fmt::print(stderr, "defender-scan: error: {}\n", message);
+  PrintError(message);
   return 1;
 }
 

@@ -1,0 +1,13 @@
+#include "cli/messages.h"
+
+#include <fmt/format.h>
+
+namespace defender {
+
+void PrintError(std::string_view message) { fmt::print(stderr, "defender-scan: error: {}\n", message); }
+
+void PrintWarning(std::string_view message) { fmt::print(stderr, "defender-scan: warning: {}\n", message); }
+
+void PrintNote(std::string_view message) { fmt::print(stderr, "defender-scan: note: {}\n", message); }
+
+}  // namespace defender
