@@ -7,13 +7,10 @@
 
 #include <fmt/ranges.h>
 
-#include <absl/container/flat_hash_set.h>
-
 #include "cli/explain.h"
 #include "cli/input_order.h"
 #include "cli/messages.h"
 #include "cli/signals.h"
-#include "core/json.h"
 #include "decisions/real_client.h"
 #include "parsers/presets.h"
 #include "sinks/action_sink.h"
@@ -359,48 +356,9 @@ int Pipeline::Run() {
   const bool share_state = state_ && (tasks_ || any_live);
   if (share_state) state_->Unlock();
   if (!any_live && !tasks_) {
-    // A batch replay: lines out of time order are put back in order first.
-    reorder_ = std::make_unique<ReorderBuffer>(late_tolerance_);
-    for (Input& in : inputs_) {
-      while (!StopRequested() && Drain(in, 4096)) {
-        if (TakeReloadRequest()) Reload();
-      }
-      if (out_.closed() || StopRequested()) break;
-    }
-    if (!out_.closed()) ReleaseHeld(true);
-    stats_.reordered_s = reorder_->window() / kSecond;
+    RunBatch();
   } else {
-    // Inputs take turns; when all are idle, output is flushed and the clock
-    // moves on with the wall clock so that bans expire. Serve mode runs its
-    // tasks between turns, takes in the bans others wrote to the state, and
-    // goes on after the inputs ended.
-    auto last_sync = std::chrono::steady_clock::now();
-    while (!out_.closed() && !StopRequested()) {
-      if (TakeReloadRequest()) Reload();
-      bool any_open = false, any_progress = false;
-      for (Input& in : inputs_) {
-        if (in.done) continue;
-        uint64_t before = in.line_no;
-        any_open |= Drain(in, 4096);
-        any_progress |= in.line_no != before;
-      }
-      if (!any_open && !tasks_) break;
-      if (!any_progress) Tick();
-      Flush();
-      auto wait = std::chrono::milliseconds(any_progress ? 0 : !any_open ? 250 : options_.follow ? 100 : 0);
-      if (tasks_) {
-        tasks_->RunPending(*this, wait);
-        if (!decisions_.empty()) Deliver();
-        if (tasks_->stopped()) break;
-      } else if (wait.count() > 0) {
-        std::this_thread::sleep_for(wait);
-      }
-      if (share_state && !options_.dry_run &&
-          std::chrono::steady_clock::now() - last_sync > std::chrono::seconds(kSyncSeconds)) {
-        SyncBans();
-        last_sync = std::chrono::steady_clock::now();
-      }
-    }
+    RunLive(share_state);
   }
   if (state_) {
     std::string error;
@@ -429,6 +387,53 @@ int Pipeline::Run() {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return failed_ ? 1 : 0;
+}
+
+void Pipeline::RunBatch() {
+  // Lines out of time order are put back in order first.
+  reorder_ = std::make_unique<ReorderBuffer>(late_tolerance_);
+  for (Input& in : inputs_) {
+    while (!StopRequested() && Drain(in, 4096)) {
+      if (TakeReloadRequest()) Reload();
+    }
+    if (out_.closed() || StopRequested()) break;
+  }
+  if (!out_.closed()) ReleaseHeld(true);
+  stats_.reordered_s = reorder_->window() / kSecond;
+}
+
+void Pipeline::RunLive(bool share_state) {
+  // Inputs take turns; when all are idle, output is flushed and the clock
+  // moves on with the wall clock so that bans expire. Serve mode runs its
+  // tasks between turns, takes in the bans others wrote to the state, and
+  // goes on after the inputs ended.
+  auto last_sync = std::chrono::steady_clock::now();
+  while (!out_.closed() && !StopRequested()) {
+    if (TakeReloadRequest()) Reload();
+    bool any_open = false, any_progress = false;
+    for (Input& in : inputs_) {
+      if (in.done) continue;
+      uint64_t before = in.line_no;
+      any_open |= Drain(in, 4096);
+      any_progress |= in.line_no != before;
+    }
+    if (!any_open && !tasks_) break;
+    if (!any_progress) Tick();
+    Flush();
+    auto wait = std::chrono::milliseconds(any_progress ? 0 : !any_open ? 250 : options_.follow ? 100 : 0);
+    if (tasks_) {
+      tasks_->RunPending(*this, wait);
+      if (!decisions_.empty()) Deliver();
+      if (tasks_->stopped()) break;
+    } else if (wait.count() > 0) {
+      std::this_thread::sleep_for(wait);
+    }
+    if (share_state && !options_.dry_run &&
+        std::chrono::steady_clock::now() - last_sync > std::chrono::seconds(kSyncSeconds)) {
+      SyncBans();
+      last_sync = std::chrono::steady_clock::now();
+    }
+  }
 }
 
 void Pipeline::Reload() {
@@ -479,13 +484,6 @@ void Pipeline::Reload() {
   if (on_reload_) on_reload_(config_);
 }
 
-bool Pipeline::OpenState() {
-  std::string error;
-  state_ = StateStore::Open(options_.state, options_.state_wait_s * 1000, &error);
-  if (!state_) PrintError(error);
-  return state_ != nullptr;
-}
-
 void Pipeline::BuildSinks() {
   std::vector<std::unique_ptr<Sink>> sinks;
   // The state first, so that a decision (with its pending action) is
@@ -502,156 +500,6 @@ void Pipeline::BuildSinks() {
   }
   for (auto& sink : added_sinks_) sinks.push_back(std::move(sink));  // serve's view, last
   sinks_ = std::move(sinks);
-}
-
-bool Pipeline::RestoreState() {
-  std::vector<StoredBan> bans;
-  std::vector<std::pair<Cidr, int>> history;
-  std::vector<StoredBucket> buckets;
-  LogTime clock = 0;
-  size_t refused = 0;
-  for (Status s : {state_->LoadBans(&bans, &refused), state_->LoadHistory(&history), state_->LoadBuckets(&buckets),
-                   state_->LoadCheckpoints(&checkpoints_), state_->LoadClock(&clock)}) {
-    if (!s.ok()) {
-      PrintError(s.message());
-      return false;
-    }
-  }
-  if (refused > 0) {
-    PrintWarning(fmt::format("{}: {} ban rows refused (a target that must not be banned, a "
-               "reason that is not a plain name, or impossible times); they are not enforced",
-               options_.state, refused));
-  }
-  // The actions a crash left pending, read before this run adds its own.
-  std::vector<PendingAction> pending;
-  if (Status s = state_->LoadPendingActions(&pending, &refused); !s.ok()) {
-    PrintError(s.message());
-    return false;
-  }
-  if (refused > 0) {
-    PrintWarning(fmt::format("{}: {} pending action rows refused (not run)", options_.state,
-               refused));
-  }
-  for (const auto& [target, n] : history) engine_.RestoreHistory(target, n);
-  for (const StoredBan& b : bans) {
-    decisions_.push_back(engine_.Restore(b.target, b.source, b.reason, b.since, b.until, b.count, b.score));
-  }
-  for (const StoredBucket& b : buckets) {
-    int index = detector_->ScenarioIndex(b.scenario);
-    if (index < 0) continue;  // a scenario the configuration no longer has
-    LeakyBucket bucket;
-    bucket.blackhole_until = b.blackhole_until;
-    bucket.SetTokens(b.last, b.tokens, detector_->scenarios()[size_t(index)].settings);
-    bucket.last = b.last;
-    bucket.poured = b.poured;
-    detector_->mutable_table().Restore(b.client, uint16_t(index), bucket, b.distinct);
-  }
-  // Pending actions first: a ban whose action never ran, and which ended
-  // meanwhile, gets its ban action before the unban below, never after it
-  // (that would leave a firewall rule nothing lifts).
-  ReplayPendingActions(pending);
-  last_log_time_ = clock;
-  last_line_wall_ = std::chrono::steady_clock::now();
-  engine_.Advance(clock, &decisions_);  // bans that ended while nobody ran
-  Deliver();
-  return true;
-}
-
-void Pipeline::ReplayPendingActions(const std::vector<PendingAction>& pending) {
-  if (!action_sink_) return;  // no --on-ban/--on-unban this time: they stay pending
-  for (const PendingAction& a : pending) {
-    Decision d;
-    d.action = a.ban ? DecisionAction::kBan : DecisionAction::kUnban;
-    d.target = a.target;
-    d.source = a.target.address();
-    d.reason = a.reason;  // copied by the sink
-    d.duration_s = a.duration_s;
-    d.until = a.until;
-    if (Status s = action_sink_->Apply(d); !s.ok()) {
-      PrintError(s.message());
-      failed_ = true;
-    }
-  }
-}
-
-void Pipeline::SyncBans() {
-  std::vector<StoredBan> bans;
-  size_t refused = 0;  // said at start
-  if (Status s = state_->LoadBans(&bans, &refused); !s.ok()) {
-    PrintError(s.message());
-    return;
-  }
-  absl::flat_hash_set<Cidr> stored, added;
-  for (const StoredBan& b : bans) {
-    stored.insert(b.target);
-    auto it = engine_.active().find(b.target);
-    if (it != engine_.active().end() && it->second.until == b.until) continue;
-    decisions_.push_back(engine_.Restore(b.target, b.source, b.reason, b.since, b.until, b.count, b.score));
-    added.insert(b.target);
-  }
-  std::vector<Cidr> gone;
-  for (const auto& [target, ban] : engine_.active()) {
-    if (!stored.contains(target)) gone.push_back(target);
-  }
-  // An unban commits the same pending row `bans del` did, and runs it.
-  for (const Cidr& target : gone) engine_.Unblock(target, &decisions_);
-  Deliver();
-  // The ban actions of what `bans add` added (this run's own ran when it
-  // decided them).
-  std::vector<PendingAction> pending;
-  if (added.empty()) return;
-  if (Status s = state_->LoadPendingActions(&pending, &refused); !s.ok()) {
-    PrintError(s.message());
-    return;
-  }
-  std::erase_if(pending, [&](const PendingAction& a) { return !a.ban || !added.contains(a.target); });
-  ReplayPendingActions(pending);
-}
-
-void Pipeline::SaveState() {
-  if (options_.dry_run) return;
-  // Runs on current logs (cron) also move the clock to now, so bans expire
-  // while the log is quiet; replays of old logs keep their own time.
-  LogTime wall = WallClock();
-  if (last_log_time_ > 0 && wall > last_log_time_ && wall - last_log_time_ < 86400 * kSecond) {
-    engine_.Advance(wall, &decisions_);
-    Deliver();
-    last_log_time_ = wall;
-  }
-  std::vector<Checkpoint> checkpoints = checkpoints_;
-  for (const Input& in : inputs_) {
-    Checkpoint followed;
-    if (in.live && in.reader->source().Identify(&followed.dev, &followed.ino, &followed.fingerprint)) {
-      followed.offset = in.reader->consumed_offset();
-      followed.path = in.name;
-      std::erase_if(checkpoints, [&](const Checkpoint& old) { return old.dev == followed.dev && old.ino == followed.ino; });
-      checkpoints.push_back(std::move(followed));
-      continue;
-    }
-    if (!in.regular || in.live) continue;
-    Checkpoint c{in.dev, in.ino, in.name, in.fingerprint, 0, false};
-    if (in.compressed) {
-      c.complete = in.done && in.reader->status().ok();
-    } else {
-      c.offset = in.reader->consumed_offset();
-    }
-    std::erase_if(checkpoints, [&](const Checkpoint& old) { return old.dev == c.dev && old.ino == c.ino; });
-    checkpoints.push_back(std::move(c));
-  }
-  if (checkpoints.size() > 256) checkpoints.erase(checkpoints.begin(), checkpoints.end() - 256);
-  std::vector<StoredBucket> buckets;
-  const auto& scenarios = detector_->scenarios();
-  detector_->table().ForEach([&](const IpAddress& client, uint16_t scenario, const LeakyBucket& b,
-                                 const std::vector<uint32_t>& distinct) {
-    if (b.Drained(last_log_time_)) return;  // holds nothing
-    buckets.push_back(StoredBucket{client, scenarios[scenario].name, last_log_time_, b.blackhole_until,
-                                   b.TokensAt(last_log_time_, scenarios[scenario].settings), b.poured, distinct});
-  });
-  Status s = state_->SaveRun(checkpoints, buckets, last_log_time_);
-  if (!s.ok()) {
-    PrintError(s.message());
-    failed_ = true;
-  }
 }
 
 void Pipeline::WarnUnrecognised() const {
@@ -672,34 +520,6 @@ void Pipeline::WarnRealip(bool at_end) {
                              "realip module or --trusted-proxy so the real clients are seen",
                              suspect->ToString()));
   }
-}
-
-void Pipeline::Report(double seconds) {
-  fmt::memory_buffer report;
-  auto it = std::back_inserter(report);
-  stats_.AppendReport(report, seconds);
-  const auto& c = engine_.counters();
-  fmt::format_to(it, "defender-scan: stats: bans {}, unbans {}, suppressed alerts {}, active bans {}\n", c.bans,
-                 c.unbans, c.suppressed, engine_.active().size());
-  fmt::format_to(it, "defender-scan: stats: signature databases: {}\n", detector_->signature_origin());
-  if (uint64_t errors = detector_->signature_scan_errors()) {
-    fmt::format_to(it, "defender-scan: stats: signature scans failed: {} (those fields were not matched)\n", errors);
-  }
-  fmt::format_to(it, "defender-scan: stats: buckets {} (cap {}), evicted {}\n", detector_->table().size(),
-                 detector_->table().max_buckets(), detector_->table().evictions());
-  if (config_.verify_crawlers) {
-    const auto& k = crawler_check_.counters();
-    fmt::format_to(it, "defender-scan: stats: crawler claims checked by DNS {}, verified {}, not verified {}, "
-                   "over the lookup budget {}\n", k.lookups, k.verified, k.not_verified, k.over_budget);
-  }
-  const auto& scenarios = detector_->scenarios();
-  for (size_t i = 0; i < scenarios.size(); ++i) {
-    const auto& sc = detector_->counters()[i];
-    if (sc.events == 0 && sc.alerts == 0) continue;
-    fmt::format_to(it, "defender-scan: stats: scenario {}: events {}, alerts {}\n", scenarios[i].name,
-                   sc.events, sc.alerts);
-  }
-  fmt::print(stderr, "{}", fmt::to_string(report));
 }
 
 Decision Pipeline::Block(const Cidr& target, std::string_view reason, int64_t duration_s) {
@@ -752,46 +572,6 @@ AnalyzeResult Pipeline::Analyze(std::string_view line, std::optional<IpAddress> 
   Deliver();
   Flush();
   return result;
-}
-
-void Pipeline::AppendMetrics(std::string* out) {
-  auto it = std::back_inserter(*out);
-  auto family = [&](std::string_view name, std::string_view type, std::string_view help) {
-    fmt::format_to(it, "# HELP defender_{0} {2}\n# TYPE defender_{0} {1}\n", name, type, help);
-  };
-  family("lines_total", "counter", "Log lines read (including those given to /api/analyze).");
-  fmt::format_to(it, "defender_lines_total {}\n", stats_.lines);
-  family("lines_rejected_total", "counter", "Log lines not parsed, by reason.");
-  for (size_t r = 1; r < stats_.rejects.size(); ++r) {
-    fmt::format_to(it, "defender_lines_rejected_total{{reason=\"{}\"}} {}\n", RejectName(Reject(r)), stats_.rejects[r]);
-  }
-  // A scenario name as a label value (custom names come from the config):
-  // JSON's escaping of quotes, backslashes and newlines is Prometheus's.
-  auto sample = [&](std::string_view metric, std::string_view scenario, uint64_t value) {
-    fmt::memory_buffer label;
-    AppendJsonString(label, scenario);
-    fmt::format_to(it, "defender_{}{{scenario={}}} {}\n", metric, fmt::to_string(label), value);
-  };
-  const auto& scenarios = detector_->scenarios();
-  family("scenario_events_total", "counter", "Events counted in each scenario's buckets.");
-  for (size_t i = 0; i < scenarios.size(); ++i) sample("scenario_events_total", scenarios[i].name, detector_->counters()[i].events);
-  family("alerts_total", "counter", "Bucket overflows, by scenario.");
-  for (size_t i = 0; i < scenarios.size(); ++i) sample("alerts_total", scenarios[i].name, detector_->counters()[i].alerts);
-  family("bans_total", "counter", "Bans decided, by scenario (or the reason given to /api/block).");
-  for (const auto& [reason, n] : bans_by_reason_) sample("bans_total", reason, n);
-  const auto& c = engine_.counters();
-  family("unbans_total", "counter", "Bans that ended (expired or lifted).");
-  fmt::format_to(it, "defender_unbans_total {}\n", c.unbans);
-  family("suppressed_alerts_total", "counter", "Alerts that did not become bans (allowlist, simulate, already banned).");
-  fmt::format_to(it, "defender_suppressed_alerts_total {}\n", c.suppressed);
-  family("active_bans", "gauge", "Bans in force.");
-  fmt::format_to(it, "defender_active_bans {}\n", engine_.active().size());
-  family("tracked_buckets", "gauge", "Open leaky buckets (one per client and scenario).");
-  fmt::format_to(it, "defender_tracked_buckets {}\n", detector_->table().size());
-  family("bucket_evictions_total", "counter", "Buckets evicted because the client table was full.");
-  fmt::format_to(it, "defender_bucket_evictions_total {}\n", detector_->table().evictions());
-  family("clock_seconds", "gauge", "The pipeline's clock (log time).");
-  fmt::format_to(it, "defender_clock_seconds {}\n", engine_.now() / kSecond);
 }
 
 }  // namespace defender

@@ -73,6 +73,12 @@ class Pipeline : public Engine {
 
   Pipeline(const Options& options, Config config);
   bool OpenInputs();
+  // A batch replay (files, no --follow, not serve): inputs one after the
+  // other, through the ReorderBuffer.
+  void RunBatch();
+  // Followed files, pipes and serve: inputs take turns with the wall clock,
+  // serve's tasks and, with `share_state`, SyncBans().
+  void RunLive(bool share_state);
   // SIGHUP: reads the configuration again (config.yaml and the command
   // line) and, if it is valid, uses its scenarios, allowlist, trusted
   // proxies and ban limits from now on, keeping bans, history and buckets

@@ -11,6 +11,7 @@
 #include "core/ban_target.h"
 #include "core/json.h"
 #include "core/log_record.h"
+#include "core/prometheus_text.h"
 
 namespace defender {
 
@@ -527,13 +528,13 @@ void Api::Metrics(HttpRequest& request, Respond& respond) {
 }
 
 void Api::AppendMetrics(std::string* out) const {
-  auto it = std::back_inserter(*out);
-  fmt::format_to(it, "# HELP defender_http_requests_total API requests by endpoint and status class.\n"
-                     "# TYPE defender_http_requests_total counter\n");
+  PrometheusText m(out);
+  m.Family("http_requests_total", "counter", "API requests by endpoint and status class.");
   for (size_t e = 0; e < kEndpoints; ++e) {
     for (size_t c = 1; c < 6; ++c) {
-      uint64_t n = requests_[e][c].load(std::memory_order_relaxed);
-      if (n > 0) fmt::format_to(it, "defender_http_requests_total{{endpoint=\"{}\",code=\"{}xx\"}} {}\n", kEndpointNames[e], c, n);
+      const uint64_t n = requests_[e][c].load(std::memory_order_relaxed);
+      const std::string code = fmt::format("{}xx", c);
+      if (n > 0) m.Sample("http_requests_total", n, {{"endpoint", kEndpointNames[e]}, {"code", code}});
     }
   }
   if (http_ != nullptr) {
@@ -543,23 +544,20 @@ void Api::AppendMetrics(std::string* out) const {
                                      std::tuple{"bad_requests", "requests that broke a limit or did not parse",
                                                 &http_->bad_requests},
                                      std::tuple{"timeouts", "requests not received in time", &http_->timeouts}}) {
-      fmt::format_to(it, "# HELP defender_http_{0}_total HTTP {1}.\n# TYPE defender_http_{0}_total counter\n"
-                         "defender_http_{0}_total {2}\n", name, help, value->load(std::memory_order_relaxed));
+      const std::string family = fmt::format("http_{}_total", name);
+      m.Family(family, "counter", fmt::format("HTTP {}.", help));
+      m.Sample(family, value->load(std::memory_order_relaxed));
     }
   }
-  fmt::format_to(it, "# HELP defender_check_duration_seconds Time to answer /api/check.\n"
-                     "# TYPE defender_check_duration_seconds histogram\n");
+  m.Family("check_duration_seconds", "histogram", "Time to answer /api/check.");
   uint64_t cumulative = 0;
   for (size_t b = 0; b < latency_.size(); ++b) {
     cumulative += latency_[b].load(std::memory_order_relaxed);
-    if (b < kLatencyBounds.size()) {
-      fmt::format_to(it, "defender_check_duration_seconds_bucket{{le=\"{}\"}} {}\n", kLatencyBounds[b], cumulative);
-    } else {
-      fmt::format_to(it, "defender_check_duration_seconds_bucket{{le=\"+Inf\"}} {}\n", cumulative);
-    }
+    const std::string le = b < kLatencyBounds.size() ? fmt::format("{}", kLatencyBounds[b]) : "+Inf";
+    m.Sample("check_duration_seconds_bucket", cumulative, {{"le", le}});
   }
-  fmt::format_to(it, "defender_check_duration_seconds_sum {}\ndefender_check_duration_seconds_count {}\n",
-                 double(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9, cumulative);
+  m.Sample("check_duration_seconds_sum", double(latency_sum_ns_.load(std::memory_order_relaxed)) / 1e9);
+  m.Sample("check_duration_seconds_count", cumulative);
 }
 
 std::vector<bool> RefusingRules(const SignatureMatcher& matcher, const std::vector<Scenario>& scenarios) {

@@ -1,0 +1,73 @@
+// What the pipeline counts, for people: the --stats report on stderr and
+// /metrics (the Prometheus text format, core/prometheus_text.h). Part of
+// Pipeline (cli/pipeline.h).
+#include <fmt/format.h>
+
+#include "cli/pipeline.h"
+#include "core/prometheus_text.h"
+
+namespace defender {
+
+void Pipeline::Report(double seconds) {
+  fmt::memory_buffer report;
+  auto it = std::back_inserter(report);
+  stats_.AppendReport(report, seconds);
+  const auto& c = engine_.counters();
+  fmt::format_to(it, "defender-scan: stats: bans {}, unbans {}, suppressed alerts {}, active bans {}\n", c.bans,
+                 c.unbans, c.suppressed, engine_.active().size());
+  fmt::format_to(it, "defender-scan: stats: signature databases: {}\n", detector_->signature_origin());
+  if (uint64_t errors = detector_->signature_scan_errors()) {
+    fmt::format_to(it, "defender-scan: stats: signature scans failed: {} (those fields were not matched)\n", errors);
+  }
+  fmt::format_to(it, "defender-scan: stats: buckets {} (cap {}), evicted {}\n", detector_->table().size(),
+                 detector_->table().max_buckets(), detector_->table().evictions());
+  if (config_.verify_crawlers) {
+    const auto& k = crawler_check_.counters();
+    fmt::format_to(it, "defender-scan: stats: crawler claims checked by DNS {}, verified {}, not verified {}, "
+                   "over the lookup budget {}\n", k.lookups, k.verified, k.not_verified, k.over_budget);
+  }
+  const auto& scenarios = detector_->scenarios();
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const auto& sc = detector_->counters()[i];
+    if (sc.events == 0 && sc.alerts == 0) continue;
+    fmt::format_to(it, "defender-scan: stats: scenario {}: events {}, alerts {}\n", scenarios[i].name,
+                   sc.events, sc.alerts);
+  }
+  fmt::print(stderr, "{}", fmt::to_string(report));
+}
+
+void Pipeline::AppendMetrics(std::string* out) {
+  PrometheusText m(out);
+  m.Family("lines_total", "counter", "Log lines read (including those given to /api/analyze).");
+  m.Sample("lines_total", stats_.lines);
+  m.Family("lines_rejected_total", "counter", "Log lines not parsed, by reason.");
+  for (size_t r = 1; r < stats_.rejects.size(); ++r) {
+    m.Sample("lines_rejected_total", stats_.rejects[r], {{"reason", RejectName(Reject(r))}});
+  }
+  const auto& scenarios = detector_->scenarios();
+  m.Family("scenario_events_total", "counter", "Events counted in each scenario's buckets.");
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    m.Sample("scenario_events_total", detector_->counters()[i].events, {{"scenario", scenarios[i].name}});
+  }
+  m.Family("alerts_total", "counter", "Bucket overflows, by scenario.");
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    m.Sample("alerts_total", detector_->counters()[i].alerts, {{"scenario", scenarios[i].name}});
+  }
+  m.Family("bans_total", "counter", "Bans decided, by scenario (or the reason given to /api/block).");
+  for (const auto& [reason, n] : bans_by_reason_) m.Sample("bans_total", n, {{"scenario", reason}});
+  const auto& c = engine_.counters();
+  m.Family("unbans_total", "counter", "Bans that ended (expired or lifted).");
+  m.Sample("unbans_total", c.unbans);
+  m.Family("suppressed_alerts_total", "counter", "Alerts that did not become bans (allowlist, simulate, already banned).");
+  m.Sample("suppressed_alerts_total", c.suppressed);
+  m.Family("active_bans", "gauge", "Bans in force.");
+  m.Sample("active_bans", engine_.active().size());
+  m.Family("tracked_buckets", "gauge", "Open leaky buckets (one per client and scenario).");
+  m.Sample("tracked_buckets", detector_->table().size());
+  m.Family("bucket_evictions_total", "counter", "Buckets evicted because the client table was full.");
+  m.Sample("bucket_evictions_total", detector_->table().evictions());
+  m.Family("clock_seconds", "gauge", "The pipeline's clock (log time).");
+  m.Sample("clock_seconds", engine_.now() / kSecond);
+}
+
+}  // namespace defender
