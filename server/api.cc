@@ -6,12 +6,13 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <simdjson.h>
 
 #include "core/ban_target.h"
 #include "core/json.h"
 #include "core/log_record.h"
 #include "core/prometheus_text.h"
+#include "server/api_json.h"
+#include "server/json_body.h"
 
 namespace defender {
 
@@ -21,14 +22,6 @@ constexpr std::string_view kEndpointNames[] = {"check", "block", "unblock", "ana
                                                "metrics", "healthz", "other"};
 
 std::string_view ToView(boost::beast::string_view s) { return {s.data(), s.size()}; }
-
-std::string ErrorBody(std::string_view message) {
-  fmt::memory_buffer out;
-  out.append(std::string_view("{\"error\":"));
-  AppendJsonString(out, message);
-  out.push_back('}');
-  return fmt::to_string(out);
-}
 
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   unsigned char diff = a.size() == b.size() ? 0 : 1;
@@ -69,77 +62,6 @@ std::optional<std::string> QueryParam(std::string_view query, std::string_view n
     query.remove_prefix(amp + 1);
   }
   return std::nullopt;
-}
-
-// A JSON request body: an object whose fields are read by name.
-class JsonBody {
- public:
-  // False (and *error set) unless the body is a JSON object.
-  bool Parse(const std::string& body, std::string* error) {
-    if (parser_.parse(body).get(object_) != simdjson::SUCCESS) {
-      *error = "the body is not a JSON object";
-      return false;
-    }
-    return true;
-  }
-  // nullopt when absent; *error set when present but not a string.
-  std::optional<std::string_view> String(const char* key, std::string* error) {
-    simdjson::dom::element e;
-    if (object_[key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
-    std::string_view v;
-    if (e.get(v) != simdjson::SUCCESS) {
-      *error = fmt::format("\"{}\" must be a string", key);
-      return std::nullopt;
-    }
-    return v;
-  }
-  // The same, but absent is an error too.
-  std::optional<std::string_view> Required(const char* key, std::string* error) {
-    auto v = String(key, error);
-    if (!v && error->empty()) *error = fmt::format("\"{}\" is required", key);
-    return v;
-  }
-  bool Has(const char* key) {
-    simdjson::dom::element e;
-    return object_[key].get(e) == simdjson::SUCCESS && !e.is_null();
-  }
-  // A duration: whole seconds as a number, or a string "3600", "3600s", "30m", "4h", "7d".
-  std::optional<int64_t> Seconds(const char* key, std::string* error) {
-    simdjson::dom::element e;
-    if (object_[key].get(e) != simdjson::SUCCESS) return std::nullopt;
-    int64_t n = 0;
-    std::string_view text;
-    if (e.get(n) == simdjson::SUCCESS) {
-      if (n > 0 && n <= 10LL * 365 * 86400) return n;
-    } else if (e.get(text) == simdjson::SUCCESS) {
-      auto ms = ParseDuration(text);
-      if (ms && *ms >= kSecond && *ms <= 10LL * 365 * 86400 * kSecond) return *ms / kSecond;
-    }
-    *error = fmt::format("\"{}\" must be a duration from 1 second to 10 years (3600, \"3600s\", \"4h\", \"7d\")", key);
-    return std::nullopt;
-  }
-
- private:
-  simdjson::dom::parser parser_;
-  simdjson::dom::object object_;
-};
-
-void AppendDecision(fmt::memory_buffer& out, const Decision& d) {
-  auto it = std::back_inserter(out);
-  constexpr std::string_view kActions[] = {"detect", "ban", "unban"};
-  fmt::format_to(it, "{{\"action\":\"{}\",\"reason\":", kActions[size_t(d.action)]);
-  AppendJsonString(out, d.reason);
-  out.append(std::string_view(",\"value\":\""));
-  d.target.AppendTo(out);
-  out.push_back('"');
-  if (d.action == DecisionAction::kBan) {
-    fmt::format_to(it, ",\"duration_s\":{},\"until\":\"{}\"", d.duration_s, FormatIso8601(d.until));
-  }
-  if (!d.suppressed.empty()) {
-    out.append(std::string_view(",\"suppressed\":"));
-    AppendJsonString(out, d.suppressed);
-  }
-  out.push_back('}');
 }
 
 }  // namespace
@@ -302,84 +224,62 @@ int Api::RefusingSignature(const HttpRequest& request) {
   return -1;
 }
 
-void Api::Check(HttpRequest& request, const IpAddress& peer, Respond& respond) {
-  auto start = std::chrono::steady_clock::now();
-  // Who is asked about: X-Real-IP, ?ip= or {"ip"} from a trusted peer (nginx,
-  // an application); anyone else only about itself.
-  IpAddress client = peer;
-  std::string_view text;
+std::optional<IpAddress> Api::ResolveClient(HttpRequest& request, const IpAddress& peer, std::string* error) {
+  // X-Real-IP, ?ip= or {"ip"} from a trusted peer (nginx, an application);
+  // anyone else is asked about only as itself.
+  if (!Trusted(peer)) return peer;
+  std::string_view text = ToView(request[options_.real_ip_header]);
   std::optional<std::string> from_query;
-  std::string error;
-  if (Trusted(peer)) {
-    text = ToView(request[options_.real_ip_header]);
-    std::string_view target = ToView(request.target());
-    if (size_t q = target.find('?'); text.empty() && q != std::string_view::npos) {
-      from_query = QueryParam(target.substr(q + 1), "ip");
-      if (from_query) text = *from_query;
-    }
-    JsonBody body;
-    if (text.empty() && !request.body().empty()) {
-      if (!body.Parse(request.body(), &error)) {
-        return Send(kCheck, respond, MakeResponse(request, http::status::bad_request, ErrorBody(error)));
-      }
-      if (auto ip = body.String("ip", &error)) text = *ip;
-      if (!error.empty()) return Send(kCheck, respond, MakeResponse(request, http::status::bad_request, ErrorBody(error)));
-    }
-    if (!text.empty()) {
-      auto parsed = IpAddress::Parse(text);
-      if (!parsed) {
-        return Send(kCheck, respond,
-                    MakeResponse(request, http::status::bad_request,
-                                 ErrorBody(fmt::format("'{}' is not an IP address", text.substr(0, 64)))));
-      }
-      client = *parsed;
-    }
+  std::string_view target = ToView(request.target());
+  if (size_t q = target.find('?'); text.empty() && q != std::string_view::npos) {
+    from_query = QueryParam(target.substr(q + 1), "ip");
+    if (from_query) text = *from_query;
   }
+  JsonBody body;
+  if (text.empty() && !request.body().empty()) {
+    if (!body.Parse(request.body(), error)) return std::nullopt;
+    if (auto ip = body.String("ip", error)) text = *ip;
+    if (!error->empty()) return std::nullopt;
+  }
+  if (text.empty()) return peer;
+  auto parsed = IpAddress::Parse(text);
+  if (!parsed) *error = fmt::format("'{}' is not an IP address", text.substr(0, 64));
+  return parsed;
+}
+
+BanStatus Api::Lookup(const IpAddress& client, HttpRequest& request, std::string* rule) {
   BanStatus status = view_->Lookup(client);
-  std::string rule;
-  if (!status.blocked && allowlist_->Reason(client).empty()) {
-    int id = RefusingSignature(request);
-    if (id >= 0) {
-      status.blocked = true;
-      status.reason = matcher_->scenario(uint16_t(id));
-      rule = matcher_->name(uint16_t(id));
-    }
+  if (status.blocked || !allowlist_->Reason(client).empty()) return status;
+  if (int id = RefusingSignature(request); id >= 0) {  // the request itself is an attack
+    status.blocked = true;
+    status.reason = matcher_->scenario(uint16_t(id));
+    *rule = matcher_->name(uint16_t(id));
   }
-  bool json = request.method() == http::verb::post ||
-              ToView(request[http::field::accept]).find("application/json") != std::string_view::npos;
-  std::string body;
-  if (json) {
-    fmt::memory_buffer out;
-    auto it = std::back_inserter(out);
-    out.append(std::string_view("{\"ip\":\""));
-    client.AppendTo(out);
-    fmt::format_to(it, "\",\"blocked\":{},\"score\":{},\"reason\":", status.blocked, status.score);
-    if (status.blocked) {
-      AppendJsonString(out, status.reason);
-    } else {
-      out.append(std::string_view("null"));
-    }
-    if (status.until > 0) {
-      fmt::format_to(it, ",\"until\":\"{}\"", FormatIso8601(status.until));
-    } else {
-      out.append(std::string_view(",\"until\":null"));
-    }
-    if (!rule.empty()) {
-      out.append(std::string_view(",\"rule\":"));
-      AppendJsonString(out, rule);
-    }
-    out.push_back('}');
-    body = fmt::to_string(out);
-  }
-  HttpResponse res = MakeResponse(request, status.blocked ? http::status::forbidden : http::status::ok,
-                                  std::move(body));
-  res.set("X-Threat-Score", std::to_string(status.score));
-  if (status.blocked && IsPlainReason(status.reason)) res.set("X-Defender-Reason", status.reason);
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return status;
+}
+
+void Api::RecordLatency(std::chrono::steady_clock::time_point start) {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   size_t bucket = 0;
   while (bucket < kLatencyBounds.size() && seconds > kLatencyBounds[bucket]) ++bucket;
   latency_[bucket].fetch_add(1, std::memory_order_relaxed);
   latency_sum_ns_.fetch_add(uint64_t(seconds * 1e9), std::memory_order_relaxed);
+}
+
+void Api::Check(HttpRequest& request, const IpAddress& peer, Respond& respond) {
+  const auto start = std::chrono::steady_clock::now();
+  std::string error;
+  const std::optional<IpAddress> client = ResolveClient(request, peer, &error);
+  if (!client) return Send(kCheck, respond, MakeResponse(request, http::status::bad_request, ErrorBody(error)));
+  std::string rule;
+  const BanStatus status = Lookup(*client, request, &rule);
+  const bool json = request.method() == http::verb::post ||
+                    ToView(request[http::field::accept]).find("application/json") != std::string_view::npos;
+  HttpResponse res = MakeResponse(request, status.blocked ? http::status::forbidden : http::status::ok,
+                                  json ? CheckBody(*client, status, rule) : std::string());
+  res.set("X-Threat-Score", std::to_string(status.score));
+  if (status.blocked && IsPlainReason(status.reason)) res.set("X-Defender-Reason", status.reason);
+  RecordLatency(start);
   Send(kCheck, respond, std::move(res));
 }
 

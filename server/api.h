@@ -9,6 +9,7 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,7 +60,12 @@ class Api {
  private:
   enum Endpoint { kCheck, kBlock, kUnblock, kAnalyze, kBlockedIps, kMetrics, kHealthz, kOther, kEndpoints };
   void Send(Endpoint e, Respond& respond, HttpResponse response);
+  // /api/check: who is asked about, the lookup (a ban, or a signature that
+  // refuses the request itself), the answer, the latency histogram.
   void Check(HttpRequest& request, const IpAddress& peer, Respond& respond);
+  std::optional<IpAddress> ResolveClient(HttpRequest& request, const IpAddress& peer, std::string* error);
+  BanStatus Lookup(const IpAddress& client, HttpRequest& request, std::string* rule);
+  void RecordLatency(std::chrono::steady_clock::time_point start);
   void Block(HttpRequest& request, Respond& respond);
   void Unblock(HttpRequest& request, std::string_view ip, Respond& respond);
   void Analyze(HttpRequest& request, Respond& respond);
