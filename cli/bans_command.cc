@@ -33,9 +33,7 @@ int RunBansCommand(const BansOptions& o) {
     if (!target) return Fail(fmt::format("bans {}: '{}' is not an address or CIDR", o.action, o.target), 2);
     // Detection counts and bans an IPv6 client by its prefix (--ipv6-prefix):
     // an address given alone means the same target.
-    if (o.action != "list" && !target->address().is_v4() && target->is_host() && o.ipv6_prefix < 128) {
-      target = Cidr(target->address(), o.ipv6_prefix);
-    }
+    if (o.action != "list") target = GivenTarget(*target, o.ipv6_prefix);
     if (o.action == "add" && !ValidateBanTarget(*target, &why)) return Fail(fmt::format("bans add: {}", why), 2);
   }
   if (!IsPlainReason(o.reason)) return Fail("bans add: --reason must be a plain name (letters, digits, '_', '.', '-')", 2);

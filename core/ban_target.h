@@ -18,6 +18,14 @@ constexpr int kMinBanPrefixV6 = 32;
 bool ValidateBanTarget(const Cidr& target, std::string* why, int min_prefix_v4 = kMinBanPrefixV4,
                        int min_prefix_v6 = kMinBanPrefixV6);
 
+// The target a client is counted and banned as, written once for the
+// detector, the API and `bans`: an IPv4 address (or a host name's key)
+// itself, an IPv6 address its /ipv6_prefix (a site's one client).
+Cidr ClientTarget(const IpAddress& client, int ipv6_prefix);
+// A target a person or the API names: a single IPv6 address means its
+// client's prefix, as detection bans it; a prefix stays as given.
+Cidr GivenTarget(const Cidr& given, int ipv6_prefix);
+
 // A reason given by an operator (`bans add --reason`, the HTTP API): a plain
 // name of letters, digits, '_', '.' and '-', at most 64 bytes, so that it is
 // safe in every sink.

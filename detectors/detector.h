@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/alert.h"
+#include "core/ban_target.h"
 #include "core/client_name.h"
 #include "core/log_record.h"
 #include "detectors/app_profiles.h"
@@ -60,7 +61,7 @@ class Detector {
   int ScenarioIndex(std::string_view name) const;
   // The client key of an address: itself, or its IPv6 prefix.
   Cidr ClientOf(const IpAddress& a) const {
-    return a.is_v4() || IsHostNameKey(a) ? Cidr::Host(a) : Cidr(a, options_.ipv6_prefix);
+    return ClientTarget(a, options_.ipv6_prefix);
   }
 
  private:

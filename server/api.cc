@@ -84,7 +84,7 @@ std::optional<Cidr> Api::Target(std::string_view ip, std::string* error) const {
     return std::nullopt;
   }
   // A bare IPv6 address stands for its prefix, as the detector counts and bans it.
-  if (!target->address().is_v4() && target->is_host()) target = Cidr(target->address(), options_.ipv6_prefix);
+  target = GivenTarget(*target, options_.ipv6_prefix);
   return target;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "core/ban_target.h"
 #include "decisions/threat_score.h"
 
 namespace defender {
@@ -14,7 +15,7 @@ size_t PrefixSlot(const Cidr& c) { return c.address().is_v4() ? size_t(c.prefix(
 }  // namespace
 
 Cidr BanView::ClientOf(const IpAddress& address) const {
-  return address.is_v4() ? Cidr::Host(address) : Cidr(address, ipv6_prefix_);
+  return ClientTarget(address, ipv6_prefix_);
 }
 
 Status BanView::Apply(const Decision& d) {

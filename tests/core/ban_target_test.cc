@@ -23,3 +23,12 @@ TEST_CASE("only canonical, narrow enough, non-loopback targets may be banned") {
   CHECK(ValidateBanTarget(*Cidr::Parse("0:0:0:2::/64"), &why));
   CHECK(ValidateBanTarget(*Cidr::Parse("10.0.0.0/8"), &why, 8, 32));
 }
+
+TEST_CASE("a client is counted and banned as its address, or its IPv6 prefix; a given address means the same") {
+  CHECK(ClientTarget(*IpAddress::Parse("203.0.113.7"), 64).ToString() == "203.0.113.7");
+  CHECK(ClientTarget(*IpAddress::Parse("2001:db8:1:2::7"), 64).ToString() == "2001:db8:1:2::/64");
+  CHECK(ClientTarget(*IpAddress::Parse("2001:db8:1:2::7"), 128).ToString() == "2001:db8:1:2::7");
+  CHECK(GivenTarget(*Cidr::Parse("2001:db8:1:2::7"), 64).ToString() == "2001:db8:1:2::/64");
+  CHECK(GivenTarget(*Cidr::Parse("2001:db8::/48"), 64).ToString() == "2001:db8::/48");
+  CHECK(GivenTarget(*Cidr::Parse("198.51.100.0/24"), 64).ToString() == "198.51.100.0/24");
+}
