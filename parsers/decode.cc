@@ -52,6 +52,22 @@ void PercentDecode(std::string_view in, bool plus_as_space, std::string* out) {
   }
 }
 
+std::optional<std::string> StrictPercentDecode(std::string_view in) {
+  std::string out;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] != '%') {
+      out.push_back(in[i]);
+      continue;
+    }
+    if (i + 2 >= in.size()) return std::nullopt;
+    int hi = HexValue(in[i + 1]), lo = HexValue(in[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out.push_back(char(hi * 16 + lo));
+    i += 2;
+  }
+  return out;
+}
+
 void PercentDecodeRepeated(std::string_view in, bool plus_as_space, int rounds, std::string* out) {
   PercentDecode(in, plus_as_space, out);
   thread_local std::string scratch;

@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/log_record.h"
 #include "core/prometheus_text.h"
+#include "parsers/decode.h"
 #include "server/api_json.h"
 #include "server/json_body.h"
 
@@ -29,34 +30,13 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-// "%3A" -> ':' in a path segment; nullopt on a broken escape.
-std::optional<std::string> PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    auto hex = [](char c) {
-      char l = char(c | 0x20);
-      return c >= '0' && c <= '9' ? c - '0' : l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
-    };
-    int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(char(hi * 16 + lo));
-    i += 2;
-  }
-  return out;
-}
-
 // The value of `name` in a query string, undecoded (addresses need no decoding but ':').
 std::optional<std::string> QueryParam(std::string_view query, std::string_view name) {
   while (!query.empty()) {
     size_t amp = query.find('&');
     std::string_view pair = query.substr(0, amp);
     if (pair.size() > name.size() && pair.substr(0, name.size()) == name && pair[name.size()] == '=') {
-      return PercentDecode(pair.substr(name.size() + 1));
+      return StrictPercentDecode(pair.substr(name.size() + 1));
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
@@ -189,7 +169,7 @@ void Api::Handle(HttpRequest& request, const IpAddress& peer, Respond respond) {
     if (only(kBlock, {http::verb::post}) && authorized(kBlock)) Block(request, respond);
   } else if (path.starts_with("/api/block/")) {
     if (only(kUnblock, {http::verb::delete_}) && authorized(kUnblock)) {
-      auto ip = PercentDecode(path.substr(std::string_view("/api/block/").size()));
+      auto ip = StrictPercentDecode(path.substr(std::string_view("/api/block/").size()));
       if (!ip) return refuse(kUnblock, http::status::bad_request, "broken %-escape in the address");
       Unblock(request, *ip, respond);
     }

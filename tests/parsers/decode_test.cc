@@ -47,3 +47,14 @@ TEST_CASE("lower-casing touches ASCII only") {
   AsciiLower(&s);
   CHECK(s == "select \xc3\x89");
 }
+
+TEST_CASE("strict percent-decoding: exact or nothing, unlike the matcher's") {
+  CHECK(StrictPercentDecode("2001%3Adb8%3a%3A1") == "2001:db8::1");
+  CHECK(StrictPercentDecode("a+b") == "a+b");
+  CHECK(!StrictPercentDecode("1.2.3.4%"));
+  CHECK(!StrictPercentDecode("1.2.3.4%4"));
+  CHECK(!StrictPercentDecode("%zz"));
+  std::string lenient;
+  PercentDecode("%zz", false, &lenient);
+  CHECK(lenient == "%zz");  // what an attacker wrote stays for the signatures
+}
