@@ -14,9 +14,9 @@
 
 namespace defender {
 
-struct SignatureMatcher::Database {
+struct SignatureMatcher::CompiledDatabase {
   hs_database_t* db = nullptr;
-  ~Database() { hs_free_database(db); }
+  ~CompiledDatabase() { hs_free_database(db); }
 };
 
 namespace {
@@ -46,12 +46,12 @@ uint64_t CacheKey(uint64_t inputs_hash) {
 bool SignatureMatcher::LoadDatabases(std::string_view file, uint64_t key, const std::vector<DatabaseInput>& inputs) {
   const auto blobs = ParseCacheFile(file, key, inputs.size());
   if (!blobs) return false;
-  std::unique_ptr<Database> loaded[kSignatureDatabases];
+  std::unique_ptr<CompiledDatabase> loaded[kSignatureDatabases];
   for (size_t f = 0; f < inputs.size(); ++f) {
     const std::string_view blob = (*blobs)[f];
     if (blob.empty() != inputs[f].patterns.empty()) return false;
     if (blob.empty()) continue;
-    loaded[f] = std::make_unique<Database>();
+    loaded[f] = std::make_unique<CompiledDatabase>();
     // Hyperscan checks the bytes too: its version, the CPU, a checksum.
     if (hs_deserialize_database(blob.data(), blob.size(), &loaded[f]->db) != HS_SUCCESS) return false;
   }
@@ -91,7 +91,7 @@ std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<Sig
     for (size_t f = 0; f < inputs.size(); ++f) {
       if (inputs[f].patterns.empty()) continue;
       workers.emplace_back([&, f] {
-        auto db = std::make_unique<Database>();
+        auto db = std::make_unique<CompiledDatabase>();
         int bad = -1;
         db->db = CompileDatabase(inputs[f], nullptr, &bad, &errors[f]);
         if (db->db == nullptr) {
@@ -147,7 +147,7 @@ void SignatureMatcher::AddHits(const uint16_t* ids, int count) {
   }
 }
 
-bool SignatureMatcher::ScanDatabase(int f, std::string_view value) {
+bool SignatureMatcher::ScanDatabase(Database f, std::string_view value) {
   if (!databases_[f] || value.empty()) return true;
   const hs_error_t e = hs_scan(databases_[f]->db, value.data(), unsigned(value.size()), 0,
                                static_cast<hs_scratch_t*>(scratch_), OnMatch, &field_hits_);
@@ -156,14 +156,14 @@ bool SignatureMatcher::ScanDatabase(int f, std::string_view value) {
   return false;
 }
 
-inline const ValueCache::Entry* SignatureMatcher::Recall(int c, const Key& key) {
+inline const ValueCache::Entry* SignatureMatcher::Recall(Cache c, const Key& key) {
   if (key.value.size() > kMaxCachedValue) return nullptr;
   const ValueCache::Entry* e = cache_[c].Find(key.value, key.split);
   if (e) AddHits(e->ids, e->count);
   return e;
 }
 
-void SignatureMatcher::Remember(int c, const Key& key, uint32_t hash0, uint32_t hash1, bool is_static) {
+void SignatureMatcher::Remember(Cache c, const Key& key, uint32_t hash0, uint32_t hash1, bool is_static) {
   // Very long values, and values with more matches than an entry holds, are
   // decoded and scanned every time.
   if (key.value.size() > kMaxCachedValue || size_t(field_hits_.count) > ValueCache::Entry::kMaxIds) return;
@@ -189,7 +189,7 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
       key.value = target_;
     }
   }
-  if (const ValueCache::Entry* e = Recall(0, key)) {
+  if (const ValueCache::Entry* e = Recall(kTargetCache, key)) {
     facts_.uri_hash = e->hashes[0];
     facts_.path_hash = e->hashes[1];
     facts_.is_static = e->is_static;
@@ -197,34 +197,36 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   }
   const DecodedRequest& d = decoder.DecodeTarget(r);
   field_hits_.count = 0;
-  const bool scanned = ScanDatabase(0, d.uri) & ScanDatabase(1, d.path);
+  const bool scanned = ScanDatabase(kUriDb, d.uri) & ScanDatabase(kPathDb, d.path);
   AddHits(field_hits_.ids, field_hits_.count);
   facts_.uri_hash = DistinctHash(d.uri);
   facts_.path_hash = DistinctHash(d.path);
   facts_.is_static = IsStaticPath(d.path);
-  if (scanned) Remember(0, key, facts_.uri_hash, facts_.path_hash, facts_.is_static);
+  if (scanned) Remember(kTargetCache, key, facts_.uri_hash, facts_.path_hash, facts_.is_static);
 }
 
-inline uint32_t SignatureMatcher::ScanHeader(int f, const LogRecord& r, RequestDecoder& decoder) {
-  const std::string_view raw = f == 2 ? r.user_agent : r.referer;
+inline uint32_t SignatureMatcher::ScanHeader(Database f, const LogRecord& r, RequestDecoder& decoder) {
+  const bool agent = f == kUserAgentDb;
+  const Cache cache = agent ? kUserAgentCache : kRefererCache;
+  const std::string_view raw = agent ? r.user_agent : r.referer;
   if (raw.empty()) return DistinctHash(raw);
   const Key key{raw, 0};
-  if (const ValueCache::Entry* e = Recall(f - 1, key)) return e->hashes[0];
+  if (const ValueCache::Entry* e = Recall(cache, key)) return e->hashes[0];
   const DecodedRequest& d = decoder.DecodeHeaders(r);
-  const std::string_view value = f == 2 ? d.user_agent : d.referer;
+  const std::string_view value = agent ? d.user_agent : d.referer;
   field_hits_.count = 0;
   const bool scanned = ScanDatabase(f, value);
   AddHits(field_hits_.ids, field_hits_.count);
   const uint32_t value_hash = DistinctHash(value);
-  if (scanned) Remember(f - 1, key, value_hash);
+  if (scanned) Remember(cache, key, value_hash);
   return value_hash;
 }
 
 const SignatureHits& SignatureMatcher::Scan(const LogRecord& record, RequestDecoder& decoder) {
   hits_.count = 0;
   ScanTarget(record, decoder);
-  facts_.user_agent_hash = ScanHeader(2, record, decoder);
-  ScanHeader(3, record, decoder);
+  facts_.user_agent_hash = ScanHeader(kUserAgentDb, record, decoder);
+  ScanHeader(kRefererDb, record, decoder);
   return hits_;
 }
 

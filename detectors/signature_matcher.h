@@ -89,7 +89,7 @@ class SignatureMatcher {
 
  private:
   SignatureMatcher() = default;
-  struct Database;
+  struct CompiledDatabase;
   std::vector<std::string_view> names_, scenarios_;
   std::vector<bool> weak_;
   // A value as logged: a request target with the length of its path, or a
@@ -103,12 +103,16 @@ class SignatureMatcher {
   static constexpr size_t kCacheBytes = 2 << 20;  // of values
   static constexpr size_t kMaxCachedValue = 256;  // longer values are scanned every time
   void ScanTarget(const LogRecord& record, RequestDecoder& decoder);
-  // Scans a header (field 2 user agent or 3 referer); returns the distinct
-  // hash of its decoded value.
-  uint32_t ScanHeader(int field, const LogRecord& record, RequestDecoder& decoder);
+  // The databases, one per field (signature_databases.h's order), and the
+  // value caches, one per field as logged (the target holds URI and path).
+  enum Database { kUriDb, kPathDb, kUserAgentDb, kRefererDb };
+  enum Cache { kTargetCache, kUserAgentCache, kRefererCache };
+  // Scans a header (kUserAgentDb or kRefererDb); returns the distinct hash
+  // of its decoded value.
+  uint32_t ScanHeader(Database field, const LogRecord& record, RequestDecoder& decoder);
   // Runs database `field` over `value`, adding to field_hits_; false (and
   // counted) when Hyperscan failed, so the result is not cached.
-  bool ScanDatabase(int field, std::string_view value);
+  bool ScanDatabase(Database field, std::string_view value);
   void AddHits(const uint16_t* ids, int count);
   // The databases in `file` (the cache format) if it holds them for `key`
   // and these inputs; false (and none set) otherwise.
@@ -117,19 +121,19 @@ class SignatureMatcher {
   // Writes the compiled databases to the cache; says how it went.
   std::string SaveDatabases(const DatabaseCache& cache, uint64_t key) const;
   // The entry for `key` in cache c, its matches added to the hits, or nullptr.
-  const ValueCache::Entry* Recall(int c, const Key& key);
+  const ValueCache::Entry* Recall(Cache c, const Key& key);
   // Caches field_hits_ for `key` in cache c with the facts of its decoded
   // form (see ValueCache::Entry), emptying the cache first if it is full.
-  void Remember(int c, const Key& key, uint32_t hash0, uint32_t hash1 = 0, bool is_static = false);
+  void Remember(Cache c, const Key& key, uint32_t hash0, uint32_t hash1 = 0, bool is_static = false);
 
-  std::unique_ptr<Database> databases_[4];  // uri, path, user agent, referer
+  std::unique_ptr<CompiledDatabase> databases_[4];  // by Database
   std::string origin_;
   void* scratch_ = nullptr;
   uint64_t scan_errors_ = 0;
   SignatureHits hits_, field_hits_;
   RequestFacts facts_;
   std::string target_;  // a target whose path and query are apart in the line
-  // Request targets, user agents, referers.
+  // By Cache: request targets, user agents, referers.
   ValueCache cache_[3] = {{kCacheEntries, kCacheBytes}, {kCacheEntries, kCacheBytes}, {kCacheEntries, kCacheBytes}};
 };
 
