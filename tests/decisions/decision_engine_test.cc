@@ -3,8 +3,6 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include "decisions/real_client.h"
-
 using namespace defender;
 
 namespace {
@@ -74,27 +72,6 @@ TEST_CASE("an IPv6 /64 that contains an allowed address is never banned") {
   std::vector<Decision> out;
   e.OnAlert(MakeAlert("2001:db8:1:2::99", 0), &out);
   CHECK(out[0].action == DecisionAction::kDetect);
-}
-
-TEST_CASE("the threat score rises with alerts and decays by half each hour") {
-  ThreatScore s;
-  Cidr c = Cidr::Host(*IpAddress::Parse("203.0.113.5"));
-  CHECK(s.Add(c, 50, 0) == 50);
-  CHECK(s.Add(c, 50, 0) == 75);
-  CHECK(s.Get(c, ThreatScore::kHalfLife) == 38);
-  CHECK(s.Get(Cidr::Host(*IpAddress::Parse("203.0.113.6")), 0) == 0);
-}
-
-TEST_CASE("the real client is found right to left past trusted proxies") {
-  Allowlist allow({}, {*Cidr::Parse("10.0.0.0/8"), *Cidr::Parse("192.0.2.1")});
-  auto ip = [](const char* s) { return *IpAddress::Parse(s); };
-  CHECK(RealClient(ip("10.0.0.5"), "203.0.113.7", allow).ToString() == "203.0.113.7");
-  CHECK(RealClient(ip("10.0.0.5"), "6.6.6.6, 203.0.113.7, 192.0.2.1", allow).ToString() == "203.0.113.7");
-  // A client-written X-Forwarded-For from an untrusted peer is ignored.
-  CHECK(RealClient(ip("203.0.113.8"), "6.6.6.6", allow).ToString() == "203.0.113.8");
-  // Garbage stops the walk at the last trusted hop.
-  CHECK(RealClient(ip("10.0.0.5"), "localhost, 10.0.0.9", allow).ToString() == "10.0.0.9");
-  CHECK(RealClient(ip("10.0.0.5"), "", allow).ToString() == "10.0.0.5");
 }
 
 TEST_CASE("an operator's block and unblock, at the engine's clock") {

@@ -1,0 +1,123 @@
+#include "sinks/state_store.h"
+
+#include <sqlite3.h>
+
+#include <doctest/doctest.h>
+
+#include "tests/test_util.h"
+
+using namespace defender;
+using defender::testing::TempDir;
+
+namespace {
+
+std::unique_ptr<StateStore> OpenStore(const std::string& path) {
+  std::string error;
+  auto store = StateStore::Open(path, 0, &error);
+  INFO(error);
+  REQUIRE(store != nullptr);
+  return store;
+}
+
+}  // namespace
+
+TEST_CASE("a ban, its history, pending action and evidence come back as saved") {
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  const Cidr target = *Cidr::Parse("2001:db8:1:2::/64");
+  const std::string line(3000, 'x');  // longer than the evidence kept
+  {
+    auto store = OpenStore(path);
+    StoredBan ban{target, *IpAddress::Parse("2001:db8:1:2::7"), "http-probing", 1000, 2000, 3, 40, 11, line};
+    PendingAction action{true, target, "http-probing", 1, 2000};
+    REQUIRE(store->PutBan(ban, &action).ok());
+  }
+  auto store = OpenStore(path);
+  std::vector<StoredBan> bans;
+  size_t refused = 9;
+  REQUIRE(store->LoadBans(&bans, &refused).ok());
+  CHECK(refused == 0);
+  REQUIRE(bans.size() == 1);
+  CHECK(bans[0].target == target);
+  CHECK(bans[0].reason == "http-probing");
+  CHECK(bans[0].count == 3);
+  CHECK(bans[0].events == 11);
+  CHECK(bans[0].evidence == line.substr(0, kMaxEvidence));
+  std::vector<std::pair<Cidr, int>> history;
+  REQUIRE(store->LoadHistory(&history).ok());
+  CHECK(history == std::vector<std::pair<Cidr, int>>{{target, 3}});
+  std::vector<PendingAction> pending;
+  REQUIRE(store->LoadPendingActions(&pending, &refused).ok());
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].ban);
+  REQUIRE(store->ActionDone(pending[0]).ok());
+  int64_t rows = -1;
+  REQUIRE(store->CountRows("actions", &rows).ok());
+  CHECK(rows == 0);
+  // An unban removes the ban and commits its action; the history stays.
+  PendingAction unban{false, target, "http-probing", 0, 2000};
+  REQUIRE(store->DeleteBan(target, &unban).ok());
+  bans.clear();
+  REQUIRE(store->LoadBans(&bans, &refused).ok());
+  CHECK(bans.empty());
+  REQUIRE(store->CountRows("actions", &rows).ok());
+  CHECK(rows == 1);
+  REQUIRE(store->CountRows("history", &rows).ok());
+  CHECK(rows == 1);
+}
+
+TEST_CASE("a run's checkpoints, buckets and clock replace the saved ones in one go") {
+  TempDir dir;
+  auto store = OpenStore(dir.File("state.db"));
+  LogTime saved = 1;
+  REQUIRE(store->LoadLastRun(&saved).ok());
+  CHECK(saved == 0);
+  StoredBucket bucket{*IpAddress::Parse("198.51.100.7"), "http-probing", 5000, 0, 2.5, 3, {7, 9}};
+  REQUIRE(store->SaveRun({Checkpoint{1, 2, "/var/log/nginx/access.log", "head", 42, false}}, {bucket}, 5000).ok());
+  REQUIRE(store->SaveRun({Checkpoint{1, 2, "/var/log/nginx/access.log", "head", 84, false}}, {}, 6000).ok());
+  std::vector<Checkpoint> checkpoints;
+  REQUIRE(store->LoadCheckpoints(&checkpoints).ok());
+  REQUIRE(checkpoints.size() == 1);
+  CHECK(checkpoints[0].offset == 84);
+  CHECK(checkpoints[0].path == "/var/log/nginx/access.log");
+  std::vector<StoredBucket> buckets;
+  REQUIRE(store->LoadBuckets(&buckets).ok());
+  CHECK(buckets.empty());
+  LogTime clock = 0;
+  REQUIRE(store->LoadClock(&clock).ok());
+  CHECK(clock == 6000);
+  REQUIRE(store->LoadLastRun(&saved).ok());
+  CHECK(saved > 0);
+}
+
+TEST_CASE("a schema-1 file gets the newer columns; a newer schema is refused") {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+                       "CREATE TABLE bans (target TEXT PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL,"
+                       " since INTEGER NOT NULL, until INTEGER NOT NULL, count INTEGER NOT NULL, score INTEGER NOT NULL);"
+                       "CREATE TABLE checkpoints (dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint BLOB NOT NULL,"
+                       " offset INTEGER NOT NULL, complete INTEGER NOT NULL, PRIMARY KEY (dev, ino));"
+                       "INSERT INTO meta VALUES ('schema', 1);"
+                       "INSERT INTO bans VALUES ('198.51.100.44', '198.51.100.44', 'http-probing', 1, 2, 1, 30);",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  {
+    auto store = OpenStore(path);
+    std::vector<StoredBan> bans;
+    size_t refused = 0;
+    REQUIRE(store->LoadBans(&bans, &refused).ok());
+    REQUIRE(bans.size() == 1);
+    CHECK(bans[0].evidence.empty());
+    CHECK(bans[0].events == 0);
+  }
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "UPDATE meta SET value = 3 WHERE key = 'schema'", nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  std::string error;
+  CHECK(StateStore::Open(path, 0, &error) == nullptr);
+  CHECK(error.find("schema 3") != std::string::npos);
+}
