@@ -249,9 +249,10 @@ int main(int argc, char** argv) {
   for (int i = 0; i < runs; ++i) {
     Chain chain;
     chain.parser = defender::NewParser("defender", &error);
-    chain.detector = defender::Detector::Create(config.scenarios, {}, &error);
+    chain.detector = std::move(*defender::Detector::Create(config.scenarios, {}));
     chain.stage = argc > 3 ? std::atoi(argv[3]) : 3;
-    chain.matcher = defender::SignatureMatcher::Create(defender::BuiltinSignatures(), defender::BadUserAgents(), "", &error);
+    chain.matcher =
+        std::move(*defender::SignatureMatcher::Create(defender::BuiltinSignatures(), defender::BadUserAgents(), ""));
     t_memchr2.push_back(TimeRuns(1, [&] { return MemchrLoop(data, &sum1); }, &lines));
     t_chain.push_back(TimeRuns(1, [&] { return ChainLoop(data, chain, &sum3); }, &lines));
   }

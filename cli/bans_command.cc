@@ -45,9 +45,9 @@ int RunBansCommand(const BansOptions& o) {
     return Fail(fmt::format("bans {}: no state database at {} (the --state of the defender-scan that bans)", o.action,
                             o.state), 1);
   }
-  std::string error;
-  auto store = StateStore::Open(o.state, o.state_wait_s * 1000, &error);
-  if (!store) return Fail(error, 1);
+  auto opened = StateStore::Open(o.state, o.state_wait_s * 1000);
+  if (!opened.ok()) return Fail(opened.status().message(), 1);
+  std::unique_ptr<StateStore> store = std::move(*opened);
   std::vector<StoredBan> bans;
   size_t refused = 0;
   if (Status s = store->LoadBans(&bans, &refused); !s.ok()) return Fail(s.message(), 1);

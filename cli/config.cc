@@ -62,12 +62,12 @@ class Reader {
       return;
     }
     for (const auto& item : node) {
-      std::string name, error;
+      std::string name;
       if (!Get(item, key, &name)) continue;
-      if (AppFilter::Create({name}, &error)) {
+      if (auto filter = AppFilter::Create({name}); filter.ok()) {
         out->push_back(name);
       } else {
-        Error(item, key, error);
+        Error(item, key, filter.status().message());
       }
     }
   }

@@ -74,10 +74,13 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
     }
     if (!options.dry_run) actions = std::move(a);  // checked all the same
   }
-  auto detector = Detector::Create(config.scenarios, DetectorOptionsOf(config), error);
-  if (!detector) return nullptr;
+  auto detector = Detector::Create(config.scenarios, DetectorOptionsOf(config));
+  if (!detector.ok()) {
+    *error = detector.status().message();
+    return nullptr;
+  }
   std::unique_ptr<Pipeline> p(new Pipeline(options, std::move(config)));
-  p->detector_ = std::move(detector);
+  p->detector_ = std::move(*detector);
   p->nginx_sink_ = std::move(nginx_sink);
   p->actions_ = std::move(actions);
   p->alerts_.reserve(64);
@@ -361,11 +364,11 @@ int Pipeline::Run() {
     RunLive(share_state);
   }
   if (state_) {
-    std::string error;
-    if (!share_state || state_->Lock(options_.state_wait_s * 1000, &error)) {
+    Status locked = share_state ? state_->Lock(options_.state_wait_s * 1000) : Status::Ok();
+    if (locked.ok()) {
       SaveState();
     } else {
-      PrintError(error);
+      PrintError(locked.message());
       failed_ = true;
     }
   }
@@ -440,10 +443,13 @@ void Pipeline::Reload() {
   Config config;
   std::vector<std::string> errors;
   std::unique_ptr<Detector> detector;
-  std::string error;
   if (ResolveConfig(options_, &config, &errors)) {
-    detector = Detector::Create(config.scenarios, DetectorOptionsOf(config), &error);
-    if (!detector) errors.push_back(error);
+    auto created = Detector::Create(config.scenarios, DetectorOptionsOf(config));
+    if (created.ok()) {
+      detector = std::move(*created);
+    } else {
+      errors.push_back(created.status().message());
+    }
   }
   if (!detector) {
     for (const std::string& e : errors) {

@@ -11,10 +11,13 @@
 namespace defender {
 
 bool Pipeline::OpenState() {
-  std::string error;
-  state_ = StateStore::Open(options_.state, options_.state_wait_s * 1000, &error);
-  if (!state_) PrintError(error);
-  return state_ != nullptr;
+  auto opened = StateStore::Open(options_.state, options_.state_wait_s * 1000);
+  if (!opened.ok()) {
+    PrintError(opened.status().message());
+    return false;
+  }
+  state_ = std::move(*opened);
+  return true;
 }
 
 bool Pipeline::RestoreState() {

@@ -109,9 +109,9 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
     if (!c) return Fail(fmt::format("--trusted-peer {}: not an address or CIDR", text), 2);
     api_options.trusted_peers.push_back(*c);
   }
-  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), config.cache_dir, &error);
-  if (!matcher) return Fail(error, 2);
-  std::vector<bool> refusing = RefusingRules(*matcher, config.scenarios);
+  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), config.cache_dir);
+  if (!matcher.ok()) return Fail(matcher.status().message(), 2);
+  std::vector<bool> refusing = RefusingRules(**matcher, config.scenarios);
   Allowlist allowlist(config.allowlist, config.trusted_proxies, config.crawler_ranges);
   BanView view(config.ipv6_prefix);
   auto pipeline = Pipeline::Create(options, std::move(config), &error);
@@ -127,7 +127,7 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   // The queue outlives nothing of the server's: its tasks hold connections.
   asio::io_context io(1);
   TaskQueue tasks;
-  Api api(std::move(api_options), &view, &tasks, &allowlist, std::move(matcher), std::move(refusing));
+  Api api(std::move(api_options), &view, &tasks, &allowlist, std::move(*matcher), std::move(refusing));
   HttpLimits limits;
   limits.request_timeout = std::chrono::seconds(serve.request_timeout_s);
   // nginx's keep-alive connections come from loopback or a trusted peer.

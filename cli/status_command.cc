@@ -62,9 +62,9 @@ int RunStatusCommand(const StatusOptions& o) {
   if (access(o.state.c_str(), F_OK) != 0) {
     return Fail(fmt::format("status: no state database at {} (the --state of the defender-scan that bans)", o.state));
   }
-  std::string error;
-  auto store = StateStore::Open(o.state, o.state_wait_s * 1000, &error);
-  if (!store) return Fail(error);
+  auto opened = StateStore::Open(o.state, o.state_wait_s * 1000);
+  if (!opened.ok()) return Fail(opened.status().message());
+  std::unique_ptr<StateStore> store = std::move(*opened);
   std::vector<StoredBan> bans;
   std::vector<Checkpoint> checkpoints;
   size_t refused = 0;

@@ -59,7 +59,7 @@ const std::vector<AppProfile>& AppProfiles() {
 
 AppFilter::~AppFilter() = default;
 
-std::unique_ptr<AppFilter> AppFilter::Create(const std::vector<std::string>& apps, std::string* error) {
+StatusOr<std::unique_ptr<AppFilter>> AppFilter::Create(const std::vector<std::string>& apps) {
   std::string pattern;
   for (const std::string& name : apps) {
     const AppProfile* found = nullptr;
@@ -69,8 +69,7 @@ std::unique_ptr<AppFilter> AppFilter::Create(const std::vector<std::string>& app
     if (!found) {
       std::vector<std::string_view> known;
       for (const AppProfile& p : AppProfiles()) known.push_back(p.name);
-      *error = fmt::format("unknown application '{}' (known: {})", name, fmt::join(known, ", "));
-      return nullptr;
+      return Status::Invalid(fmt::format("unknown application '{}' (known: {})", name, fmt::join(known, ", ")));
     }
     pattern += fmt::format("{}(?:{})", pattern.empty() ? "" : "|", found->paths);
   }
@@ -80,10 +79,7 @@ std::unique_ptr<AppFilter> AppFilter::Create(const std::vector<std::string>& app
   options.set_case_sensitive(false);
   options.set_log_errors(false);
   f->paths_ = std::make_unique<re2::RE2>(pattern, options);
-  if (!f->paths_->ok()) {
-    *error = fmt::format("app profiles: {}", f->paths_->error());
-    return nullptr;
-  }
+  if (!f->paths_->ok()) return Status::Invalid(fmt::format("app profiles: {}", f->paths_->error()));
   return f;
 }
 

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
+
 namespace re2 {
 class RE2;
 }
@@ -41,8 +43,8 @@ class AppFilter {
   ~AppFilter();
   AppFilter(const AppFilter&) = delete;  // owns its compiled patterns
   AppFilter& operator=(const AppFilter&) = delete;
-  // nullptr with *error naming an unknown app (and the known ones).
-  static std::unique_ptr<AppFilter> Create(const std::vector<std::string>& apps, std::string* error);
+  // kInvalid naming an unknown app (and the known ones).
+  static StatusOr<std::unique_ptr<AppFilter>> Create(const std::vector<std::string>& apps);
   // True when `path` (decoded) belongs to one of the apps.
   bool Covers(std::string_view path) const;
 

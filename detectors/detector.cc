@@ -76,25 +76,24 @@ Detector::Detector(std::vector<Scenario> scenarios, DetectorOptions options)
   }
 }
 
-std::unique_ptr<Detector> Detector::Create(std::vector<Scenario> scenarios, DetectorOptions options,
-                                           std::string* error) {
+StatusOr<std::unique_ptr<Detector>> Detector::Create(std::vector<Scenario> scenarios, DetectorOptions options) {
   if (scenarios.size() > kMaxScenarios) {
-    *error = fmt::format("at most {} scenarios ({} built in)", kMaxScenarios, BuiltinScenarios().size());
-    return nullptr;
+    return Status::Invalid(fmt::format("at most {} scenarios ({} built in)", kMaxScenarios, BuiltinScenarios().size()));
   }
   for (size_t i = 0; i < scenarios.size(); ++i) {
     for (size_t k = 0; k < i; ++k) {
       if (scenarios[i].name == scenarios[k].name) {
-        *error = fmt::format("two scenarios are named '{}'", scenarios[i].name);
-        return nullptr;
+        return Status::Invalid(fmt::format("two scenarios are named '{}'", scenarios[i].name));
       }
     }
   }
   std::unique_ptr<Detector> d(new Detector(std::move(scenarios), options));
-  d->matcher_ = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), d->options_.cache_dir, error);
-  if (!d->matcher_) return nullptr;
-  d->apps_ = AppFilter::Create(d->options_.apps, error);
-  if (!d->apps_) return nullptr;
+  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), d->options_.cache_dir);
+  if (!matcher.ok()) return matcher.status();
+  d->matcher_ = std::move(*matcher);
+  auto apps = AppFilter::Create(d->options_.apps);
+  if (!apps.ok()) return apps.status();
+  d->apps_ = std::move(*apps);
   if (!d->options_.apps.empty()) {
     for (std::string_view name : kAppExemptScenarios) {
       if (int i = d->ScenarioIndex(name); i >= 0) d->app_exempt_ |= ScenarioSet::Of(size_t(i));

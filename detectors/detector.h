@@ -14,6 +14,7 @@
 #include "core/ban_target.h"
 #include "core/client_name.h"
 #include "core/log_record.h"
+#include "core/status.h"
 #include "detectors/app_profiles.h"
 #include "detectors/client_table.h"
 #include "detectors/scenario.h"
@@ -37,10 +38,9 @@ struct ScenarioCounters {
 
 class Detector {
  public:
-  // Fails (nullptr, *error set) when a signature does not compile, two
-  // scenarios share a name or an app profile is unknown.
-  static std::unique_ptr<Detector> Create(std::vector<Scenario> scenarios, DetectorOptions options,
-                                          std::string* error);
+  // kInvalid when a signature does not compile, two scenarios share a name
+  // or an app profile is unknown.
+  static StatusOr<std::unique_ptr<Detector>> Create(std::vector<Scenario> scenarios, DetectorOptions options);
 
   // Appends the alerts this record raises to *alerts. The record's fields
   // are decoded with `decoder` only as far as detection needs them.

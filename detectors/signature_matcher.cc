@@ -59,9 +59,9 @@ bool SignatureMatcher::LoadDatabases(std::string_view file, uint64_t key, const 
   return true;
 }
 
-std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<SignatureRule>& rules,
-                                                           const std::vector<std::string_view>& bad_agents,
-                                                           const std::string& cache_dir, std::string* error) {
+StatusOr<std::unique_ptr<SignatureMatcher>> SignatureMatcher::Create(const std::vector<SignatureRule>& rules,
+                                                                     const std::vector<std::string_view>& bad_agents,
+                                                                     const std::string& cache_dir) {
   std::unique_ptr<SignatureMatcher> m(new SignatureMatcher());
   for (const auto& r : rules) {
     m->names_.push_back(r.name);
@@ -78,7 +78,8 @@ std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<Sig
   const uint64_t inputs_hash = InputsHash(inputs);
   if (!std::getenv("DEFENDER_SCAN_IGNORE_BUILT_IN") && m->LoadDatabases(EmbeddedDatabases(), inputs_hash, inputs)) {
     m->origin_ = "built in";
-    return m->AllocateScratch(error) ? std::move(m) : nullptr;
+    if (Status s = m->AllocateScratch(); !s.ok()) return s;
+    return m;
   }
   const DatabaseCache cache(cache_dir == "default" ? DefaultCacheDir() : cache_dir);
   const uint64_t key = CacheKey(inputs_hash);
@@ -103,27 +104,24 @@ std::unique_ptr<SignatureMatcher> SignatureMatcher::Create(const std::vector<Sig
     }
     for (auto& w : workers) w.join();
     for (const std::string& e : errors) {
-      if (!e.empty()) {
-        *error = e;
-        return nullptr;
-      }
+      if (!e.empty()) return Status::Invalid(e);
     }
     m->origin_ = cache.enabled() ? m->SaveDatabases(cache, key) : "compiled (no cache)";
   }
-  return m->AllocateScratch(error) ? std::move(m) : nullptr;
+  if (Status s = m->AllocateScratch(); !s.ok()) return s;
+  return m;
 }
 
-bool SignatureMatcher::AllocateScratch(std::string* error) {
+Status SignatureMatcher::AllocateScratch() {
   for (const auto& database : databases_) {
     if (!database) continue;
     hs_scratch_t* scratch = static_cast<hs_scratch_t*>(scratch_);
     if (hs_alloc_scratch(database->db, &scratch) != HS_SUCCESS) {
-      *error = "cannot allocate Hyperscan scratch space";
-      return false;
+      return Status::Error("cannot allocate Hyperscan scratch space");
     }
     scratch_ = scratch;
   }
-  return true;
+  return Status::Ok();
 }
 
 std::string SignatureMatcher::SaveDatabases(const DatabaseCache& cache, uint64_t key) const {

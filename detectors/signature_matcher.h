@@ -22,6 +22,7 @@
 
 #include "core/hash.h"
 #include "core/log_record.h"
+#include "core/status.h"
 #include "detectors/database_cache.h"
 #include "detectors/signature_databases.h"
 #include "detectors/signature_rules.h"
@@ -53,11 +54,10 @@ class SignatureMatcher {
   // Hyperscan (embedded_databases.h), else the ones in the cache in
   // `cache_dir` (database_cache.h), else they are compiled and cached there
   // (empty `cache_dir`: no cache; "default": DefaultCacheDir(), resolved only
-  // then). On a pattern that does not compile,
-  // returns nullptr and names the rule in *error.
-  static std::unique_ptr<SignatureMatcher> Create(const std::vector<SignatureRule>& rules,
-                                                  const std::vector<std::string_view>& bad_agents,
-                                                  const std::string& cache_dir, std::string* error);
+  // then). A pattern that does not compile is kInvalid, naming the rule.
+  static StatusOr<std::unique_ptr<SignatureMatcher>> Create(const std::vector<SignatureRule>& rules,
+                                                            const std::vector<std::string_view>& bad_agents,
+                                                            const std::string& cache_dir);
   // Where the databases came from: "built in", "loaded from PATH",
   // "compiled, cached in PATH", "compiled (no cache)" or why they could not
   // be cached.
@@ -117,7 +117,7 @@ class SignatureMatcher {
   // The databases in `file` (the cache format) if it holds them for `key`
   // and these inputs; false (and none set) otherwise.
   bool LoadDatabases(std::string_view file, uint64_t key, const std::vector<DatabaseInput>& inputs);
-  bool AllocateScratch(std::string* error);
+  Status AllocateScratch();
   // Writes the compiled databases to the cache; says how it went.
   std::string SaveDatabases(const DatabaseCache& cache, uint64_t key) const;
   // The entry for `key` in cache c, its matches added to the hits, or nullptr.

@@ -86,29 +86,22 @@ Status StateStore::Exec(const char* sql) {
   return Status::Ok();
 }
 
-std::unique_ptr<StateStore> StateStore::Open(const std::string& path, int wait_ms, std::string* error) {
+StatusOr<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, int wait_ms) {
   std::unique_ptr<StateStore> s(new StateStore());
   s->path_ = path;
   // One run at a time: an exclusive flock on the database file for the whole
   // run (SQLite's own locks only cover single transactions).
   s->lock_fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (s->lock_fd_ < 0) {
-    *error = fmt::format("{}: {}", path, strerror(errno));
-    return nullptr;
-  }
-  if (!s->Lock(wait_ms, error)) return nullptr;
+  if (s->lock_fd_ < 0) return Status::Error(fmt::format("{}: {}", path, strerror(errno)));
+  if (Status locked = s->Lock(wait_ms); !locked.ok()) return locked;
   if (sqlite3_open_v2(path.c_str(), &s->db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
                       nullptr) != SQLITE_OK) {
-    *error = s->Error("cannot open").message();
-    return nullptr;
+    return s->Error("cannot open");
   }
   sqlite3_busy_timeout(s->db_, 5000);
   Status st = s->Exec(kSchema);
   if (st.ok()) st = s->Migrate();
-  if (!st.ok()) {
-    *error = fmt::format("{} (is it a defender-scan state database?)", st.message());
-    return nullptr;
-  }
+  if (!st.ok()) return Status::Error(fmt::format("{} (is it a defender-scan state database?)", st.message()));
   return s;
 }
 
@@ -131,17 +124,16 @@ COMMIT;
 )sql");
 }
 
-bool StateStore::Lock(int wait_ms, std::string* error) {
+Status StateStore::Lock(int wait_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
   while (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
     if (std::chrono::steady_clock::now() >= deadline) {
-      *error = fmt::format("{}: another defender-scan is using this state database; try again when it has finished",
-                           path_);
-      return false;
+      return Status::Error(fmt::format(
+          "{}: another defender-scan is using this state database; try again when it has finished", path_));
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  return true;
+  return Status::Ok();
 }
 
 void StateStore::Unlock() { flock(lock_fd_, LOCK_UN); }

@@ -65,13 +65,13 @@ struct StoredBucket {
 class StateStore {
  public:
   ~StateStore();
-  static std::unique_ptr<StateStore> Open(const std::string& path, int wait_ms, std::string* error);
+  static StatusOr<std::unique_ptr<StateStore>> Open(const std::string& path, int wait_ms);
 
   // Serve mode holds the lock only while it reads the state at start and
   // saves it at exit; meanwhile `bans` and cron runs may use the database,
   // and single statements (a ban, an unban) are SQLite's own transactions.
   void Unlock();
-  bool Lock(int wait_ms, std::string* error);
+  Status Lock(int wait_ms);
 
   // Rows are input like any other: a ban whose target fails
   // ValidateBanTarget (everything, loopback, too wide), whose reason is not

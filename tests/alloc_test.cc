@@ -16,6 +16,7 @@
 #include "parsers/decode.h"
 #include "parsers/presets.h"
 #include "parsers/request_decoder.h"
+#include "tests/test_util.h"
 
 namespace {
 std::atomic<uint64_t> g_allocations{0};
@@ -32,6 +33,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, size_t) noexcept { std::free(p); }
 
 using namespace defender;
+using defender::testing::Must;
 
 int main() {
   const std::vector<std::pair<const char*, std::string>> inputs = {
@@ -77,7 +79,7 @@ int main() {
   // sample log: the same traffic again a day later (buckets drained, bans
   // expired) must not allocate.
   std::string error;
-  auto detector = Detector::Create(BuiltinScenarios(), DetectorOptions(), &error);
+  auto detector = Must(Detector::Create(BuiltinScenarios(), DetectorOptions()));
   auto chain_parser = NewParser("auto", &error);
   Allowlist allowlist({}, {});
   DecisionEngine engine(allowlist, {});

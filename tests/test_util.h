@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
+
+#include "core/status.h"
 
 namespace defender::testing {
 
@@ -31,5 +34,16 @@ inline void WriteFile(const std::string& path, const std::string& content, bool 
 }
 
 inline int Run(const std::string& command) { return system(command.c_str()); }
+
+// The value of what must have worked; a test that gets an error stops there,
+// saying it.
+template <typename T>
+T Must(StatusOr<T> result) {
+  if (!result.ok()) {
+    std::fprintf(stderr, "Must: %s\n", result.status().message().c_str());
+    std::abort();
+  }
+  return std::move(*result);
+}
 
 }  // namespace defender::testing

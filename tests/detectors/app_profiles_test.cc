@@ -5,8 +5,10 @@
 #include "core/log_record.h"
 #include "parsers/log_format.h"
 #include "parsers/request_decoder.h"
+#include "tests/test_util.h"
 
 using namespace defender;
+using defender::testing::Must;
 
 namespace {
 // The decoded path of a request target, as the detector gives it to the filter.
@@ -21,9 +23,7 @@ std::string DecodedPath(std::string_view target) {
 
 TEST_CASE("every app profile covers its app's requests and none of the attacks named with it") {
   for (const AppProfile& p : AppProfiles()) {
-    std::string error;
-    auto f = AppFilter::Create({std::string(p.name)}, &error);
-    REQUIRE_MESSAGE(f, error);
+    auto f = Must(AppFilter::Create({std::string(p.name)}));
     CHECK_MESSAGE(!p.normal.empty(), p.name);
     CHECK_MESSAGE(!p.attacks.empty(), p.name);
     for (std::string_view path : p.normal) CHECK_MESSAGE(f->Covers(DecodedPath(path)), p.name, " must cover ", path);
@@ -35,9 +35,10 @@ TEST_CASE("every app profile covers its app's requests and none of the attacks n
 
 TEST_CASE("no app profile is on by default, and an unknown one is an error naming the known ones") {
   std::string error;
-  auto none = AppFilter::Create({}, &error);
-  REQUIRE(none);
+  auto none = Must(AppFilter::Create({}));
   CHECK(!none->Covers("/remote.php/dav/files/a"));
-  CHECK(AppFilter::Create({"nextcloud", "wordpres"}, &error) == nullptr);
+  auto refused = AppFilter::Create({"nextcloud", "wordpres"});
+  CHECK(!refused.ok());
+  error = refused.status().message();
   CHECK(error.find("unknown application 'wordpres' (known: nextcloud, jellyfin") != std::string::npos);
 }

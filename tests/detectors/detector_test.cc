@@ -8,8 +8,10 @@
 #include "detectors/static_path.h"
 #include "parsers/presets.h"
 #include "parsers/request_decoder.h"
+#include "tests/test_util.h"
 
 using namespace defender;
+using defender::testing::Must;
 
 namespace {
 
@@ -21,8 +23,7 @@ struct Harness {
 
   explicit Harness(std::vector<Scenario> scenarios = BuiltinScenarios()) {
     std::string error;
-    detector = Detector::Create(std::move(scenarios), DetectorOptions(), &error);
-    REQUIRE_MESSAGE(detector != nullptr, error);
+    detector = Must(Detector::Create(std::move(scenarios), DetectorOptions()));
     parser = NewParser("combined", &error);
   }
   // Feeds one combined-format line; returns the names of the alerts it raised.
@@ -147,7 +148,9 @@ TEST_CASE("custom scenarios beyond 64 in all are counted") {
   scenarios.push_back(scenarios.back());
   scenarios.back().name = "one-too-many";
   std::string error;
-  CHECK(Detector::Create(scenarios, DetectorOptions(), &error) == nullptr);
+  auto refused = Detector::Create(scenarios, DetectorOptions());
+  CHECK(!refused.ok());
+  error = refused.status().message();
   CHECK(error.find("at most 128 scenarios") != std::string::npos);
 }
 

@@ -7,8 +7,10 @@
 #include "detectors/signature_matcher.h"
 #include "parsers/log_format.h"
 #include "parsers/request_decoder.h"
+#include "tests/test_util.h"
 
 using namespace defender;
+using defender::testing::Must;
 
 namespace {
 
@@ -34,9 +36,7 @@ bool Matches(SignatureMatcher& m, uint16_t id, std::string_view sample) {
 }  // namespace
 
 TEST_CASE("every built-in signature matches its samples and none of its look-alikes") {
-  std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-  REQUIRE_MESSAGE(m != nullptr, error);
+  auto m = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
   const auto& rules = BuiltinSignatures();
   for (uint16_t id = 0; id < rules.size(); ++id) {
     const SignatureRule& rule = rules[id];
@@ -48,9 +48,7 @@ TEST_CASE("every built-in signature matches its samples and none of its look-ali
 }
 
 TEST_CASE("benign traffic of the kinds the issue names matches no signature at all") {
-  std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-  REQUIRE(m != nullptr);
+  auto m = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
   RequestDecoder decoder;
   for (std::string_view target :
        {"/search?q=select+union", "/blog/union-station", "/api/v1/passwords/reset", "/search?q=%22quoted+phrase%22",
@@ -87,9 +85,7 @@ TEST_CASE("benign traffic of the kinds the issue names matches no signature at a
 
 TEST_CASE("the bad user-agent list is a real list and catches the usual tools") {
   CHECK(BadUserAgents().size() >= 200);
-  std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-  REQUIRE(m != nullptr);
+  auto m = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
   uint16_t bad = uint16_t(BuiltinSignatures().size());
   CHECK(m->name(bad) == "bad-user-agent");
   for (std::string_view ua : {"sqlmap/1.7.2#stable (https://sqlmap.org)", "Mozilla/5.00 (Nikto/2.5.0) (Evasions:None)",
@@ -103,7 +99,9 @@ TEST_CASE("the bad user-agent list is a real list and catches the usual tools") 
 TEST_CASE("a signature that does not compile is reported with its name") {
   std::vector<SignatureRule> rules = {{"broken-rule", "x", kFieldUri, "(unclosed", {}, {}}};
   std::string error;
-  CHECK(SignatureMatcher::Create(rules, {}, "", &error) == nullptr);
+  auto refused = SignatureMatcher::Create(rules, {}, "");
+  CHECK(!refused.ok());
+  error = refused.status().message();
   CHECK(error.find("broken-rule") != std::string::npos);
 }
 
@@ -140,9 +138,7 @@ std::vector<uint16_t> SplitHits(SignatureMatcher& m, std::string_view path, std:
 }  // namespace
 
 TEST_CASE("the value cache answers as the scans did: again, after it was emptied, and across URI and path") {
-  std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-  REQUIRE_MESSAGE(m != nullptr, error);
+  auto m = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
   std::vector<std::string_view> targets;
   for (const auto& rule : BuiltinSignatures()) {
     for (auto list : {&rule.must_match, &rule.must_not_match}) {
@@ -167,8 +163,7 @@ TEST_CASE("the value cache answers as the scans did: again, after it was emptied
   for (size_t i = 0; i < targets.size(); ++i) CHECK_MESSAGE(TargetHits(*m, targets[i]) == first[i], targets[i]);
   // A path seen first behind a query (its URI then differs) and later as a
   // whole URI: the entry it left must not answer for the URI database.
-  auto fresh = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-  REQUIRE(fresh != nullptr);
+  auto fresh = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
   for (auto t : targets) {
     if (t.find_first_of("?#") == std::string_view::npos) TargetHits(*fresh, fmt::format("{}?page=2", t));
   }
@@ -179,8 +174,7 @@ TEST_CASE("targets are cached as logged, with where their path ends") {
   // "/.env" + "?x" and a path "/.env?x" (a decoded %3F in $uri) are the same
   // text but decode to different paths: the cache must not answer for one
   // with the other's matches, in either order.
-  std::string error;
-  auto fresh = [&] { return SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error); };
+  auto fresh = [&] { return Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "")); };
   auto a = fresh(), b = fresh();
   REQUIRE(a != nullptr);
   const auto query_apart = SplitHits(*a, "/.env", "x");
@@ -198,9 +192,7 @@ TEST_CASE("targets are cached as logged, with where their path ends") {
 }
 
 TEST_CASE("headers are cached as logged and matched decoded, again from the cache") {
-  std::string error;
-  auto m = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-  REQUIRE(m != nullptr);
+  auto m = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
   uint16_t xss = 0;
   while (m->name(xss) != "xss-script-tag") ++xss;
   // nginx logs a space in a header as \x20: only the decoded text matches.

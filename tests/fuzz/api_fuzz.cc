@@ -10,8 +10,10 @@
 
 #include "detectors/signature_rules.h"
 #include "server/api.h"
+#include "tests/test_util.h"
 
 using namespace defender;
+using defender::testing::Must;
 
 namespace {
 
@@ -21,8 +23,7 @@ struct Service {
   Allowlist allowlist{{}, {}};
   std::unique_ptr<Api> api;
   Service() {
-    std::string error;
-    auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
+    auto matcher = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
     std::vector<bool> refusing(matcher->size(), true);
     api = std::make_unique<Api>(ApiOptions{}, &view, &tasks, &allowlist, std::move(matcher), std::move(refusing));
   }

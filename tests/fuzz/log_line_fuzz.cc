@@ -14,8 +14,10 @@
 #include "parsers/decode.h"
 #include "parsers/presets.h"
 #include "parsers/request_decoder.h"
+#include "tests/test_util.h"
 
 using namespace defender;
+using defender::testing::Must;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static std::vector<std::unique_ptr<LineParser>> parsers = [] {
@@ -28,10 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return v;
   }();
   static std::unique_ptr<Detector> detector = [] {
-    std::string error;
     DetectorOptions options;
     options.max_buckets = 4096;  // small, so that sweeps and evictions run too
-    auto d = Detector::Create(BuiltinScenarios(), options, &error);
+    auto d = Must(Detector::Create(BuiltinScenarios(), options));
     if (!d) __builtin_trap();
     return d;
   }();

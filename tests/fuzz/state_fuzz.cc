@@ -50,9 +50,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::remove(path.c_str());
   std::remove((path + "-wal").c_str());
   std::remove((path + "-shm").c_str());
-  std::string error;
-  auto store = StateStore::Open(path, 0, &error);
-  if (!store) __builtin_trap();
+  auto opened = StateStore::Open(path, 0);
+  if (!opened.ok()) __builtin_trap();
+  std::unique_ptr<StateStore> store = std::move(*opened);
   Fields f{std::string_view(reinterpret_cast<const char*>(data), size)};
   {
     sqlite3* db = nullptr;

@@ -7,8 +7,10 @@
 #include "detectors/scenario.h"
 #include "detectors/signature_rules.h"
 #include "server/api.h"
+#include "tests/test_util.h"
 
 using namespace defender;
+using defender::testing::Must;
 
 namespace {
 
@@ -62,9 +64,7 @@ struct Fixture {
   std::unique_ptr<Api> api;
 
   Fixture() {
-    std::string error;
-    auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-    REQUIRE(matcher);
+    auto matcher = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
     std::vector<bool> refusing = RefusingRules(*matcher, BuiltinScenarios());
     api = std::make_unique<Api>(ApiOptions(), &view, &tasks, &allowlist, std::move(matcher), std::move(refusing));
   }

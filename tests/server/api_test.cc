@@ -6,8 +6,10 @@
 
 #include "detectors/scenario.h"
 #include "detectors/signature_rules.h"
+#include "tests/test_util.h"
 
 using namespace defender;
+using defender::testing::Must;
 
 namespace {
 
@@ -18,9 +20,7 @@ struct Fixture {
   std::unique_ptr<Api> api;
 
   explicit Fixture(std::string token = "") {
-    std::string error;
-    auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-    REQUIRE(matcher);
+    auto matcher = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
     std::vector<bool> refusing = RefusingRules(*matcher, BuiltinScenarios());
     ApiOptions options;
     options.token = std::move(token);
@@ -135,9 +135,7 @@ TEST_CASE("with a token, all but /api/check, /metrics and /healthz need it") {
 }
 
 TEST_CASE("the rules /api/check refuses on: evidence by themselves, in scenarios that ban") {
-  std::string error;
-  auto matcher = SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), "", &error);
-  REQUIRE(matcher);
+  auto matcher = Must(SignatureMatcher::Create(BuiltinSignatures(), BadUserAgents(), ""));
   std::vector<Scenario> scenarios = BuiltinScenarios();
   auto refuses = [&](std::string_view scenario) {
     std::vector<bool> refusing = RefusingRules(*matcher, scenarios);

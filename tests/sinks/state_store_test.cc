@@ -12,11 +12,10 @@ using defender::testing::TempDir;
 namespace {
 
 std::unique_ptr<StateStore> OpenStore(const std::string& path) {
-  std::string error;
-  auto store = StateStore::Open(path, 0, &error);
-  INFO(error);
-  REQUIRE(store != nullptr);
-  return store;
+  auto store = StateStore::Open(path, 0);
+  INFO(store.status().message());
+  REQUIRE(store.ok());
+  return std::move(*store);
 }
 
 }  // namespace
@@ -117,7 +116,7 @@ TEST_CASE("a schema-1 file gets the newer columns; a newer schema is refused") {
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
   REQUIRE(sqlite3_exec(db, "UPDATE meta SET value = 3 WHERE key = 'schema'", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
-  std::string error;
-  CHECK(StateStore::Open(path, 0, &error) == nullptr);
-  CHECK(error.find("schema 3") != std::string::npos);
+  auto refused = StateStore::Open(path, 0);
+  CHECK(!refused.ok());
+  CHECK(refused.status().message().find("schema 3") != std::string::npos);
 }
