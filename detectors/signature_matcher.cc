@@ -195,7 +195,8 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   }
   const DecodedRequest& d = decoder.DecodeTarget(r);
   field_hits_.count = 0;
-  const bool scanned = ScanDatabase(kUriDb, d.uri) & ScanDatabase(kPathDb, d.path);
+  const bool uri_scanned = ScanDatabase(kUriDb, d.uri);  // both run, whatever the first gave
+  const bool scanned = ScanDatabase(kPathDb, d.path) && uri_scanned;
   AddHits(field_hits_.ids, field_hits_.count);
   facts_.uri_hash = DistinctHash(d.uri);
   facts_.path_hash = DistinctHash(d.path);
