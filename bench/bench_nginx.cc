@@ -19,12 +19,12 @@ int main(int argc, char** argv) {
   defender::NginxConfOptions o;
   o.path = argv[1];
   o.geo = true;
-  std::string error;
-  auto sink = defender::NewNginxConfSink(o, &error);
-  if (!sink) {
-    fmt::print(stderr, "bench_nginx: {}\n", error);
+  auto created = defender::NewNginxConfSink(o);
+  if (!created.ok()) {
+    fmt::print(stderr, "bench_nginx: {}\n", created.status().message());
     return 1;
   }
+  std::unique_ptr<defender::Sink> sink = std::move(*created);
   auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < n; ++i) {
     defender::Decision d;

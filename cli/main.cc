@@ -254,12 +254,12 @@ int Main(int argc, char** argv) {
   for (const std::string& w : FormatWarnings(options.format)) PrintWarning(fmt::format("--format: {}", w));
   InstallSignalHandlers(options.stop_timeout_s);
   if (serve->parsed()) return RunServe(options, serve_options, std::move(config));
-  auto pipeline = Pipeline::Create(options, std::move(config), &error);
-  if (!pipeline) {
-    PrintError(error);
+  auto pipeline = Pipeline::Create(options, std::move(config));
+  if (!pipeline.ok()) {
+    PrintError(pipeline.status().message());
     return 2;
   }
-  return pipeline->Run();
+  return (*pipeline)->Run();
 }
 
 }  // namespace

@@ -44,8 +44,13 @@ Pipeline::Pipeline(const Options& options, Config config)
 }
 Pipeline::~Pipeline() = default;
 
-std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config, std::string* error) {
-  if (!NewParser(options.format, error)) return nullptr;  // every input's parser is made from it
+StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const Options& options, Config config) {
+  // Every failure here is what the user asked for (exit 2).
+  auto invalid = [](std::string_view what, const Status& s) { return Status::Invalid(fmt::format("{}{}", what, s.message())); };
+  {
+    std::string error;
+    if (!NewParser(options.format, &error)) return Status::Invalid(error);  // every input's parser is made from it
+  }
   std::unique_ptr<Sink> nginx_sink;
   std::optional<ActionOptions> actions;
   // --dry-run: decide and report, change nothing outside stdout.
@@ -55,30 +60,30 @@ std::unique_ptr<Pipeline> Pipeline::Create(const Options& options, Config config
     n.geo = options.nginx_style == "geo";
     n.debounce_ms = options.reload_interval_s * 1000;
     n.reload_timeout_ms = options.action_timeout_s * 1000;
-    if (!options.reload_cmd.empty() && !SplitCommand(options.reload_cmd, &n.reload_argv, error)) {
-      *error = "--reload-cmd: " + *error;
-      return nullptr;
+    if (!options.reload_cmd.empty()) {
+      auto argv = SplitCommand(options.reload_cmd);
+      if (!argv.ok()) return invalid("--reload-cmd: ", argv.status());
+      n.reload_argv = std::move(*argv);
     }
-    nginx_sink = NewNginxConfSink(std::move(n), error);
-    if (!nginx_sink) return nullptr;
+    auto sink = NewNginxConfSink(std::move(n));
+    if (!sink.ok()) return invalid("", sink.status());
+    nginx_sink = std::move(*sink);
   }
   if (!options.on_ban.empty() || !options.on_unban.empty()) {
     ActionOptions a;
     a.timeout_ms = options.action_timeout_s * 1000;
-    for (auto [text, argv, flag] : {std::tuple{&options.on_ban, &a.on_ban, "--on-ban"},
-                                    std::tuple{&options.on_unban, &a.on_unban, "--on-unban"}}) {
-      if (!text->empty() && (!SplitCommand(*text, argv, error) || !CheckActionTemplate(*argv, error))) {
-        *error = fmt::format("{}: {}", flag, *error);
-        return nullptr;
-      }
+    for (auto [text, argv, flag] : {std::tuple{&options.on_ban, &a.on_ban, "--on-ban: "},
+                                    std::tuple{&options.on_unban, &a.on_unban, "--on-unban: "}}) {
+      if (text->empty()) continue;
+      auto split = SplitCommand(*text);
+      if (!split.ok()) return invalid(flag, split.status());
+      if (Status s = CheckActionTemplate(*split); !s.ok()) return invalid(flag, s);
+      *argv = std::move(*split);
     }
     if (!options.dry_run) actions = std::move(a);  // checked all the same
   }
   auto detector = Detector::Create(config.scenarios, DetectorOptionsOf(config));
-  if (!detector.ok()) {
-    *error = detector.status().message();
-    return nullptr;
-  }
+  if (!detector.ok()) return invalid("", detector.status());
   std::unique_ptr<Pipeline> p(new Pipeline(options, std::move(config)));
   p->detector_ = std::move(*detector);
   p->nginx_sink_ = std::move(nginx_sink);

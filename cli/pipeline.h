@@ -35,8 +35,9 @@ namespace defender {
 
 class Pipeline : public Engine {
  public:
-  // nullptr and *error set on a configuration problem (exit 2).
-  static std::unique_ptr<Pipeline> Create(const Options& options, Config config, std::string* error);
+  // kInvalid on a configuration problem (exit 2): a format, a command, an
+  // include that cannot be written, a rule.
+  static StatusOr<std::unique_ptr<Pipeline>> Create(const Options& options, Config config);
   ~Pipeline() override;
   // Serve mode: after Run() has read its inputs it goes on running the
   // queue's tasks until the queue is stopped.

@@ -114,8 +114,9 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   std::vector<bool> refusing = RefusingRules(**matcher, config.scenarios);
   Allowlist allowlist(config.allowlist, config.trusted_proxies, config.crawler_ranges);
   BanView view(config.ipv6_prefix);
-  auto pipeline = Pipeline::Create(options, std::move(config), &error);
-  if (!pipeline) return Fail(error, 2);
+  auto created = Pipeline::Create(options, std::move(config));
+  if (!created.ok()) return Fail(created.status().message(), 2);
+  std::unique_ptr<Pipeline> pipeline = std::move(*created);
   pipeline->AddSink(std::make_unique<ViewSink>(&view));
 
   // Each connection is a file descriptor: allow as many as the hard limit.

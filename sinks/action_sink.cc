@@ -163,7 +163,7 @@ class ActionSink : public Sink {
 
 }  // namespace
 
-bool CheckActionTemplate(const std::vector<std::string>& argv, std::string* error) {
+Status CheckActionTemplate(const std::vector<std::string>& argv) {
   for (const std::string& arg : argv) {
     for (size_t open = arg.find('{'); open != std::string::npos; open = arg.find('{', open + 1)) {
       const size_t close = arg.find('}', open);
@@ -174,12 +174,12 @@ bool CheckActionTemplate(const std::vector<std::string>& argv, std::string* erro
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
       });
       if (word && std::find(std::begin(kPlaceholders), std::end(kPlaceholders), placeholder) == std::end(kPlaceholders)) {
-        *error = fmt::format("unknown placeholder {} (known: {})", placeholder, fmt::join(kPlaceholders, ", "));
-        return false;
+        return Status::Invalid(
+            fmt::format("unknown placeholder {} (known: {})", placeholder, fmt::join(kPlaceholders, ", ")));
       }
     }
   }
-  return true;
+  return Status::Ok();
 }
 
 std::unique_ptr<Sink> NewActionSink(ActionOptions options) { return std::make_unique<ActionSink>(std::move(options)); }

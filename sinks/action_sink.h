@@ -29,9 +29,8 @@ struct ActionOptions {
 
 std::unique_ptr<Sink> NewActionSink(ActionOptions options);
 
-// False (and *error naming it, with the known ones) when an argv template
-// holds a {placeholder} that is not one of the above: it would be passed on
-// as it is.
-bool CheckActionTemplate(const std::vector<std::string>& argv, std::string* error);
+// kInvalid (naming it, with the known ones) when an argv template holds a
+// {placeholder} that is not one of the above: it would be passed on as it is.
+Status CheckActionTemplate(const std::vector<std::string>& argv);
 
 }  // namespace defender

@@ -14,8 +14,8 @@ extern char** environ;
 
 namespace defender {
 
-bool SplitCommand(const std::string& line, std::vector<std::string>* argv, std::string* error) {
-  argv->clear();
+StatusOr<std::vector<std::string>> SplitCommand(const std::string& line) {
+  std::vector<std::string> argv;
   std::string word;
   bool in_word = false;
   char quote = 0;
@@ -36,7 +36,7 @@ bool SplitCommand(const std::string& line, std::vector<std::string>* argv, std::
       word += line[++i];
       in_word = true;
     } else if (c == ' ' || c == '\t') {
-      if (in_word) argv->push_back(std::move(word));
+      if (in_word) argv.push_back(std::move(word));
       word.clear();
       in_word = false;
     } else {
@@ -44,16 +44,10 @@ bool SplitCommand(const std::string& line, std::vector<std::string>* argv, std::
       in_word = true;
     }
   }
-  if (quote != 0) {
-    *error = fmt::format("unterminated {} in '{}'", quote, line);
-    return false;
-  }
-  if (in_word) argv->push_back(std::move(word));
-  if (argv->empty()) {
-    *error = "empty command";
-    return false;
-  }
-  return true;
+  if (quote != 0) return Status::Invalid(fmt::format("unterminated {} in '{}'", quote, line));
+  if (in_word) argv.push_back(std::move(word));
+  if (argv.empty()) return Status::Invalid("empty command");
+  return argv;
 }
 
 int SpawnCommand(const std::vector<std::string>& argv, std::string* error) {

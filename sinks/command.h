@@ -6,12 +6,13 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
 
 namespace defender {
 
 // "sh -c 'nginx -t && nginx -s reload'" -> {"sh", "-c", "nginx -t && nginx -s reload"}.
-// False with *error for an unterminated quote or an empty command.
-bool SplitCommand(const std::string& line, std::vector<std::string>* argv, std::string* error);
+// kInvalid for an unterminated quote or an empty command.
+StatusOr<std::vector<std::string>> SplitCommand(const std::string& line);
 
 // Starts argv[0] (searched in PATH) with stdin from /dev/null, in a process
 // group of its own; returns its pid or -1.

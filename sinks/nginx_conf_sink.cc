@@ -180,14 +180,10 @@ class NginxConfSink : public Sink {
 
 }  // namespace
 
-std::unique_ptr<Sink> NewNginxConfSink(NginxConfOptions options, std::string* error) {
+StatusOr<std::unique_ptr<Sink>> NewNginxConfSink(NginxConfOptions options) {
   auto sink = std::make_unique<NginxConfSink>(std::move(options));
-  Status s = sink->Start();
-  if (!s.ok()) {
-    *error = s.message();
-    return nullptr;
-  }
-  return sink;
+  if (Status s = sink->Start(); !s.ok()) return s;
+  return std::unique_ptr<Sink>(std::move(sink));
 }
 
 }  // namespace defender

@@ -30,7 +30,7 @@ struct NginxConfOptions {
   int reload_timeout_ms = 30000;
 };
 
-// Fails (nullptr, *error) when the existing file cannot be read.
-std::unique_ptr<Sink> NewNginxConfSink(NginxConfOptions options, std::string* error);
+// Fails when the existing file cannot be read or an empty one written.
+StatusOr<std::unique_ptr<Sink>> NewNginxConfSink(NginxConfOptions options);
 
 }  // namespace defender

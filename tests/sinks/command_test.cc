@@ -5,15 +5,12 @@
 using namespace defender;
 
 TEST_CASE("a command line is split once into an argv: quotes group, backslash escapes, nothing expands") {
-  std::vector<std::string> argv;
-  std::string error;
-  REQUIRE(SplitCommand("sh -c 'nginx -t && nginx -s reload'", &argv, &error));
-  CHECK(argv == std::vector<std::string>{"sh", "-c", "nginx -t && nginx -s reload"});
-  REQUIRE(SplitCommand(R"(/bin/echo "a b" c\ d $HOME `id` *)", &argv, &error));
-  CHECK(argv == std::vector<std::string>{"/bin/echo", "a b", "c d", "$HOME", "`id`", "*"});
-  CHECK(!SplitCommand("echo 'unterminated", &argv, &error));
-  CHECK(!error.empty());
-  error.clear();
-  CHECK(!SplitCommand("   ", &argv, &error));
-  CHECK(!error.empty());
+  auto argv = SplitCommand("sh -c 'nginx -t && nginx -s reload'");
+  REQUIRE(argv.ok());
+  CHECK(*argv == std::vector<std::string>{"sh", "-c", "nginx -t && nginx -s reload"});
+  argv = SplitCommand(R"(/bin/echo "a b" c\ d $HOME `id` *)");
+  REQUIRE(argv.ok());
+  CHECK(*argv == std::vector<std::string>{"/bin/echo", "a b", "c d", "$HOME", "`id`", "*"});
+  CHECK(SplitCommand("echo 'unterminated").status().code() == StatusCode::kInvalid);
+  CHECK(SplitCommand("   ").status().message() == "empty command");
 }

@@ -6,6 +6,7 @@
 #include "tests/test_util.h"
 
 using namespace defender;
+using defender::testing::Must;
 using defender::testing::TempDir;
 using defender::testing::WriteFile;
 
@@ -46,9 +47,7 @@ TEST_CASE("the include lists the active bans sorted, and is written empty before
   NginxConfOptions o;
   o.path = dir.File("blocks.conf");
   o.debounce_ms = 0;
-  std::string error;
-  auto sink = NewNginxConfSink(o, &error);
-  REQUIRE(sink != nullptr);
+  auto sink = Must(NewNginxConfSink(o));
   CHECK(Body(Read(o.path)).empty());
   for (auto t : {"203.0.113.9", "198.51.100.7", "2001:db8:1:2::/64"}) REQUIRE(sink->Apply(Ban(t)).ok());
   REQUIRE(sink->Apply(Ban("203.0.113.9", DecisionAction::kUnban)).ok());
@@ -67,9 +66,7 @@ TEST_CASE("geo style defines the variable even when empty") {
   o.path = dir.File("blocks.conf");
   o.geo = true;
   o.debounce_ms = 0;
-  std::string error;
-  auto sink = NewNginxConfSink(o, &error);
-  REQUIRE(sink != nullptr);
+  auto sink = Must(NewNginxConfSink(o));
   CHECK(Body(Read(o.path)).find("geo $defender_blocked {") != std::string::npos);
   REQUIRE(sink->Apply(Ban("198.51.100.7")).ok());
   REQUIRE(sink->Finish().ok());
@@ -85,9 +82,7 @@ TEST_CASE("a failing reload puts back the include nginx last accepted") {
   o.debounce_ms = 0;
   o.reload_argv = {"false"};
   WriteFile(o.path, "deny 198.51.100.1;\n");
-  std::string error;
-  auto sink = NewNginxConfSink(o, &error);
-  REQUIRE(sink != nullptr);
+  auto sink = Must(NewNginxConfSink(o));
   REQUIRE(sink->Apply(Ban("203.0.113.9")).ok());
   Status s = sink->Finish();
   CHECK(!s.ok());
