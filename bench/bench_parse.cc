@@ -225,8 +225,7 @@ int main(int argc, char** argv) {
   ss << in.rdbuf();
   std::string data = ss.str();
   double mb = double(data.size()) / 1e6;
-  std::string error;
-  auto parser = defender::NewParser("defender", &error);
+  std::unique_ptr<defender::LineParser> parser = std::move(*defender::NewParser("defender"));
   uint64_t lines = 0, sum1 = 0, sum2 = 0;
   // Interleave the two so that machine noise hits both alike.
   std::vector<double> t_memchr, t_parser;
@@ -248,7 +247,7 @@ int main(int argc, char** argv) {
   uint64_t sum3 = 0;
   for (int i = 0; i < runs; ++i) {
     Chain chain;
-    chain.parser = defender::NewParser("defender", &error);
+    chain.parser = std::move(*defender::NewParser("defender"));
     chain.detector = std::move(*defender::Detector::Create(config.scenarios, {}));
     chain.stage = argc > 3 ? std::atoi(argv[3]) : 3;
     chain.matcher =

@@ -18,9 +18,9 @@ constexpr int kMaxProbeLines = 1000;
 std::optional<LogTime> FirstLogTime(const std::string& name, std::string_view format, size_t max_line) {
   OpenedInput opened;
   if (name == "-" || !OpenInput(name, InputOptions(), &opened).ok() || !opened.regular) return std::nullopt;
-  std::string error;
-  auto parser = NewParser(format, &error);
-  if (!parser) return std::nullopt;
+  auto created = NewParser(format);
+  if (!created.ok()) return std::nullopt;
+  std::unique_ptr<LineParser> parser = std::move(*created);
   LineReader reader(std::move(opened.source), max_line);
   LogRecord record;
   std::string_view line;

@@ -246,9 +246,8 @@ int Main(int argc, char** argv) {
     return 2;
   }
   if (rules->parsed()) return RunRulesCommand(config);
-  std::string error;
-  if (!NewParser(options.format, &error)) {
-    PrintError(error);
+  if (auto parser = NewParser(options.format); !parser.ok()) {
+    PrintError(parser.status().message());
     return 2;
   }
   for (const std::string& w : FormatWarnings(options.format)) PrintWarning(fmt::format("--format: {}", w));

@@ -47,10 +47,8 @@ Pipeline::~Pipeline() = default;
 StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const Options& options, Config config) {
   // Every failure here is what the user asked for (exit 2).
   auto invalid = [](std::string_view what, const Status& s) { return Status::Invalid(fmt::format("{}{}", what, s.message())); };
-  {
-    std::string error;
-    if (!NewParser(options.format, &error)) return Status::Invalid(error);  // every input's parser is made from it
-  }
+  // Every input's parser is made from the format.
+  if (auto parser = NewParser(options.format); !parser.ok()) return parser.status();
   std::unique_ptr<Sink> nginx_sink;
   std::optional<ActionOptions> actions;
   // --dry-run: decide and report, change nothing outside stdout.
@@ -167,13 +165,13 @@ bool Pipeline::OpenInputs() {
     // With --state a plain file's unfinished last line waits for the next run.
     bool hold_tail = state_ && opened.regular && !input.compressed && !options_.follow;
     input.reader = std::make_unique<LineReader>(std::move(opened.source), options_.max_line, hold_tail);
-    std::string error;
-    input.parser = NewParser(options_.format, &error);  // Create() checked the format
-    if (!input.parser) {
-      PrintError(error);
+    auto parser = NewParser(options_.format);  // Create() checked the format
+    if (!parser.ok()) {
+      PrintError(parser.status().message());
       failed_ = true;
       continue;
     }
+    input.parser = std::move(*parser);
     inputs_.push_back(std::move(input));
   }
   if (absent > 0 && absent == names.size()) {
@@ -553,12 +551,12 @@ bool Pipeline::Unblock(const Cidr& target) {
 AnalyzeResult Pipeline::Analyze(std::string_view line, std::optional<IpAddress> client) {
   AnalyzeResult result;
   if (!analyze_parser_) {
-    std::string error;
-    analyze_parser_ = NewParser(options_.format, &error);  // Create() checked the format
-    if (!analyze_parser_) {
-      result.error = error;
+    auto parser = NewParser(options_.format);  // Create() checked the format
+    if (!parser.ok()) {
+      result.error = parser.status().message();
       return result;
     }
+    analyze_parser_ = std::move(*parser);
   }
   ++stats_.lines;
   Reject reject = analyze_parser_->Parse(line, &record_);

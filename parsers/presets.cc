@@ -102,17 +102,16 @@ class AutoParser : public LineParser {
 
 }  // namespace
 
-std::unique_ptr<LineParser> NewParser(std::string_view spec, std::string* error) {
-  if (spec == "auto") return std::make_unique<AutoParser>();
+StatusOr<std::unique_ptr<LineParser>> NewParser(std::string_view spec) {
+  if (spec == "auto") return std::unique_ptr<LineParser>(std::make_unique<AutoParser>());
   if (spec == "json") return NewJsonLogParser();
   if (spec == "error") return NewErrorLogParser();
   for (const Preset& p : Presets()) {
-    if (p.name == spec) return CompilePreset(p.format, std::string(p.name));
+    if (p.name == spec) return std::unique_ptr<LineParser>(CompilePreset(p.format, std::string(p.name)));
   }
   if (spec.find('$') == std::string_view::npos) {
-    *error = fmt::format("unknown format '{}' (auto, defender, main, combined, common, npm, npm_standard, json, "
-                         "error, or an nginx log_format string)", spec);
-    return nullptr;
+    return Status::Invalid(fmt::format("unknown format '{}' (auto, defender, main, combined, common, npm, "
+                                       "npm_standard, json, error, or an nginx log_format string)", spec));
   }
   // An nginx log_format string, optionally starting with escape=default|json|none.
   Escape escape = Escape::kDefault;
@@ -128,17 +127,13 @@ std::unique_ptr<LineParser> NewParser(std::string_view spec, std::string* error)
   }
   std::string why;
   auto f = LogFormat::Compile(text, escape, "custom", &why);
-  if (!f) {
-    *error = fmt::format("--format: {}", why);
-    return nullptr;
-  }
-  return std::make_unique<LogFormat>(std::move(*f));
+  if (!f) return Status::Invalid(fmt::format("--format: {}", why));
+  return std::unique_ptr<LineParser>(std::make_unique<LogFormat>(std::move(*f)));
 }
 
 std::vector<std::string> FormatWarnings(std::string_view spec) {
-  std::string error;
-  auto parser = NewParser(spec, &error);
-  const auto* format = dynamic_cast<const LogFormat*>(parser.get());
+  auto parser = NewParser(spec);
+  const auto* format = parser.ok() ? dynamic_cast<const LogFormat*>(parser->get()) : nullptr;
   return format && format->name() == "custom" ? format->warnings() : std::vector<std::string>();
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/status.h"
 #include "parsers/line_parser.h"
 #include "parsers/log_format.h"
 
@@ -25,9 +26,9 @@ struct Preset {
 // separate parsers).
 const std::vector<Preset>& Presets();
 
-// nullptr and *error set when `spec` is neither a known name nor a valid
-// log_format string. "auto" gives the detecting parser.
-std::unique_ptr<LineParser> NewParser(std::string_view spec, std::string* error);
+// kInvalid when `spec` is neither a known name nor a valid log_format
+// string. "auto" gives the detecting parser.
+StatusOr<std::unique_ptr<LineParser>> NewParser(std::string_view spec);
 // What may be wrong with a valid `spec` (LogFormat::warnings of a
 // log_format string; nothing for the built-in formats).
 std::vector<std::string> FormatWarnings(std::string_view spec);

@@ -46,8 +46,7 @@ int main() {
   };
   std::vector<std::unique_ptr<LineParser>> parsers;
   for (const auto& [format, line] : inputs) {
-    std::string error;
-    parsers.push_back(NewParser(format, &error));
+    parsers.push_back(Must(NewParser(format)));
   }
   std::string path, query, ua;
   LogRecord record;
@@ -78,9 +77,8 @@ int main() {
   // The whole chain (decode, signatures, scenarios, decisions) over the
   // sample log: the same traffic again a day later (buckets drained, bans
   // expired) must not allocate.
-  std::string error;
   auto detector = Must(Detector::Create(BuiltinScenarios(), DetectorOptions()));
-  auto chain_parser = NewParser("auto", &error);
+  auto chain_parser = Must(NewParser("auto"));
   Allowlist allowlist({}, {});
   DecisionEngine engine(allowlist, {});
   RequestDecoder decoder;

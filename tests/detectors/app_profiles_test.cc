@@ -39,6 +39,5 @@ TEST_CASE("no app profile is on by default, and an unknown one is an error namin
   CHECK(!none->Covers("/remote.php/dav/files/a"));
   auto refused = AppFilter::Create({"nextcloud", "wordpres"});
   CHECK(!refused.ok());
-  error = refused.status().message();
-  CHECK(error.find("unknown application 'wordpres' (known: nextcloud, jellyfin") != std::string::npos);
+  CHECK(refused.status().message().find("unknown application 'wordpres' (known: nextcloud, jellyfin") != std::string::npos);
 }

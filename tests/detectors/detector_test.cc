@@ -22,9 +22,8 @@ struct Harness {
   std::vector<Alert> alerts;
 
   explicit Harness(std::vector<Scenario> scenarios = BuiltinScenarios()) {
-    std::string error;
     detector = Must(Detector::Create(std::move(scenarios), DetectorOptions()));
-    parser = NewParser("combined", &error);
+    parser = Must(NewParser("combined"));
   }
   // Feeds one combined-format line; returns the names of the alerts it raised.
   std::vector<std::string> Feed(std::string_view client, int second, std::string_view request, int status,
@@ -147,11 +146,9 @@ TEST_CASE("custom scenarios beyond 64 in all are counted") {
   CHECK(Has(h.Feed("203.0.113.41", 0, "GET /custom-70 HTTP/1.1", 200), "custom-70"));
   scenarios.push_back(scenarios.back());
   scenarios.back().name = "one-too-many";
-  std::string error;
   auto refused = Detector::Create(scenarios, DetectorOptions());
   CHECK(!refused.ok());
-  error = refused.status().message();
-  CHECK(error.find("at most 128 scenarios") != std::string::npos);
+  CHECK(refused.status().message().find("at most 128 scenarios") != std::string::npos);
 }
 
 TEST_CASE("a shared address whose users log in is not brute-forcing; a guesser who mixes in successes still is") {

@@ -22,10 +22,9 @@ using defender::testing::Must;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static std::vector<std::unique_ptr<LineParser>> parsers = [] {
     std::vector<std::unique_ptr<LineParser>> v;
-    std::string error;
     for (const char* f : {"auto", "defender", "main", "combined", "common", "json", "error",
                           R"(escape=json $remote_addr "$http_user_agent" $status)"}) {
-      v.push_back(NewParser(f, &error));
+      v.push_back(Must(NewParser(f)));
     }
     return v;
   }();

@@ -1,8 +1,10 @@
 #include "parsers/presets.h"
+#include "tests/test_util.h"
 
 #include <doctest/doctest.h>
 
 using namespace defender;
+using defender::testing::Must;
 
 TEST_CASE("auto recognises each preset and a leading vhost field") {
   struct Case {
@@ -20,8 +22,7 @@ TEST_CASE("auto recognises each preset and a leading vhost field") {
       {R"(2024/03/31 01:00:00 [error] 7#7: *1 access forbidden by rule, client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "x")", "auto:error"},
   };
   for (const auto& c : cases) {
-    std::string error;
-    auto p = NewParser("auto", &error);
+    auto p = Must(NewParser("auto"));
     LogRecord r;
     CHECK_MESSAGE(p->Parse(c.line, &r) == Reject::kNone, c.line);
     CHECK(p->name() == c.expect);
@@ -30,8 +31,7 @@ TEST_CASE("auto recognises each preset and a leading vhost field") {
 }
 
 TEST_CASE("auto keeps trying until a line fits, then sticks to that format") {
-  std::string error;
-  auto p = NewParser("auto", &error);
+  auto p = Must(NewParser("auto"));
   LogRecord r;
   CHECK(p->Parse("garbage first line", &r) == Reject::kFormatMismatch);
   CHECK(p->name() == "auto");
@@ -41,8 +41,7 @@ TEST_CASE("auto keeps trying until a line fits, then sticks to that format") {
 }
 
 TEST_CASE("auto reads a file that mixes access and error lines, each line by its own kind") {
-  std::string error;
-  auto p = NewParser("auto", &error);
+  auto p = Must(NewParser("auto"));
   LogRecord r;
   REQUIRE(p->Parse(R"(2024/03/31 01:00:00 [error] 7#7: *1 limiting requests, excess: 5.1 by zone "one", client: 1.2.3.4, server: x, request: "GET / HTTP/1.1", host: "x")", &r) == Reject::kNone);
   CHECK(r.kind == EventKind::kLimitReq);
