@@ -34,7 +34,6 @@ TEST_CASE("every app profile covers its app's requests and none of the attacks n
 }
 
 TEST_CASE("no app profile is on by default, and an unknown one is an error naming the known ones") {
-  std::string error;
   auto none = Must(AppFilter::Create({}));
   CHECK(!none->Covers("/remote.php/dav/files/a"));
   auto refused = AppFilter::Create({"nextcloud", "wordpres"});
