@@ -96,7 +96,10 @@ class ActionSink : public Sink {
       }
       bool ok = !timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
       if (!ok && it->attempt < o_.attempts) {
-        queue_.push_back(std::move(*it));
+        // Tried again before anything queued after it: a failed ban must
+        // not let its target's unban overtake it (that would leave a
+        // firewall rule behind).
+        queue_.push_front(std::move(*it));
       } else {
         if (o_.state) {  // run, or failed for good (reported below): not again after a restart
           if (Status s = o_.state->ActionDone(it->pending); !s.ok()) errors += s.message();

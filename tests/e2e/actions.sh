@@ -64,6 +64,25 @@ expect_eq "no process of a killed action is left" "$(pgrep -fc '^sleep 3018$' ||
 expect_eq "nor the grandchild it started in the background" "$(pgrep -fc '^sleep 3017$' || true)" 0
 pkill -f '^sleep 301[78]$' || true
 
+# A ban action that fails once and is retried still runs before its unban:
+# the retry keeps its place ahead of the target's later actions.
+flaky="$TMP/flaky.sh"
+cat > "$flaky" <<'SH'
+#!/bin/sh
+# Fails the first time it is called for an address, then records.
+mark="$RECORD_FILE.$(printf '%s' "$2" | tr '/:' '__')"
+[ -e "$mark" ] || { : > "$mark"; exit 1; }
+exec "$RECORD" "$@"
+SH
+chmod +x "$flaky"
+export RECORD="$record"
+: > "$RECORD_FILE"
+"$DEFENDER_SCAN" --format combined --on-ban "$flaky ban {ip}" --on-unban "$record unban {ip}" "$TMP/access.log" > /dev/null
+for ip in 203.0.113.7 2001:db8:1:2::/64; do
+  expect_eq "a retried ban still runs before its unban ($ip)" \
+    "$(grep -F "[$ip]" "$RECORD_FILE" | cut -d']' -f1)" $'[ban\n[unban'
+done
+
 # `bans add` / `bans del` change the state; the next run with --on-ban /
 # --on-unban runs their actions, once, so a firewall ban made by an action is
 # lifted by `bans del` (a cron run, then a followed file).
