@@ -188,8 +188,7 @@ std::string LogFormat::CheckVariable(std::string_view var) {
   return {};
 }
 
-std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape escape,
-                                            std::string name, std::string* error) {
+StatusOr<LogFormat> LogFormat::Compile(std::string_view format, Escape escape, std::string name) {
   LogFormat f;
   f.name_ = std::move(name);
   f.text_ = std::string(format);
@@ -208,8 +207,7 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
     if (start < format.size() && format[start] == '{') {
       end = format.find('}', start);
       if (end == std::string_view::npos) {
-        *error = fmt::format("unterminated ${{ at offset {}", i);
-        return std::nullopt;
+        return Status::Invalid(fmt::format("unterminated ${{ at offset {}", i));
       }
       i = end + 1;
       ++start;
@@ -219,13 +217,11 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
     }
     std::string_view var = format.substr(start, end - start);
     if (var.empty()) {
-      *error = fmt::format("'$' without a variable name at offset {}", start - 1);
-      return std::nullopt;
+      return Status::Invalid(fmt::format("'$' without a variable name at offset {}", start - 1));
     }
     if (have_field) {
       if (literal.empty()) {
-        *error = fmt::format("${} follows another variable with nothing between them", var);
-        return std::nullopt;
+        return Status::Invalid(fmt::format("${} follows another variable with nothing between them", var));
       }
       f.steps_.push_back({pending, literal});
     } else {
@@ -233,15 +229,13 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
     }
     literal.clear();
     if (std::string why = f.CheckVariable(var); !why.empty()) {
-      *error = why;
-      return std::nullopt;
+      return Status::Invalid(why);
     }
     pending = FieldForVariable(var);
     have_field = true;
   }
   if (!have_field) {
-    *error = "the format has no variables";
-    return std::nullopt;
+    return Status::Invalid("the format has no variables");
   }
   f.steps_.push_back({pending, literal});
   // $remote_user is the client's text (nginx escapes only quotes,
@@ -263,8 +257,7 @@ std::optional<LogFormat> LogFormat::Compile(std::string_view format, Escape esca
     has_request |= s.field == Field::kRequest || s.field == Field::kRequestUri || s.field == Field::kUri;
   }
   if (!has_client) {
-    *error = "the format has no $remote_addr, so no client can be known";
-    return std::nullopt;
+    return Status::Invalid("the format has no $remote_addr, so no client can be known");
   }
   if (!has_time) {
     f.warnings_.push_back("the format has no $time_local, $time_iso8601 or $msec: lines are counted at the time "

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/status.h"
 #include "parsers/line_parser.h"
 
 namespace defender {
@@ -21,10 +22,9 @@ enum class Escape { kDefault, kJson, kNone };  // log_format escape=
 
 class LogFormat : public LineParser {
  public:
-  // Compiles `format` (the part after the name in nginx's log_format). On
-  // error returns nullopt and sets *error, naming the problem.
-  static std::optional<LogFormat> Compile(std::string_view format, Escape escape,
-                                          std::string name, std::string* error);
+  // Compiles `format` (the part after the name in nginx's log_format);
+  // kInvalid naming the problem.
+  static StatusOr<LogFormat> Compile(std::string_view format, Escape escape, std::string name);
 
   Reject Parse(std::string_view line, LogRecord* record) override;
   std::string_view name() const override { return name_; }

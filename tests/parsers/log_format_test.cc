@@ -228,26 +228,25 @@ TEST_CASE("request lines split into method, path, query and protocol") {
 }
 
 TEST_CASE("a typo of a variable read is an error naming it; other variables are skipped, warned if not nginx's") {
-  std::string error;
-  CHECK_FALSE(LogFormat::Compile(R"($remote_addr [$time_locl] "$request")", Escape::kDefault, "custom", &error));
-  CHECK(error.find("unknown variable $time_locl (did you mean $time_local?)") != std::string::npos);
-  CHECK_FALSE(LogFormat::Compile(R"($remote_addr [$time_local] "$reqest")", Escape::kDefault, "custom", &error));
-  CHECK(error.find("did you mean $request?") != std::string::npos);
-  CHECK_FALSE(LogFormat::Compile(R"($remote_addr [$time_local] "$request" "$http_referrer")", Escape::kDefault, "custom",
-                                 &error));
-  CHECK(error.find("did you mean $http_referer?") != std::string::npos);
+  auto error = [](std::string_view format) {
+    auto f = LogFormat::Compile(format, Escape::kDefault, "custom");
+    CHECK_FALSE(f.ok());
+    return f.status().message();
+  };
+  CHECK(error(R"($remote_addr [$time_locl] "$request")").find("unknown variable $time_locl (did you mean $time_local?)") !=
+        std::string::npos);
+  CHECK(error(R"($remote_addr [$time_local] "$reqest")").find("did you mean $request?") != std::string::npos);
+  CHECK(error(R"($remote_addr [$time_local] "$request" "$http_referrer")").find("did you mean $http_referer?") !=
+        std::string::npos);
   // nginx's own variables, near a read one or not, are fine and silent.
-  auto f = LogFormat::Compile(R"($remote_addr:$remote_port [$time_local] "$request" $hostname $upstream_cache_status)",
-                              Escape::kDefault, "custom", &error);
-  REQUIRE(f);
-  CHECK(f->warnings().empty());
+  auto f = Must(LogFormat::Compile(R"($remote_addr:$remote_port [$time_local] "$request" $hostname $upstream_cache_status)",
+                                   Escape::kDefault, "custom"));
+  CHECK(f.warnings().empty());
   // A variable of the user's own (map, set): skipped, with a warning.
-  f = LogFormat::Compile(R"($remote_addr [$time_local] "$request" $loggable)", Escape::kDefault, "custom", &error);
-  REQUIRE(f);
-  REQUIRE(f->warnings().size() == 1);
-  CHECK(f->warnings()[0].find("$loggable is not an nginx variable") != std::string::npos);
+  f = Must(LogFormat::Compile(R"($remote_addr [$time_local] "$request" $loggable)", Escape::kDefault, "custom"));
+  REQUIRE(f.warnings().size() == 1);
+  CHECK(f.warnings()[0].find("$loggable is not an nginx variable") != std::string::npos);
   // No time, no request: warned.
-  f = LogFormat::Compile("$remote_addr $status", Escape::kDefault, "custom", &error);
-  REQUIRE(f);
-  CHECK(f->warnings().size() == 2);
+  f = Must(LogFormat::Compile("$remote_addr $status", Escape::kDefault, "custom"));
+  CHECK(f.warnings().size() == 2);
 }
