@@ -137,11 +137,11 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY) {
     limits.max_connections = std::max<size_t>(16, std::min<size_t>(limits.max_connections, nofile.rlim_cur / 2));
   }
-  auto server = HttpServer::Create(
+  auto listening = HttpServer::Create(
       io, *endpoint, limits,
-      [&api](HttpRequest& request, const IpAddress& peer, Respond respond) { api.Handle(request, peer, std::move(respond)); },
-      &error);
-  if (!server) return Fail(error, 1);
+      [&api](HttpRequest& request, const IpAddress& peer, Respond respond) { api.Handle(request, peer, std::move(respond)); });
+  if (!listening.ok()) return Fail(listening.status().message(), 1);
+  std::unique_ptr<HttpServer> server = std::move(*listening);
   api.set_http_counters(&server->counters());
   // SIGTERM and SIGINT stop (the pipeline drains and saves); SIGHUP
   // reloads the configuration: the pipeline's part on its thread, then the

@@ -224,8 +224,8 @@ bool HttpServer::Impl::CloseOldestIdle() {
   return false;
 }
 
-std::unique_ptr<HttpServer> HttpServer::Create(asio::io_context& io, const tcp::endpoint& endpoint, HttpLimits limits,
-                                               Handler handler, std::string* error) {
+StatusOr<std::unique_ptr<HttpServer>> HttpServer::Create(asio::io_context& io, const tcp::endpoint& endpoint,
+                                                         HttpLimits limits, Handler handler) {
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->impl_ = std::make_shared<Impl>(io, limits, std::move(handler));
   beast::error_code ec;
@@ -235,8 +235,8 @@ std::unique_ptr<HttpServer> HttpServer::Create(asio::io_context& io, const tcp::
   if (!ec) a.bind(endpoint, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    *error = fmt::format("cannot listen on {}:{}: {}", endpoint.address().to_string(), endpoint.port(), ec.message());
-    return nullptr;
+    return Status::Error(
+        fmt::format("cannot listen on {}:{}: {}", endpoint.address().to_string(), endpoint.port(), ec.message()));
   }
   server->impl_->Accept();
   return server;

@@ -23,6 +23,7 @@
 
 #include "core/cidr.h"
 #include "core/ip_address.h"
+#include "core/status.h"
 
 namespace defender {
 
@@ -66,9 +67,10 @@ class HttpServer {
  public:
   using Handler = std::function<void(HttpRequest& request, const IpAddress& peer, Respond respond)>;
 
-  // Listens on `endpoint` (fails with *error set if it cannot).
-  static std::unique_ptr<HttpServer> Create(boost::asio::io_context& io, const boost::asio::ip::tcp::endpoint& endpoint,
-                                            HttpLimits limits, Handler handler, std::string* error);
+  // Listens on `endpoint`; fails when it cannot.
+  static StatusOr<std::unique_ptr<HttpServer>> Create(boost::asio::io_context& io,
+                                                      const boost::asio::ip::tcp::endpoint& endpoint, HttpLimits limits,
+                                                      Handler handler);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;  // owns the listening socket and its threads
   HttpServer& operator=(const HttpServer&) = delete;

@@ -126,13 +126,13 @@ class ActionSink : public Sink {
       }
       Job job = std::move(queue_[i]);
       queue_.erase(queue_.begin() + long(i));
-      std::string error;
-      job.pid = SpawnCommand(job.argv, &error);
+      StatusOr<int> pid = SpawnCommand(job.argv);
       ++job.attempt;
-      if (job.pid < 0) {
-        errors += fmt::format("{}action not started: {}", errors.empty() ? "" : "; ", error);
+      if (!pid.ok()) {
+        errors += fmt::format("{}action not started: {}", errors.empty() ? "" : "; ", pid.status().message());
         continue;
       }
+      job.pid = *pid;
       job.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.timeout_ms);
       running_.push_back(std::move(job));
     }

@@ -50,7 +50,7 @@ StatusOr<std::vector<std::string>> SplitCommand(const std::string& line) {
   return argv;
 }
 
-int SpawnCommand(const std::vector<std::string>& argv, std::string* error) {
+StatusOr<int> SpawnCommand(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -66,11 +66,8 @@ int SpawnCommand(const std::vector<std::string>& argv, std::string* error) {
   int r = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
-  if (r != 0) {
-    *error = fmt::format("{}: {}", argv[0], strerror(r));
-    return -1;
-  }
-  return pid;
+  if (r != 0) return Status::Error(fmt::format("{}: {}", argv[0], strerror(r)));
+  return int(pid);
 }
 
 void KillCommand(int pid) {

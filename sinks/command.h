@@ -15,8 +15,8 @@ namespace defender {
 StatusOr<std::vector<std::string>> SplitCommand(const std::string& line);
 
 // Starts argv[0] (searched in PATH) with stdin from /dev/null, in a process
-// group of its own; returns its pid or -1.
-int SpawnCommand(const std::vector<std::string>& argv, std::string* error);
+// group of its own; returns its pid.
+StatusOr<int> SpawnCommand(const std::vector<std::string>& argv);
 // Kills a spawned command's process group (what it started in the
 // background too) and reaps it.
 void KillCommand(int pid);

@@ -152,16 +152,15 @@ class NginxConfSink : public Sink {
     if (!s.ok()) return s;
     dirty_ = false;
     if (reload && !o_.reload_argv.empty()) {
-      std::string error;
-      int pid = SpawnCommand(o_.reload_argv, &error);
-      if (pid < 0) {
+      StatusOr<int> pid = SpawnCommand(o_.reload_argv);
+      if (!pid.ok()) {
         Status restore = existed ? ReplaceFileAtomically(o_.path, previous) : Status::Ok();
         if (!existed) unlink(o_.path.c_str());
         dirty_ = true;
-        return Status::Error(fmt::format("{}: reload not started ({}); previous include restored{}", o_.path, error,
-                                         restore.ok() ? "" : ": " + restore.message()));
+        return Status::Error(fmt::format("{}: reload not started ({}); previous include restored{}", o_.path,
+                                         pid.status().message(), restore.ok() ? "" : ": " + restore.message()));
       }
-      reload_ = Reload{pid, std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.reload_timeout_ms),
+      reload_ = Reload{*pid, std::chrono::steady_clock::now() + std::chrono::milliseconds(o_.reload_timeout_ms),
                        std::move(previous), existed, std::move(body)};
       return Status::Ok();
     }

@@ -21,13 +21,12 @@ struct Served {
   std::unique_ptr<HttpServer> server;
   std::thread thread;
   explicit Served(HttpLimits limits) {
-    std::string error;
-    server = HttpServer::Create(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), limits,
-                                [](HttpRequest& r, const IpAddress&, Respond respond) {
-                                  respond(MakeResponse(r, http::status::no_content, ""));
-                                },
-                                &error);
-    REQUIRE_MESSAGE(server, error);
+    auto listening = HttpServer::Create(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0), limits,
+                                        [](HttpRequest& r, const IpAddress&, Respond respond) {
+                                          respond(MakeResponse(r, http::status::no_content, ""));
+                                        });
+    REQUIRE_MESSAGE(listening.ok(), listening.status().message());
+    server = std::move(*listening);
     thread = std::thread([this] { io.run(); });
   }
   ~Served() {
