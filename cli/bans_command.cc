@@ -53,7 +53,7 @@ int RunBansCommand(const BansOptions& o) {
   if (Status s = store->LoadBans(&bans, &refused); !s.ok()) return Fail(s.message(), 1);
   if (refused > 0) {
     PrintWarning(fmt::format("{}: {} ban rows refused (not shown, not enforced)", o.state,
-               refused));
+                             refused));
   }
   LogTime now = WallClock();
 

@@ -242,7 +242,7 @@ std::string_view Pipeline::SkipReason(LogTime t) {
       ++stats_.future;
       if (!std::exchange(warned_future_, true)) {
         PrintWarning(fmt::format("a line is dated {}, ahead of this machine's clock: such "
-                   "lines are counted (--stats: future) and not detected", FormatIso8601(t)));
+                                 "lines are counted (--stats: future) and not detected", FormatIso8601(t)));
       }
       return "future";
     }
@@ -252,8 +252,8 @@ std::string_view Pipeline::SkipReason(LogTime t) {
   ++stats_.late;
   if (!std::exchange(warned_late_, true)) {
     PrintWarning(fmt::format("time runs back from {} to {}, past --late-tolerance: such "
-               "lines are counted (--stats: late) and not detected; give rotated files separately or "
-               "sort the log", FormatIso8601(newest_line_), FormatIso8601(t)));
+                             "lines are counted (--stats: late) and not detected; give rotated files separately or "
+                             "sort the log", FormatIso8601(newest_line_), FormatIso8601(t)));
   }
   return "late";
 }
@@ -387,7 +387,7 @@ int Pipeline::Run() {
   WarnUnrecognised();
   if (uint64_t errors = detector_->signature_scan_errors()) {
     PrintWarning(fmt::format("Hyperscan failed {} scans: those fields were not matched against "
-               "the signatures (please report this)", errors));
+                             "the signatures (please report this)", errors));
   }
   if (options_.stats) {
     Report(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());

@@ -35,8 +35,8 @@ bool Pipeline::RestoreState() {
   }
   if (refused > 0) {
     PrintWarning(fmt::format("{}: {} ban rows refused (a target that must not be banned, a "
-               "reason that is not a plain name, or impossible times); they are not enforced",
-               options_.state, refused));
+                             "reason that is not a plain name, or impossible times); they are not enforced",
+                             options_.state, refused));
   }
   // The actions a crash left pending, read before this run adds its own.
   std::vector<PendingAction> pending;
@@ -46,7 +46,7 @@ bool Pipeline::RestoreState() {
   }
   if (refused > 0) {
     PrintWarning(fmt::format("{}: {} pending action rows refused (not run)", options_.state,
-               refused));
+                             refused));
   }
   for (const auto& [target, n] : history) engine_.RestoreHistory(target, n);
   for (const StoredBan& b : bans) {
