@@ -12,8 +12,8 @@ case "$ip" in
   *:*) set=ban6; case "$ip" in *[!0-9a-fA-F:/]*) echo "nft-ban.sh: bad address: $ip" >&2; exit 2 ;; esac ;;
   *)   set=ban4; case "$ip" in *[!0-9./]*) echo "nft-ban.sh: bad address: $ip" >&2; exit 2 ;; esac ;;
 esac
-# Banned again while still banned: the old element goes, the new timeout counts.
-if nft get element inet defender "$set" "{ $ip }" >/dev/null 2>&1; then
-  nft delete element inet defender "$set" "{ $ip }"
-fi
+# Banned again while still banned: the old element goes, the new timeout
+# counts (adding an element that exists keeps its old timeout). Not `nft get`
+# first: it fails at random while other nft commands run.
+nft delete element inet defender "$set" "{ $ip }" 2>/dev/null || true
 nft add element inet defender "$set" "{ $ip timeout ${duration}s }"

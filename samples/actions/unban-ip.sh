@@ -12,7 +12,8 @@ esac
 # iptables -S prints the source with its prefix length (203.0.113.5/32) and
 # the comment quoted ("defender-scan:reason"): compare whole fields.
 case "$ip" in */*) src=$ip ;; *) src=$ip/$host ;; esac
-comments=$("$cmd" -S INPUT | awk -v src="$src" '
+rules=$("$cmd" -S INPUT)  # a failure ends the script (set -e): retried, never "nothing to lift"
+comments=$(printf '%s\n' "$rules" | awk -v src="$src" '
   $1 == "-A" {
     s = ""; c = ""
     for (i = 3; i < NF; i++) { if ($i == "-s") s = $(i + 1); if ($i == "--comment") c = $(i + 1) }

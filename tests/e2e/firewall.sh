@@ -95,6 +95,21 @@ expect_contains "nft: banned again" "$(nft list set inet defender ban4)" "203.0.
 expect_not_contains "nft: unbanned" "$(nft list set inet defender ban4)" "203.0.113.50"
 expect_not_contains "nft: /64 unbanned" "$(nft list set inet defender ban6)" "2001:db8"
 reaches 203.0.113.50 && ok || fail "nft: 203.0.113.50 still dropped after its unban"
+# Actions run four at a time: unbans racing with bans still lift exactly theirs
+# (`nft get` fails at random beside other nft commands; the scripts do not
+# rely on it).
+pids=()
+for i in $(seq 1 20); do "$actions/nft-ban.sh" "192.0.2.$i" 600 & pids+=($!); done
+wait "${pids[@]}"
+pids=()
+for i in $(seq 1 20); do
+  "$actions/nft-unban.sh" "192.0.2.$i" & pids+=($!)
+  "$actions/nft-ban.sh" "198.51.100.$((i + 100))" 600 & pids+=($!)
+done
+for pid in "${pids[@]}"; do wait "$pid" || fail "nft: a concurrent ban or unban failed"; done
+set4=$(nft list set inet defender ban4)
+expect_eq "nft: concurrent unbans lift all theirs" "$(grep -o '192\.0\.2\.[0-9]*' <<<"$set4" | wc -l)" 0
+expect_eq "nft: concurrent bans all land" "$(grep -o '198\.51\.100\.1[0-9][0-9]' <<<"$set4" | wc -l)" 20
 nft delete table inet defender
 
 # ipset: ipset-setup.sh (idempotent), then ipset-ban.sh / ipset-unban.sh.
