@@ -1,6 +1,5 @@
 #include "cli/bans_command.h"
 
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -41,12 +40,9 @@ int RunBansCommand(const BansOptions& o) {
   if (!duration || *duration <= 0) return Fail(fmt::format("bans: --duration '{}' is not a duration", o.duration), 2);
   // Only `add` may start a state; a typo in the path must not look like an
   // empty list.
-  if (o.action != "add" && access(o.state.c_str(), F_OK) != 0) {
-    return Fail(fmt::format("bans {}: no state database at {} (the --state of the defender-scan that bans)", o.action,
-                            o.state), 1);
-  }
-  auto opened = StateStore::Open(o.state, o.state_wait_s * 1000);
-  if (!opened.ok()) return Fail(opened.status().message(), 1);
+  auto opened = o.action == "add" ? StateStore::Open(o.state, o.state_wait_s * 1000)
+                                  : StateStore::OpenExisting(o.state, o.state_wait_s * 1000);
+  if (!opened.ok()) return Fail(fmt::format("bans {}: {}", o.action, opened.status().message()), 1);
   std::unique_ptr<StateStore> store = std::move(*opened);
   std::vector<StoredBan> bans;
   size_t refused = 0;

@@ -1,7 +1,6 @@
 #include "cli/status_command.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <map>
@@ -59,11 +58,8 @@ std::string Ago(LogTime then, LogTime now) {
 
 int RunStatusCommand(const StatusOptions& o) {
   if (o.state.empty()) return Fail("status: --state PATH is required");
-  if (access(o.state.c_str(), F_OK) != 0) {
-    return Fail(fmt::format("status: no state database at {} (the --state of the defender-scan that bans)", o.state));
-  }
-  auto opened = StateStore::Open(o.state, o.state_wait_s * 1000);
-  if (!opened.ok()) return Fail(opened.status().message());
+  auto opened = StateStore::OpenExisting(o.state, o.state_wait_s * 1000);
+  if (!opened.ok()) return Fail(fmt::format("status: {}", opened.status().message()));
   std::unique_ptr<StateStore> store = std::move(*opened);
   std::vector<StoredBan> bans;
   std::vector<Checkpoint> checkpoints;

@@ -105,6 +105,13 @@ StatusOr<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path, 
   return s;
 }
 
+StatusOr<std::unique_ptr<StateStore>> StateStore::OpenExisting(const std::string& path, int wait_ms) {
+  if (access(path.c_str(), F_OK) != 0) {
+    return Status::Error(fmt::format("no state database at {} (the --state of the defender-scan that bans)", path));
+  }
+  return Open(path, wait_ms);
+}
+
 Status StateStore::Migrate() {
   Stmt q(db_, "SELECT value FROM meta WHERE key = 'schema'");
   int64_t version = q.ok() && sqlite3_step(q.get()) == SQLITE_ROW ? sqlite3_column_int64(q.get(), 0) : 0;

@@ -66,6 +66,9 @@ class StateStore {
  public:
   ~StateStore();
   static StatusOr<std::unique_ptr<StateStore>> Open(const std::string& path, int wait_ms);
+  // The same for a database that must exist already (`bans list`, `status`):
+  // a typo in the path must not look like an empty state.
+  static StatusOr<std::unique_ptr<StateStore>> OpenExisting(const std::string& path, int wait_ms);
 
   // Serve mode holds the lock only while it reads the state at start and
   // saves it at exit; meanwhile `bans` and cron runs may use the database,
