@@ -1,6 +1,5 @@
 #include "cli/bans_command.h"
 
-
 #include <algorithm>
 #include <chrono>
 
