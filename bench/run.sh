@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build -G Ninja >/dev/null
-cmake --build build -j "$(nproc)" --target defender-scan loggen bench_parse bench_input bench_nginx >/dev/null
+cmake --build build -j "$(nproc)" --target defender-scan loggen bench_parse bench_input bench_nginx wall >/dev/null
 lines=${1:-1000000}
 data=bench/data
 mkdir -p "$data"
@@ -18,10 +18,8 @@ fi
 scan=./build/cli/defender-scan
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-seconds() {  # seconds CMD...: wall time of one run
-  local t0 t1
-  t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
-  echo "scale=3; ($t1 - $t0) / 1000000000" | bc
+seconds() {  # seconds CMD...: wall time of one run, from fork to exit (bench/wall.cc)
+  ./build/bench/wall "$@"
 }
 
 echo "== parse: log_format scanner vs a memchr C loop (issue 2: ratio >= 0.60)"
