@@ -27,12 +27,13 @@ int RunBansCommand(const BansOptions& o) {
   std::optional<Cidr> target;
   if (!o.target.empty()) {
     target = Cidr::Parse(o.target);
-    std::string why;
     if (!target) return Fail(fmt::format("bans {}: '{}' is not an address or CIDR", o.action, o.target), 2);
     // Detection counts and bans an IPv6 client by its prefix (--ipv6-prefix):
     // an address given alone means the same target.
     if (o.action != "list") target = GivenTarget(*target, o.ipv6_prefix);
-    if (o.action == "add" && !ValidateBanTarget(*target, &why)) return Fail(fmt::format("bans add: {}", why), 2);
+    if (Status valid = o.action == "add" ? ValidateBanTarget(*target) : Status::Ok(); !valid.ok()) {
+      return Fail(fmt::format("bans add: {}", valid.message()), 2);
+    }
   }
   if (!IsPlainReason(o.reason)) return Fail("bans add: --reason must be a plain name (letters, digits, '_', '.', '-')", 2);
   auto duration = ParseDuration(o.duration);

@@ -6,28 +6,19 @@
 
 namespace defender {
 
-bool ValidateBanTarget(const Cidr& c, std::string* why, int min_prefix_v4, int min_prefix_v6) {
+Status ValidateBanTarget(const Cidr& c, int min_prefix_v4, int min_prefix_v6) {
   std::string text = c.ToString();
   auto again = Cidr::Parse(text);
-  if (!again || *again != c) {
-    *why = fmt::format("'{}' is not canonical", text);
-    return false;
-  }
+  if (!again || *again != c) return Status::Invalid(fmt::format("'{}' is not canonical", text));
   int min = c.address().is_v4() ? min_prefix_v4 : min_prefix_v6;
-  if (c.prefix() < min) {
-    *why = fmt::format("'{}' is broader than /{}", text, min);
-    return false;
-  }
+  if (c.prefix() < min) return Status::Invalid(fmt::format("'{}' is broader than /{}", text, min));
   static const Cidr kLoopback[] = {*Cidr::Parse("127.0.0.0/8"), *Cidr::Parse("::1")};
   bool loopback = false;
   for (const Cidr& l : kLoopback) {
     loopback |= l.Contains(c.address()) || c.Contains(l.address());  // inside it, or covering it
   }
-  if (loopback) {
-    *why = fmt::format("'{}' is or covers loopback", text);
-    return false;
-  }
-  return true;
+  if (loopback) return Status::Invalid(fmt::format("'{}' is or covers loopback", text));
+  return Status::Ok();
 }
 
 bool IsPlainReason(std::string_view reason) {

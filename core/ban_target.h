@@ -8,15 +8,15 @@
 #include <string_view>
 
 #include "core/cidr.h"
+#include "core/status.h"
 
 namespace defender {
 
 constexpr int kMinBanPrefixV4 = 16;
 constexpr int kMinBanPrefixV6 = 32;
 
-// False, with the reason in *why, when `target` must not be banned.
-bool ValidateBanTarget(const Cidr& target, std::string* why, int min_prefix_v4 = kMinBanPrefixV4,
-                       int min_prefix_v6 = kMinBanPrefixV6);
+// kInvalid, saying why, when `target` must not be banned.
+Status ValidateBanTarget(const Cidr& target, int min_prefix_v4 = kMinBanPrefixV4, int min_prefix_v6 = kMinBanPrefixV6);
 
 // The target a client is counted and banned as, written once for the
 // detector, the API and `bans`: an IPv4 address (or a host name's key)

@@ -57,15 +57,11 @@ void Api::Send(Endpoint e, Respond& respond, HttpResponse response) {
   respond(std::move(response));
 }
 
-std::optional<Cidr> Api::Target(std::string_view ip, std::string* error) const {
+StatusOr<Cidr> Api::Target(std::string_view ip) const {
   auto target = Cidr::Parse(ip);
-  if (!target) {
-    *error = fmt::format("'{}' is not an address or CIDR", ip.substr(0, 64));
-    return std::nullopt;
-  }
+  if (!target) return Status::Invalid(fmt::format("'{}' is not an address or CIDR", ip.substr(0, 64)));
   // A bare IPv6 address stands for its prefix, as the detector counts and bans it.
-  target = GivenTarget(*target, options_.ipv6_prefix);
-  return target;
+  return GivenTarget(*target, options_.ipv6_prefix);
 }
 
 bool Api::Trusted(const IpAddress& peer) const {
@@ -204,7 +200,7 @@ int Api::RefusingSignature(const HttpRequest& request) {
   return -1;
 }
 
-std::optional<IpAddress> Api::ResolveClient(HttpRequest& request, const IpAddress& peer, std::string* error) {
+StatusOr<IpAddress> Api::ResolveClient(HttpRequest& request, const IpAddress& peer) {
   // X-Real-IP, ?ip= or {"ip"} from a trusted peer (nginx, an application);
   // anyone else is asked about only as itself.
   if (!Trusted(peer)) return peer;
@@ -217,14 +213,15 @@ std::optional<IpAddress> Api::ResolveClient(HttpRequest& request, const IpAddres
   }
   JsonBody body;
   if (text.empty() && !request.body().empty()) {
-    if (!body.Parse(request.body(), error)) return std::nullopt;
-    if (auto ip = body.String("ip", error)) text = *ip;
-    if (!error->empty()) return std::nullopt;
+    if (Status parsed = body.Parse(request.body()); !parsed.ok()) return parsed;
+    auto ip = body.String("ip");
+    if (!ip.ok()) return ip.status();
+    if (*ip) text = **ip;
   }
   if (text.empty()) return peer;
   auto parsed = IpAddress::Parse(text);
-  if (!parsed) *error = fmt::format("'{}' is not an IP address", text.substr(0, 64));
-  return parsed;
+  if (!parsed) return Status::Invalid(fmt::format("'{}' is not an IP address", text.substr(0, 64)));
+  return *parsed;
 }
 
 BanStatus Api::Lookup(const IpAddress& client, HttpRequest& request, std::string* rule) {
@@ -248,9 +245,10 @@ void Api::RecordLatency(std::chrono::steady_clock::time_point start) {
 
 void Api::Check(HttpRequest& request, const IpAddress& peer, Respond& respond) {
   const auto start = std::chrono::steady_clock::now();
-  std::string error;
-  const std::optional<IpAddress> client = ResolveClient(request, peer, &error);
-  if (!client) return Send(kCheck, respond, MakeResponse(request, http::status::bad_request, ErrorBody(error)));
+  const StatusOr<IpAddress> client = ResolveClient(request, peer);
+  if (!client.ok()) {
+    return Send(kCheck, respond, MakeResponse(request, http::status::bad_request, ErrorBody(client.status().message())));
+  }
   std::string rule;
   const BanStatus status = Lookup(*client, request, &rule);
   const bool json = request.method() == http::verb::post ||
@@ -268,24 +266,26 @@ void Api::Block(HttpRequest& request, Respond& respond) {
     Send(kBlock, respond, MakeResponse(request, http::status::bad_request, ErrorBody(message)));
   };
   JsonBody body;
-  std::string error;
-  if (!body.Parse(request.body(), &error)) return bad(error);
-  auto ip = body.Required("ip", &error);
-  if (!ip) return bad(error);
-  auto target = Target(*ip, &error);
-  if (!target || !ValidateBanTarget(*target, &error)) return bad(error);
+  if (Status parsed = body.Parse(request.body()); !parsed.ok()) return bad(parsed.message());
+  auto ip = body.Required("ip");
+  if (!ip.ok()) return bad(ip.status().message());
+  auto target = Target(*ip);
+  if (!target.ok()) return bad(target.status().message());
+  if (Status valid = ValidateBanTarget(*target); !valid.ok()) return bad(valid.message());
   int64_t duration_s = options_.default_ban_s;
   if (body.Has("duration")) {
-    auto d = body.Seconds("duration", &error);
-    if (!d) return bad(error);
+    auto d = body.Seconds("duration");
+    if (!d.ok()) return bad(d.status().message());
     duration_s = *d;
   }
   std::string reason = "api";
-  if (auto r = body.String("reason", &error)) {
-    if (!IsPlainReason(*r)) return bad("\"reason\" must be a plain name (letters, digits, '_', '.', '-'; 64 at most)");
-    reason = *r;
-  } else if (!error.empty()) {
-    return bad(error);
+  auto given_reason = body.String("reason");
+  if (!given_reason.ok()) return bad(given_reason.status().message());
+  if (*given_reason) {
+    if (!IsPlainReason(**given_reason)) {
+      return bad("\"reason\" must be a plain name (letters, digits, '_', '.', '-'; 64 at most)");
+    }
+    reason = **given_reason;
   }
   if (!allowlist_->Reason(target->address()).empty() || allowlist_->Overlaps(*target)) {
     return Send(kBlock, respond,
@@ -308,17 +308,17 @@ void Api::Unblock(HttpRequest& request, std::string_view ip, Respond& respond) {
   auto bad = [&](std::string_view message) {
     Send(kUnblock, respond, MakeResponse(request, http::status::bad_request, ErrorBody(message)));
   };
-  std::string from_body, error;
+  std::string from_body;
   if (ip.empty()) {
     JsonBody body;
-    if (!body.Parse(request.body(), &error)) return bad(error);
-    auto v = body.Required("ip", &error);
-    if (!v) return bad(error);
+    if (Status parsed = body.Parse(request.body()); !parsed.ok()) return bad(parsed.message());
+    auto v = body.Required("ip");
+    if (!v.ok()) return bad(v.status().message());
     from_body = *v;
     ip = from_body;
   }
-  auto target = Target(ip, &error);
-  if (!target) return bad(error);
+  auto target = Target(ip);
+  if (!target.ok()) return bad(target.status().message());
   ResponseShape shape = ShapeOf(request);
   tasks_->Post([this, respond, target = *target, shape](Engine& engine) mutable {
     bool found = engine.Unblock(target);
@@ -337,16 +337,15 @@ void Api::Analyze(HttpRequest& request, Respond& respond) {
     Send(kAnalyze, respond, MakeResponse(request, http::status::bad_request, ErrorBody(message)));
   };
   JsonBody body;
-  std::string error;
-  if (!body.Parse(request.body(), &error)) return bad(error);
-  auto line = body.Required("log_entry", &error);
-  if (!line) return bad(error);
+  if (Status parsed = body.Parse(request.body()); !parsed.ok()) return bad(parsed.message());
+  auto line = body.Required("log_entry");
+  if (!line.ok()) return bad(line.status().message());
   std::optional<IpAddress> client;
-  if (auto ip = body.String("ip", &error)) {
-    client = IpAddress::Parse(*ip);
-    if (!client) return bad(fmt::format("'{}' is not an IP address", ip->substr(0, 64)));
-  } else if (!error.empty()) {
-    return bad(error);
+  auto ip = body.String("ip");
+  if (!ip.ok()) return bad(ip.status().message());
+  if (*ip) {
+    client = IpAddress::Parse(**ip);
+    if (!client) return bad(fmt::format("'{}' is not an IP address", (*ip)->substr(0, 64)));
   }
   ResponseShape shape = ShapeOf(request);
   tasks_->Post([this, respond, line = std::string(*line), client, shape](Engine& engine) mutable {

@@ -63,7 +63,7 @@ class Api {
   // /api/check: who is asked about, the lookup (a ban, or a signature that
   // refuses the request itself), the answer, the latency histogram.
   void Check(HttpRequest& request, const IpAddress& peer, Respond& respond);
-  std::optional<IpAddress> ResolveClient(HttpRequest& request, const IpAddress& peer, std::string* error);
+  StatusOr<IpAddress> ResolveClient(HttpRequest& request, const IpAddress& peer);
   BanStatus Lookup(const IpAddress& client, HttpRequest& request, std::string* rule);
   void RecordLatency(std::chrono::steady_clock::time_point start);
   void Block(HttpRequest& request, Respond& respond);
@@ -73,7 +73,7 @@ class Api {
   void Metrics(HttpRequest& request, Respond& respond);
   bool Trusted(const IpAddress& peer) const;
   // The ban target an "ip" of the API names: an address (an IPv6 one's prefix) or a CIDR.
-  std::optional<Cidr> Target(std::string_view ip, std::string* error) const;
+  StatusOr<Cidr> Target(std::string_view ip) const;
   bool Authorized(const HttpRequest& request) const;
   // Why a request to an endpoint that changes or lists bans may come from a
   // web page (CSRF) or a rebound DNS name, with the status to answer, or

@@ -6,29 +6,24 @@
 
 namespace defender {
 
-bool JsonBody::Parse(const std::string& body, std::string* error) {
-  if (parser_.parse(body).get(object_) != simdjson::SUCCESS) {
-    *error = "the body is not a JSON object";
-    return false;
-  }
-  return true;
+Status JsonBody::Parse(const std::string& body) {
+  if (parser_.parse(body).get(object_) != simdjson::SUCCESS) return Status::Invalid("the body is not a JSON object");
+  return Status::Ok();
 }
 
-std::optional<std::string_view> JsonBody::String(const char* key, std::string* error) {
+StatusOr<std::optional<std::string_view>> JsonBody::String(const char* key) {
   simdjson::dom::element e;
-  if (object_[key].get(e) != simdjson::SUCCESS || e.is_null()) return std::nullopt;
+  if (object_[key].get(e) != simdjson::SUCCESS || e.is_null()) return std::optional<std::string_view>();
   std::string_view v;
-  if (e.get(v) != simdjson::SUCCESS) {
-    *error = fmt::format("\"{}\" must be a string", key);
-    return std::nullopt;
-  }
-  return v;
+  if (e.get(v) != simdjson::SUCCESS) return Status::Invalid(fmt::format("\"{}\" must be a string", key));
+  return std::optional<std::string_view>(v);
 }
 
-std::optional<std::string_view> JsonBody::Required(const char* key, std::string* error) {
-  auto v = String(key, error);
-  if (!v && error->empty()) *error = fmt::format("\"{}\" is required", key);
-  return v;
+StatusOr<std::string_view> JsonBody::Required(const char* key) {
+  auto v = String(key);
+  if (!v.ok()) return v.status();
+  if (!*v) return Status::Invalid(fmt::format("\"{}\" is required", key));
+  return **v;
 }
 
 bool JsonBody::Has(const char* key) {
@@ -36,9 +31,9 @@ bool JsonBody::Has(const char* key) {
   return object_[key].get(e) == simdjson::SUCCESS && !e.is_null();
 }
 
-std::optional<int64_t> JsonBody::Seconds(const char* key, std::string* error) {
+StatusOr<int64_t> JsonBody::Seconds(const char* key) {
   simdjson::dom::element e;
-  if (object_[key].get(e) != simdjson::SUCCESS) return std::nullopt;
+  if (object_[key].get(e) != simdjson::SUCCESS) return Status::Invalid(fmt::format("\"{}\" is required", key));
   int64_t n = 0;
   std::string_view text;
   if (e.get(n) == simdjson::SUCCESS) {
@@ -47,8 +42,8 @@ std::optional<int64_t> JsonBody::Seconds(const char* key, std::string* error) {
     auto ms = ParseDuration(text);
     if (ms && *ms >= kSecond && *ms <= 10LL * 365 * 86400 * kSecond) return *ms / kSecond;
   }
-  *error = fmt::format("\"{}\" must be a duration from 1 second to 10 years (3600, \"3600s\", \"4h\", \"7d\")", key);
-  return std::nullopt;
+  return Status::Invalid(
+      fmt::format("\"{}\" must be a duration from 1 second to 10 years (3600, \"3600s\", \"4h\", \"7d\")", key));
 }
 
 }  // namespace defender

@@ -10,20 +10,24 @@
 
 #include <simdjson.h>
 
+#include "core/status.h"
+
 namespace defender {
 
 class JsonBody {
  public:
-  // False (and *error set) unless the body is a JSON object.
-  bool Parse(const std::string& body, std::string* error);
-  // nullopt when absent; *error set when present but not a string.
-  std::optional<std::string_view> String(const char* key, std::string* error);
-  // The same, but absent is an error too.
-  std::optional<std::string_view> Required(const char* key, std::string* error);
+  // kInvalid unless the body is a JSON object. Every error message here
+  // is meant for the client.
+  Status Parse(const std::string& body);
+  // nullopt when absent (or null); kInvalid when present but not a string.
+  StatusOr<std::optional<std::string_view>> String(const char* key);
+  // The same, but absent is kInvalid too.
+  StatusOr<std::string_view> Required(const char* key);
   bool Has(const char* key);
   // A duration: whole seconds as a number, or a string "3600", "3600s",
-  // "30m", "4h", "7d", from 1 second to 10 years.
-  std::optional<int64_t> Seconds(const char* key, std::string* error);
+  // "30m", "4h", "7d", from 1 second to 10 years; kInvalid otherwise, or
+  // when absent.
+  StatusOr<int64_t> Seconds(const char* key);
 
  private:
   simdjson::dom::parser parser_;

@@ -41,24 +41,20 @@ void ReplaceAll(std::string* s, std::string_view from, std::string_view to) {
   }
 }
 
-// The argv for one decision; false (and *why) if a value fails validation.
-bool ExpandAction(const std::vector<std::string>& tmpl, const Decision& d, std::vector<std::string>* argv,
-                  std::string* why) {
-  if (!ValidateBanTarget(d.target, why)) return false;
+// The argv for one decision; kInvalid if a value fails validation.
+StatusOr<std::vector<std::string>> ExpandAction(const std::vector<std::string>& tmpl, const Decision& d) {
+  if (Status valid = ValidateBanTarget(d.target); !valid.ok()) return valid;
   std::string ip = d.target.ToString();
-  if (!IsSafeName(d.reason)) {
-    *why = "the reason is not a plain scenario name";
-    return false;
-  }
+  if (!IsSafeName(d.reason)) return Status::Invalid("the reason is not a plain scenario name");
   std::string duration = std::to_string(d.duration_s);
   std::string until = FormatIso8601(d.until);
   const std::string_view values[std::size(kPlaceholders)] = {ip, duration, d.reason, d.reason, until};
-  argv->clear();
+  std::vector<std::string> argv;
   for (std::string arg : tmpl) {
     for (size_t k = 0; k < std::size(kPlaceholders); ++k) ReplaceAll(&arg, kPlaceholders[k], values[k]);
-    argv->push_back(std::move(arg));
+    argv.push_back(std::move(arg));
   }
-  return true;
+  return argv;
 }
 
 class ActionSink : public Sink {
@@ -72,9 +68,10 @@ class ActionSink : public Sink {
                        : d.action == DecisionAction::kUnban ? o_.on_unban
                                                             : empty_;
     if (tmpl.empty()) return Status::Ok();
+    auto argv = ExpandAction(tmpl, d);
+    if (!argv.ok()) return Status::Error(fmt::format("action not run: {}", argv.status().message()));
     Job job;
-    std::string why;
-    if (!ExpandAction(tmpl, d, &job.argv, &why)) return Status::Error(fmt::format("action not run: {}", why));
+    job.argv = std::move(*argv);
     job.target = d.target;
     if (o_.state) job.pending = PendingActionOf(d);
     queue_.push_back(std::move(job));

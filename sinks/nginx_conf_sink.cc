@@ -59,9 +59,8 @@ class NginxConfSink : public Sink {
 
   Status Apply(const Decision& d) override {
     if (d.action == DecisionAction::kDetect) return Status::Ok();
-    std::string why;
-    if (!ValidateBanTarget(d.target, &why, o_.min_prefix_v4, o_.min_prefix_v6)) {
-      return Status::Error(fmt::format("{}: not written: {}", o_.path, why));
+    if (Status valid = ValidateBanTarget(d.target, o_.min_prefix_v4, o_.min_prefix_v6); !valid.ok()) {
+      return Status::Error(fmt::format("{}: not written: {}", o_.path, valid.message()));
     }
     if (d.action == DecisionAction::kBan) {
       targets_.insert(d.target);

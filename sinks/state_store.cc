@@ -153,8 +153,7 @@ Status StateStore::LoadBans(std::vector<StoredBan>* bans, size_t* refused) {
     auto target = Cidr::Parse(Text(q.get(), 0));
     auto source = IpAddress::Parse(Text(q.get(), 1));
     StoredBan ban;
-    std::string why;
-    if (target && source && ValidateBanTarget(*target, &why) && IsPlainReason(Text(q.get(), 2))) {
+    if (target && source && ValidateBanTarget(*target).ok() && IsPlainReason(Text(q.get(), 2))) {
       ban = StoredBan{*target, *source, std::string(Text(q.get(), 2)), sqlite3_column_int64(q.get(), 3),
                       sqlite3_column_int64(q.get(), 4), sqlite3_column_int(q.get(), 5), sqlite3_column_int(q.get(), 6),
                       uint32_t(std::clamp<int64_t>(sqlite3_column_int64(q.get(), 7), 0, UINT32_MAX)),
@@ -263,8 +262,7 @@ Status StateStore::LoadPendingActions(std::vector<PendingAction>* actions, size_
   while (sqlite3_step(q.get()) == SQLITE_ROW) {
     std::string_view kind = Text(q.get(), 0);
     auto target = Cidr::Parse(Text(q.get(), 1));
-    std::string why;
-    if ((kind != "ban" && kind != "unban") || !target || !ValidateBanTarget(*target, &why) ||
+    if ((kind != "ban" && kind != "unban") || !target || !ValidateBanTarget(*target).ok() ||
         !IsPlainReason(Text(q.get(), 2)) || sqlite3_column_int64(q.get(), 3) < 0) {
       ++*refused;
       continue;

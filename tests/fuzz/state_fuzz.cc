@@ -106,8 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     __builtin_trap();
   }
   for (const StoredBan& b : bans) {
-    std::string why;
-    if (!ValidateBanTarget(b.target, &why) || !IsPlainReason(b.reason) || b.until <= b.since) __builtin_trap();
+    if (!ValidateBanTarget(b.target).ok() || !IsPlainReason(b.reason) || b.until <= b.since) __builtin_trap();
     if (b.evidence.size() > kMaxEvidence) __builtin_trap();
   }
   // What the pipeline does with them: escalation from the history, tokens.

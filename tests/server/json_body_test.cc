@@ -8,26 +8,19 @@ using namespace defender;
 
 TEST_CASE("a request body is a JSON object whose fields are read typed and bounded") {
   JsonBody body;
-  std::string error;
-  CHECK(!body.Parse("[1, 2]", &error));
-  CHECK(error == "the body is not a JSON object");
-  error.clear();
-  REQUIRE(body.Parse(R"({"ip": "203.0.113.7", "n": 5, "duration": "4h", "bad": -3, "long": 999999999999})", &error));
-  CHECK(body.String("ip", &error) == "203.0.113.7");
-  CHECK(!body.String("absent", &error));
-  CHECK(error.empty());
-  CHECK(!body.String("n", &error));
-  CHECK(error == "\"n\" must be a string");
-  error.clear();
-  CHECK(!body.Required("absent", &error));
-  CHECK(error == "\"absent\" is required");
-  error.clear();
-  CHECK(body.Seconds("duration", &error) == 4 * 3600);
-  CHECK(body.Seconds("n", &error) == 5);
-  CHECK(!body.Seconds("bad", &error));
-  CHECK(error.find("from 1 second to 10 years") != std::string::npos);
-  error.clear();
-  CHECK(!body.Seconds("long", &error));
+  CHECK(body.Parse("[1, 2]").message() == "the body is not a JSON object");
+  REQUIRE(body.Parse(R"({"ip": "203.0.113.7", "n": 5, "duration": "4h", "bad": -3, "long": 999999999999})").ok());
+  CHECK(*body.String("ip") == "203.0.113.7");
+  REQUIRE(body.String("absent").ok());
+  CHECK(!*body.String("absent"));
+  CHECK(body.String("n").status().message() == "\"n\" must be a string");
+  CHECK(body.Required("absent").status().message() == "\"absent\" is required");
+  CHECK(*body.Required("ip") == "203.0.113.7");
+  CHECK(*body.Seconds("duration") == 4 * 3600);
+  CHECK(*body.Seconds("n") == 5);
+  CHECK(body.Seconds("bad").status().message().find("from 1 second to 10 years") != std::string::npos);
+  CHECK(!body.Seconds("long").ok());
+  CHECK(body.Seconds("absent").status().code() == StatusCode::kInvalid);
 }
 
 TEST_CASE("/api/check's JSON escapes what it does not control") {
