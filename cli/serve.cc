@@ -54,19 +54,17 @@ std::optional<tcp::endpoint> ParseListen(std::string_view text) {
 }
 
 // The token: the file's first line, at least 16 characters, no spaces.
-bool ReadToken(const std::string& path, std::string* token, std::string* error) {
+StatusOr<std::string> ReadToken(const std::string& path) {
   std::ifstream in(path);
-  if (!in) {
-    *error = fmt::format("--api-token-file {}: cannot read it", path);
-    return false;
+  if (!in) return Status::Invalid(fmt::format("--api-token-file {}: cannot read it", path));
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.size() < 16 || token.find_first_of(" \t") != std::string::npos) {
+    return Status::Invalid(
+        fmt::format("--api-token-file {}: the token must be one line of at least 16 characters without spaces", path));
   }
-  std::getline(in, *token);
-  while (!token->empty() && (token->back() == '\r' || token->back() == ' ')) token->pop_back();
-  if (token->size() < 16 || token->find_first_of(" \t") != std::string::npos) {
-    *error = fmt::format("--api-token-file {}: the token must be one line of at least 16 characters without spaces", path);
-    return false;
-  }
-  return true;
+  return token;
 }
 
 // Applies every decision to the view the HTTP thread reads.
@@ -99,8 +97,11 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   api_options.real_ip_header = serve.real_ip_header;
   api_options.ipv6_prefix = config.ipv6_prefix;
   api_options.hosts = serve.api_hosts;
-  std::string error;
-  if (!serve.token_file.empty() && !ReadToken(serve.token_file, &api_options.token, &error)) return Fail(error, 2);
+  if (!serve.token_file.empty()) {
+    auto token = ReadToken(serve.token_file);
+    if (!token.ok()) return Fail(token.status().message(), 2);
+    api_options.token = std::move(*token);
+  }
   if (!endpoint->address().is_loopback() && api_options.token.empty()) {
     return Fail(fmt::format("--listen {}: a non-loopback address needs --api-token-file", serve.listen), 2);
   }

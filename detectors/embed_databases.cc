@@ -24,7 +24,11 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "usage: embed_databases OUTPUT\n");
     return 2;
   }
-  const std::vector<DatabaseInput> inputs = SignatureDatabaseInputs(BuiltinSignatures(), BadUserAgents());
+  const std::vector<SignatureRule>& rules = BuiltinSignatures();
+  const std::vector<DatabaseInput> inputs = SignatureDatabaseInputs(rules, BadUserAgents());
+  std::vector<std::string_view> names;  // by rule id, as SignatureDatabaseInputs numbers them
+  for (const SignatureRule& r : rules) names.push_back(r.name);
+  names.push_back("bad-user-agent");
   hs_platform_info_t generic{};
   generic.tune = HS_TUNE_FAMILY_GENERIC;
   generic.cpu_features = 0;
@@ -34,13 +38,12 @@ int main(int argc, char** argv) {
       blobs.emplace_back();
       continue;
     }
-    int bad = -1;
-    std::string error;
-    hs_database_t* db = CompileDatabase(in, &generic, &bad, &error);
-    if (db == nullptr) {
-      fmt::print(stderr, "embed_databases: rule {}: {}\n", bad, error);
+    auto compiled = CompileDatabase(in, &generic, names);
+    if (!compiled.ok()) {
+      fmt::print(stderr, "embed_databases: {}\n", compiled.status().message());
       return 1;
     }
+    hs_database_t* db = *compiled;
     char* bytes = nullptr;
     size_t length = 0;
     if (hs_serialize_database(db, &bytes, &length) != HS_SUCCESS) {

@@ -62,18 +62,20 @@ uint64_t InputsHash(const std::vector<DatabaseInput>& inputs) {
   return HashBytes(text);
 }
 
-hs_database* CompileDatabase(const DatabaseInput& in, const hs_platform_info* platform, int* bad_id,
-                             std::string* error) {
+StatusOr<hs_database*> CompileDatabase(const DatabaseInput& in, const hs_platform_info* platform,
+                                       const std::vector<std::string_view>& rule_names) {
   std::vector<const char*> patterns;
   for (const auto& p : in.patterns) patterns.push_back(p.c_str());
   hs_database_t* db = nullptr;
   hs_compile_error_t* compile_error = nullptr;
   if (hs_compile_multi(patterns.data(), in.flags.data(), in.ids.data(), unsigned(in.patterns.size()), HS_MODE_BLOCK,
                        platform, &db, &compile_error) != HS_SUCCESS) {
-    *bad_id = compile_error->expression >= 0 ? int(in.ids[size_t(compile_error->expression)]) : -1;
-    *error = compile_error->message;
+    const int e = compile_error->expression;
+    const size_t id = e >= 0 ? in.ids[size_t(e)] : rule_names.size();
+    Status failed = Status::Invalid(fmt::format("signature rule '{}': {}", id < rule_names.size() ? rule_names[id] : "?",
+                                                compile_error->message));
     hs_free_compile_error(compile_error);
-    return nullptr;
+    return failed;
   }
   return db;
 }

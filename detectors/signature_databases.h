@@ -6,7 +6,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/status.h"
 
 #include "detectors/signature_rules.h"
 
@@ -33,10 +36,10 @@ std::vector<DatabaseInput> SignatureDatabaseInputs(const std::vector<SignatureRu
 // Hyperscan's version and the target platform it identifies a compiled set.
 uint64_t InputsHash(const std::vector<DatabaseInput>& inputs);
 
-// Compiles one database for `platform` (nullptr: this machine). On a
-// pattern that does not compile, nullptr and *bad_id set to its rule id
-// (or -1), *error to Hyperscan's message.
-hs_database* CompileDatabase(const DatabaseInput& input, const hs_platform_info* platform, int* bad_id,
-                             std::string* error);
+// Compiles one database for `platform` (nullptr: this machine). A pattern
+// that does not compile is kInvalid, "signature rule 'NAME': Hyperscan's
+// message", NAME from `rule_names` by rule id.
+StatusOr<hs_database*> CompileDatabase(const DatabaseInput& input, const hs_platform_info* platform,
+                                       const std::vector<std::string_view>& rule_names);
 
 }  // namespace defender

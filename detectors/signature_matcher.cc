@@ -92,14 +92,13 @@ StatusOr<std::unique_ptr<SignatureMatcher>> SignatureMatcher::Create(const std::
     for (size_t f = 0; f < inputs.size(); ++f) {
       if (inputs[f].patterns.empty()) continue;
       workers.emplace_back([&, f] {
-        auto db = std::make_unique<CompiledDatabase>();
-        int bad = -1;
-        db->db = CompileDatabase(inputs[f], nullptr, &bad, &errors[f]);
-        if (db->db == nullptr) {
-          errors[f] = fmt::format("signature rule '{}': {}", bad >= 0 ? m->names_[size_t(bad)] : "?", errors[f]);
+        auto compiled = CompileDatabase(inputs[f], nullptr, m->names_);
+        if (!compiled.ok()) {
+          errors[f] = compiled.status().message();
           return;
         }
-        m->databases_[f] = std::move(db);
+        m->databases_[f] = std::make_unique<CompiledDatabase>();
+        m->databases_[f]->db = *compiled;
       });
     }
     for (auto& w : workers) w.join();
