@@ -16,8 +16,7 @@ class Bzip2Source : public StreamDecoder {
   ~Bzip2Source() override { BZ2_bzDecompressEnd(&stream_); }
 
  protected:
-  StepResult Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len, bool,
-                  std::string* error) override {
+  StatusOr<StepResult> Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len, bool) override {
     stream_.next_in = const_cast<char*>(reinterpret_cast<const char*>(*in));
     stream_.avail_in = unsigned(std::min<size_t>(*in_len, UINT32_MAX));
     stream_.next_out = reinterpret_cast<char*>(out);
@@ -28,10 +27,7 @@ class Bzip2Source : public StreamDecoder {
     *in_len -= before_in - stream_.avail_in;
     *out_len -= before_out - stream_.avail_out;
     if (r == BZ_STREAM_END) return StepResult::kStreamEnd;
-    if (r != BZ_OK) {
-      *error = "corrupt bzip2 data";
-      return StepResult::kError;
-    }
+    if (r != BZ_OK) return Status::Error("corrupt bzip2 data");
     return StepResult::kOk;
   }
 

@@ -16,8 +16,7 @@ class GzipSource : public StreamDecoder {
   }
 
  protected:
-  StepResult Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len, bool,
-                  std::string* error) override {
+  StatusOr<StepResult> Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len, bool) override {
     state_.next_in = const_cast<uint8_t*>(*in);
     state_.avail_in = uint32_t(std::min<size_t>(*in_len, UINT32_MAX));
     state_.next_out = out;
@@ -28,10 +27,9 @@ class GzipSource : public StreamDecoder {
     *in_len -= before_in - state_.avail_in;
     *out_len -= before_out - state_.avail_out;
     if (r < 0) {
-      *error = r == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch"
-               : r == ISAL_INVALID_WRAPPER  ? "not a gzip member"
-                                            : "corrupt gzip data";
-      return StepResult::kError;
+      return Status::Error(r == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch"
+                           : r == ISAL_INVALID_WRAPPER  ? "not a gzip member"
+                                                        : "corrupt gzip data");
     }
     return state_.block_state == ISAL_BLOCK_FINISH ? StepResult::kStreamEnd : StepResult::kOk;
   }

@@ -34,19 +34,17 @@ Status StreamDecoder::Read(char* buf, size_t cap, ReadResult* result) {
     const uint8_t* next = inbuf_.data() + in_pos_;
     size_t avail = in_len_ - in_pos_;
     size_t out_len = cap;
-    std::string error;
     stream_open_ = true;
-    StepResult step = Step(&next, &avail, reinterpret_cast<uint8_t*>(buf), &out_len,
-                           in_eof_, &error);
+    const StatusOr<StepResult> step = Step(&next, &avail, reinterpret_cast<uint8_t*>(buf), &out_len, in_eof_);
     bool consumed = in_len_ - avail != in_pos_;
     in_pos_ = in_len_ - avail;
     size_t produced = cap - out_len;
-    if (step == StepResult::kError) {
+    if (!step.ok()) {
       done_ = true;
       result->n = produced;
-      return Status::Error(fmt::format("{}: {}", name_, error));
+      return Status::Error(fmt::format("{}: {}", name_, step.status().message()));
     }
-    if (step == StepResult::kStreamEnd) {
+    if (*step == StepResult::kStreamEnd) {
       stream_open_ = false;
       if (in_pos_ < in_len_ || !in_eof_) {
         if (!Restart()) {

@@ -19,12 +19,12 @@ class StreamDecoder : public ByteSource {
   uint64_t position() const final { return in_->position(); }
 
  protected:
-  enum class StepResult { kOk, kStreamEnd, kError };
+  enum class StepResult { kOk, kStreamEnd };
   // Decodes from [*in, *in + *in_len) into [out, out + *out_len); updates both
-  // to what is left and sets *error on kError. `input_done` means no more
-  // input will ever come.
-  virtual StepResult Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len,
-                          bool input_done, std::string* error) = 0;
+  // to what is left, also on an error (corrupt data: what the codec says).
+  // `input_done` means no more input will ever come.
+  virtual StatusOr<StepResult> Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len,
+                                    bool input_done) = 0;
   // Called at the end of a stream when more input follows (gzip members,
   // concatenated bzip2/xz/zstd streams). Returns false if unsupported.
   virtual bool Restart() = 0;

@@ -17,12 +17,9 @@ class XzSource : public StreamDecoder {
   ~XzSource() override { lzma_end(&stream_); }
 
  protected:
-  StepResult Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len,
-                  bool input_done, std::string* error) override {
-    if (!init_ok_) {
-      *error = "cannot start the xz decoder";
-      return StepResult::kError;
-    }
+  StatusOr<StepResult> Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len,
+                            bool input_done) override {
+    if (!init_ok_) return Status::Error("cannot start the xz decoder");
     stream_.next_in = *in;
     stream_.avail_in = *in_len;
     stream_.next_out = out;
@@ -33,8 +30,7 @@ class XzSource : public StreamDecoder {
     *out_len = stream_.avail_out;
     if (r == LZMA_STREAM_END) return StepResult::kStreamEnd;
     if (r == LZMA_OK) return StepResult::kOk;
-    *error = r == LZMA_BUF_ERROR ? "truncated xz data" : "corrupt xz data";
-    return StepResult::kError;
+    return Status::Error(r == LZMA_BUF_ERROR ? "truncated xz data" : "corrupt xz data");
   }
 
   bool Restart() override { return false; }  // LZMA_CONCATENATED handles it

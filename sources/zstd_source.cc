@@ -16,18 +16,14 @@ class ZstdSource : public StreamDecoder {
   ~ZstdSource() override { ZSTD_freeDStream(stream_); }
 
  protected:
-  StepResult Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len, bool,
-                  std::string* error) override {
+  StatusOr<StepResult> Step(const uint8_t** in, size_t* in_len, uint8_t* out, size_t* out_len, bool) override {
     ZSTD_inBuffer ib{*in, *in_len, 0};
     ZSTD_outBuffer ob{out, *out_len, 0};
     size_t r = ZSTD_decompressStream(stream_, &ob, &ib);
     *in += ib.pos;
     *in_len -= ib.pos;
     *out_len -= ob.pos;
-    if (ZSTD_isError(r)) {
-      *error = std::string("corrupt zstd data: ") + ZSTD_getErrorName(r);
-      return StepResult::kError;
-    }
+    if (ZSTD_isError(r)) return Status::Error(std::string("corrupt zstd data: ") + ZSTD_getErrorName(r));
     return r == 0 ? StepResult::kStreamEnd : StepResult::kOk;
   }
 
