@@ -548,28 +548,21 @@ bool Pipeline::Unblock(const Cidr& target) {
   return found;
 }
 
-AnalyzeResult Pipeline::Analyze(std::string_view line, std::optional<IpAddress> client) {
-  AnalyzeResult result;
+StatusOr<AnalyzeResult> Pipeline::Analyze(std::string_view line, std::optional<IpAddress> client) {
   if (!analyze_parser_) {
     auto parser = NewParser(options_.format);  // Create() checked the format
-    if (!parser.ok()) {
-      result.error = parser.status().message();
-      return result;
-    }
+    if (!parser.ok()) return parser.status();
     analyze_parser_ = std::move(*parser);
   }
   ++stats_.lines;
   Reject reject = analyze_parser_->Parse(line, &record_);
   ++stats_.rejects[size_t(reject)];
-  if (reject != Reject::kNone) {
-    result.error = RejectName(reject);
-    return result;
-  }
+  if (reject != Reject::kNone) return Status::Invalid(std::string(RejectName(reject)));
   if (client) record_.client = *client;
   if (std::string_view skipped = ProcessRecord(line); !skipped.empty()) {
-    result.error = fmt::format("not detected ({})", skipped);
-    return result;
+    return Status::Invalid(fmt::format("not detected ({})", skipped));
   }
+  AnalyzeResult result;
   result.client = record_.client;
   detector_->LastSignatures(&explain_signatures_);
   detector_->LastScenarios(&explain_scenarios_);

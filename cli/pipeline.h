@@ -53,7 +53,7 @@ class Pipeline : public Engine {
   // Engine, for serve mode.
   Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s) override;
   bool Unblock(const Cidr& target) override;
-  AnalyzeResult Analyze(std::string_view line, std::optional<IpAddress> client) override;
+  StatusOr<AnalyzeResult> Analyze(std::string_view line, std::optional<IpAddress> client) override;
   void AppendMetrics(std::string* out) override;
   LogTime Clock() const override { return engine_.now(); }
 

@@ -349,12 +349,13 @@ void Api::Analyze(HttpRequest& request, Respond& respond) {
   }
   ResponseShape shape = ShapeOf(request);
   tasks_->Post([this, respond, line = std::string(*line), client, shape](Engine& engine) mutable {
-    AnalyzeResult r = engine.Analyze(line, client);
-    if (!r.error.empty()) {
+    const StatusOr<AnalyzeResult> analyzed = engine.Analyze(line, client);
+    if (!analyzed.ok()) {
       return Send(kAnalyze, respond,
                   MakeResponse(shape, http::status::bad_request,
-                               ErrorBody(fmt::format("the log entry was not analyzed: {}", r.error))));
+                               ErrorBody(fmt::format("the log entry was not analyzed: {}", analyzed.status().message()))));
     }
+    const AnalyzeResult& r = *analyzed;
     fmt::memory_buffer out;
     auto it = std::back_inserter(out);
     out.append(std::string_view("{\"ip\":\""));

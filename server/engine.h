@@ -15,7 +15,6 @@
 namespace defender {
 
 struct AnalyzeResult {
-  std::string error;  // the reject reason when the line did not parse, or why it was not detected
   IpAddress client;
   int score = 0;
   std::vector<std::string> signatures, scenarios;
@@ -36,8 +35,10 @@ class Engine {
   // Unbans through every sink; false when `target` was not banned.
   virtual bool Unblock(const Cidr& target) = 0;
   // Runs one log line through the pipeline, as if read from an input. With
-  // `client`, the line's own client address is replaced by it.
-  virtual AnalyzeResult Analyze(std::string_view line, std::optional<IpAddress> client) = 0;
+  // `client`, the line's own client address is replaced by it. kInvalid,
+  // with the reject reason, when the line does not parse, or why it was not
+  // detected.
+  virtual StatusOr<AnalyzeResult> Analyze(std::string_view line, std::optional<IpAddress> client) = 0;
   // Appends the pipeline's counters in the Prometheus text format.
   virtual void AppendMetrics(std::string* out) = 0;
   virtual LogTime Clock() const = 0;

@@ -56,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   struct Drop : Engine {
     Decision Block(const Cidr&, std::string_view, int64_t) override { return {}; }
     bool Unblock(const Cidr&) override { return false; }
-    AnalyzeResult Analyze(std::string_view, std::optional<IpAddress>) override { return {}; }
+    StatusOr<AnalyzeResult> Analyze(std::string_view, std::optional<IpAddress>) override { return AnalyzeResult(); }
     void AppendMetrics(std::string*) override {}
     LogTime Clock() const override { return 0; }
   } drop;

@@ -32,13 +32,10 @@ class FakeEngine : public Engine {
     calls.push_back("unblock " + target.ToString());
     return banned;
   }
-  AnalyzeResult Analyze(std::string_view line, std::optional<IpAddress> client) override {
+  StatusOr<AnalyzeResult> Analyze(std::string_view line, std::optional<IpAddress> client) override {
     calls.push_back(fmt::format("analyze {} {}", line, client ? client->ToString() : "-"));
+    if (line == "junk") return Status::Invalid("format_mismatch");
     AnalyzeResult r;
-    if (line == "junk") {
-      r.error = "format_mismatch";
-      return r;
-    }
     r.client = client ? *client : *IpAddress::Parse("203.0.113.9");
     r.score = 40;
     r.signatures = {"env-file"};
