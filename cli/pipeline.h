@@ -1,8 +1,8 @@
 // Pipeline: wires sources, parsers, detectors, decisions and sinks for one
 // run of the main job or of serve mode. Single-threaded (decompression runs
 // on its own threads inside sources/); in serve mode the HTTP API reaches it
-// only through the Engine methods, run as tasks on this thread between
-// batches of lines. Run() returns the exit status.
+// only through the PipelineControl methods, run as tasks on this thread
+// between batches of lines. Run() returns the exit status.
 #pragma once
 
 #include <chrono>
@@ -27,13 +27,13 @@
 #include "sinks/line_writer.h"
 #include "sinks/sink.h"
 #include "sinks/state_store.h"
-#include "server/engine.h"
+#include "server/pipeline_control.h"
 #include "server/task_queue.h"
 #include "sources/line_reader.h"
 
 namespace defender {
 
-class Pipeline : public Engine {
+class Pipeline : public PipelineControl {
  public:
   // kInvalid on a configuration problem (exit 2): a format, a command, an
   // include that cannot be written, a rule.
@@ -50,7 +50,7 @@ class Pipeline : public Engine {
   // 0 ok, 1 a runtime failure (an unreadable input, a sink failed).
   int Run();
 
-  // Engine, for serve mode.
+  // PipelineControl, for serve mode.
   Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s) override;
   bool Unblock(const Cidr& target) override;
   StatusOr<AnalyzeResult> Analyze(std::string_view line, std::optional<IpAddress> client) override;

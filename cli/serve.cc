@@ -83,7 +83,7 @@ void TickViewClock(asio::steady_timer& timer, TaskQueue& tasks, BanView& view) {
   timer.expires_after(std::chrono::milliseconds(500));
   timer.async_wait([&](boost::system::error_code ec) {
     if (ec) return;
-    tasks.Post([&view](Engine& engine) { view.SetClock(engine.Clock()); });
+    tasks.Post([&view](PipelineControl& pipeline) { view.SetClock(pipeline.Clock()); });
     TickViewClock(timer, tasks, view);
   });
 }
@@ -152,7 +152,7 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
     if (ec) return;
     if (signal == SIGHUP) {
       RequestReload();
-      tasks.Post([](Engine&) {});  // wakes the pipeline up to see it
+      tasks.Post([](PipelineControl&) {});  // wakes the pipeline up to see it
       signals.async_wait(on_signal);
       return;
     }

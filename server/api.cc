@@ -57,7 +57,7 @@ void Api::Send(Endpoint e, Respond& respond, HttpResponse response) {
   respond(std::move(response));
 }
 
-StatusOr<Cidr> Api::Target(std::string_view ip) const {
+StatusOr<Cidr> Api::BanTarget(std::string_view ip) const {
   auto target = Cidr::Parse(ip);
   if (!target) return Status::Invalid(fmt::format("'{}' is not an address or CIDR", ip.substr(0, 64)));
   // A bare IPv6 address stands for its prefix, as the detector counts and bans it.
@@ -269,7 +269,7 @@ void Api::Block(HttpRequest& request, Respond& respond) {
   if (Status parsed = body.Parse(request.body()); !parsed.ok()) return bad(parsed.message());
   auto ip = body.Required("ip");
   if (!ip.ok()) return bad(ip.status().message());
-  auto target = Target(*ip);
+  auto target = BanTarget(*ip);
   if (!target.ok()) return bad(target.status().message());
   if (Status valid = ValidateBanTarget(*target); !valid.ok()) return bad(valid.message());
   int64_t duration_s = options_.default_ban_s;
@@ -293,8 +293,8 @@ void Api::Block(HttpRequest& request, Respond& respond) {
                              ErrorBody(fmt::format("{} is allowlisted and is never banned", target->ToString()))));
   }
   ResponseShape shape = ShapeOf(request);
-  tasks_->Post([this, respond, target = *target, reason, duration_s, shape](Engine& engine) mutable {
-    Decision d = engine.Block(target, reason, duration_s);
+  tasks_->Post([this, respond, target = *target, reason, duration_s, shape](PipelineControl& pipeline) mutable {
+    Decision d = pipeline.Block(target, reason, duration_s);
     fmt::memory_buffer out;
     out.append(std::string_view("{\"ip\":\""));
     target.AppendTo(out);
@@ -317,11 +317,11 @@ void Api::Unblock(HttpRequest& request, std::string_view ip, Respond& respond) {
     from_body = *v;
     ip = from_body;
   }
-  auto target = Target(ip);
+  auto target = BanTarget(ip);
   if (!target.ok()) return bad(target.status().message());
   ResponseShape shape = ShapeOf(request);
-  tasks_->Post([this, respond, target = *target, shape](Engine& engine) mutable {
-    bool found = engine.Unblock(target);
+  tasks_->Post([this, respond, target = *target, shape](PipelineControl& pipeline) mutable {
+    bool found = pipeline.Unblock(target);
     fmt::memory_buffer out;
     out.append(std::string_view("{\"ip\":\""));
     target.AppendTo(out);
@@ -348,8 +348,8 @@ void Api::Analyze(HttpRequest& request, Respond& respond) {
     if (!client) return bad(fmt::format("'{}' is not an IP address", (*ip)->substr(0, 64)));
   }
   ResponseShape shape = ShapeOf(request);
-  tasks_->Post([this, respond, line = std::string(*line), client, shape](Engine& engine) mutable {
-    const StatusOr<AnalyzeResult> analyzed = engine.Analyze(line, client);
+  tasks_->Post([this, respond, line = std::string(*line), client, shape](PipelineControl& pipeline) mutable {
+    const StatusOr<AnalyzeResult> analyzed = pipeline.Analyze(line, client);
     if (!analyzed.ok()) {
       return Send(kAnalyze, respond,
                   MakeResponse(shape, http::status::bad_request,
@@ -399,9 +399,9 @@ void Api::BlockedIps(HttpRequest& request, Respond& respond) {
 
 void Api::Metrics(HttpRequest& request, Respond& respond) {
   ResponseShape shape = ShapeOf(request);
-  tasks_->Post([this, respond, shape](Engine& engine) mutable {
+  tasks_->Post([this, respond, shape](PipelineControl& pipeline) mutable {
     std::string text;
-    engine.AppendMetrics(&text);
+    pipeline.AppendMetrics(&text);
     AppendMetrics(&text);
     Send(kMetrics, respond, MakeResponse(shape, http::status::ok, std::move(text), "text/plain; version=0.0.4"));
   });

@@ -73,7 +73,7 @@ class Api {
   void Metrics(HttpRequest& request, Respond& respond);
   bool Trusted(const IpAddress& peer) const;
   // The ban target an "ip" of the API names: an address (an IPv6 one's prefix) or a CIDR.
-  StatusOr<Cidr> Target(std::string_view ip) const;
+  StatusOr<Cidr> BanTarget(std::string_view ip) const;
   bool Authorized(const HttpRequest& request) const;
   // Why a request to an endpoint that changes or lists bans may come from a
   // web page (CSRF) or a rebound DNS name, with the status to answer, or

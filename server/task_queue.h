@@ -9,13 +9,13 @@
 #include <functional>
 #include <mutex>
 
-#include "server/engine.h"
+#include "server/pipeline_control.h"
 
 namespace defender {
 
 class TaskQueue {
  public:
-  using Task = std::function<void(Engine&)>;
+  using Task = std::function<void(PipelineControl&)>;
 
   void Post(Task task) {
     {
@@ -38,14 +38,14 @@ class TaskQueue {
   }
   // Runs the pending tasks on the calling (pipeline) thread; with a timeout,
   // first waits that long for one to arrive.
-  void RunPending(Engine& engine, std::chrono::milliseconds wait = std::chrono::milliseconds(0)) {
+  void RunPending(PipelineControl& pipeline, std::chrono::milliseconds wait = std::chrono::milliseconds(0)) {
     std::deque<Task> batch;
     {
       std::unique_lock lock(mu_);
       if (wait.count() > 0) cv_.wait_for(lock, wait, [&] { return !tasks_.empty() || stopped_; });
       batch.swap(tasks_);
     }
-    for (Task& t : batch) t(engine);
+    for (Task& t : batch) t(pipeline);
   }
 
  private:

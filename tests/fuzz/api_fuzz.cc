@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   service.api->Handle(request, *IpAddress::Parse("127.0.0.1"), [](HttpResponse r) {
     if (r.result_int() < 200 || r.result_int() > 499) __builtin_trap();  // every answer is a 2xx-4xx
   });
-  struct Drop : Engine {
+  struct Drop : PipelineControl {
     Decision Block(const Cidr&, std::string_view, int64_t) override { return {}; }
     bool Unblock(const Cidr&) override { return false; }
     StatusOr<AnalyzeResult> Analyze(std::string_view, std::optional<IpAddress>) override { return AnalyzeResult(); }

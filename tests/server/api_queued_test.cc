@@ -1,6 +1,6 @@
 // The API's endpoints that run on the pipeline's thread (block, unblock,
 // analyze, metrics): Api::Handle posts a task, the pipeline (here a fake
-// Engine that records what it was asked) runs it, and only then is the
+// PipelineControl that records what it was asked) runs it, and only then is the
 // request answered.
 #include <doctest/doctest.h>
 
@@ -14,7 +14,7 @@ using defender::testing::Must;
 
 namespace {
 
-class FakeEngine : public Engine {
+class FakePipeline : public PipelineControl {
  public:
   std::vector<std::string> calls;
   bool banned = true;
@@ -57,7 +57,7 @@ struct Fixture {
   BanView view{64};
   TaskQueue tasks;
   Allowlist allowlist{{*Cidr::Parse("192.0.2.0/24")}, {}};
-  FakeEngine engine;
+  FakePipeline pipeline;
   std::unique_ptr<Api> api;
 
   Fixture() {
@@ -82,7 +82,7 @@ struct Fixture {
       answered = true;
     });
     if (!answered) {
-      tasks.RunPending(engine);
+      tasks.RunPending(pipeline);
       REQUIRE(answered);
     }
     return out;
@@ -95,25 +95,25 @@ TEST_CASE("/api/block bans through the pipeline, an IPv6 address as its /64") {
   Fixture f;
   HttpResponse r = f.Call(http::verb::post, "/api/block", R"({"ip":"2001:db8:1:2::5","duration":"1h","reason":"ops"})");
   CHECK(r.result() == http::status::ok);
-  CHECK(f.engine.calls == std::vector<std::string>{"block 2001:db8:1:2::/64 ops 3600"});
+  CHECK(f.pipeline.calls == std::vector<std::string>{"block 2001:db8:1:2::/64 ops 3600"});
   CHECK(r.body().find(R"("ip":"2001:db8:1:2::/64","blocked":true,"reason":"ops","duration_s":3600)") != std::string::npos);
   // Refused before it reaches the pipeline: allowlisted, loopback, too wide.
   CHECK(f.Call(http::verb::post, "/api/block", R"({"ip":"192.0.2.9"})").result() == http::status::conflict);
   CHECK(f.Call(http::verb::post, "/api/block", R"({"ip":"127.0.0.1"})").result() == http::status::bad_request);
   CHECK(f.Call(http::verb::post, "/api/block", R"({"ip":"10.0.0.0/8"})").result() == http::status::bad_request);
-  CHECK(f.engine.calls.size() == 1);
+  CHECK(f.pipeline.calls.size() == 1);
 }
 
 TEST_CASE("/api/unblock and DELETE /api/block/IP lift through the pipeline; not banned is 404") {
   Fixture f;
   CHECK(f.Call(http::verb::post, "/api/unblock", R"({"ip":"203.0.113.7"})").result() == http::status::ok);
   CHECK(f.Call(http::verb::delete_, "/api/block/2001%3Adb8%3A1%3A2%3A%3A5").result() == http::status::ok);
-  f.engine.banned = false;
+  f.pipeline.banned = false;
   HttpResponse r = f.Call(http::verb::delete_, "/api/block/198.51.100.1");
   CHECK(r.result() == http::status::not_found);
   CHECK(r.body().find("not banned") != std::string::npos);
   CHECK(f.Call(http::verb::delete_, "/api/block/1.2.3.4%2").result() == http::status::bad_request);
-  CHECK(f.engine.calls ==
+  CHECK(f.pipeline.calls ==
         std::vector<std::string>{"unblock 203.0.113.7", "unblock 2001:db8:1:2::/64", "unblock 198.51.100.1"});
 }
 
@@ -121,7 +121,7 @@ TEST_CASE("/api/analyze runs a line through the pipeline and answers what it dec
   Fixture f;
   HttpResponse r = f.Call(http::verb::post, "/api/analyze", R"({"log_entry":"a line","ip":"198.51.100.3"})");
   CHECK(r.result() == http::status::ok);
-  CHECK(f.engine.calls == std::vector<std::string>{"analyze a line 198.51.100.3"});
+  CHECK(f.pipeline.calls == std::vector<std::string>{"analyze a line 198.51.100.3"});
   CHECK(r.body() ==
         R"({"ip":"198.51.100.3","score":40,"blocked":true,"signatures":["env-file"],"scenarios":["http-sensitive-files"],)"
         R"("decisions":[{"action":"ban","reason":"http-sensitive-files","value":"198.51.100.3","duration_s":14400,)"

@@ -1,6 +1,7 @@
-// Engine: what the HTTP API asks of the pipeline. The pipeline implements
-// it; its methods run only on the pipeline's thread, through a TaskQueue,
-// so the pipeline stays single-threaded.
+// PipelineControl: what the HTTP API asks of the pipeline. The pipeline
+// implements it; its methods run only on the pipeline's thread, through a
+// TaskQueue, so the pipeline stays single-threaded. (The one "engine" is
+// the DecisionEngine, decisions/decision_engine.h.)
 #pragma once
 
 #include <optional>
@@ -24,12 +25,12 @@ struct AnalyzeResult {
   std::vector<Decision> decisions;
 };
 
-class Engine {
+class PipelineControl {
  public:
-  Engine() = default;
-  Engine(const Engine&) = delete;  // the pipeline owns inputs, sinks and the state
-  Engine& operator=(const Engine&) = delete;
-  virtual ~Engine() = default;
+  PipelineControl() = default;
+  PipelineControl(const PipelineControl&) = delete;  // the pipeline owns inputs, sinks and the state
+  PipelineControl& operator=(const PipelineControl&) = delete;
+  virtual ~PipelineControl() = default;
   // Bans `target` through every sink.
   virtual Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s) = 0;
   // Unbans through every sink; false when `target` was not banned.
