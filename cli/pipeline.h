@@ -26,7 +26,7 @@
 #include "sinks/action_sink.h"
 #include "sinks/line_writer.h"
 #include "sinks/sink.h"
-#include "sinks/state_store.h"
+#include "state/state_store.h"
 #include "server/pipeline_control.h"
 #include "server/task_queue.h"
 #include "sources/line_reader.h"

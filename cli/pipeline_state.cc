@@ -1,7 +1,7 @@
 // The pipeline's state (--state): opening the database, restoring bans,
 // history, buckets and checkpoints at start, replaying pending actions,
 // taking in what others changed (SyncBans), saving at the end. Part of
-// Pipeline (cli/pipeline.h); the store itself is sinks/state_store.h.
+// Pipeline (cli/pipeline.h); the store itself is state/state_store.h.
 #include <absl/container/flat_hash_set.h>
 
 #include "cli/messages.h"

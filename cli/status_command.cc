@@ -9,7 +9,7 @@
 
 #include "cli/messages.h"
 #include "core/json.h"
-#include "sinks/state_store.h"
+#include "state/state_store.h"
 
 namespace defender {
 

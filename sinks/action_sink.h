@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "sinks/sink.h"
-#include "sinks/state_store.h"
+#include "state/state_store.h"
 
 namespace defender {
 

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "sinks/sink.h"
-#include "sinks/state_store.h"
+#include "state/state_store.h"
 
 namespace defender {
 

@@ -17,7 +17,7 @@
 #include "decisions/decision_engine.h"
 #include "detectors/client_table.h"
 #include "detectors/leaky_bucket.h"
-#include "sinks/state_store.h"
+#include "state/state_store.h"
 #include "tests/test_util.h"
 
 using namespace defender;

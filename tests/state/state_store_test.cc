@@ -1,4 +1,4 @@
-#include "sinks/state_store.h"
+#include "state/state_store.h"
 
 #include <sqlite3.h>
 

@@ -1,4 +1,4 @@
-#include "sinks/state_store.h"
+#include "state/state_store.h"
 
 #include <errno.h>
 #include <fcntl.h>
