@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/ban_target.h"
+#include "core/decision_json.h"
 #include "core/json.h"
 #include "core/log_record.h"
 #include "core/prometheus_text.h"
@@ -375,7 +376,7 @@ void Api::Analyze(HttpRequest& request, Respond& respond) {
     out.append(std::string_view("],\"decisions\":["));
     for (size_t i = 0; i < r.decisions.size(); ++i) {
       if (i > 0) out.push_back(',');
-      AppendDecision(out, r.decisions[i]);
+      AppendDecisionJson(out, r.decisions[i]);
     }
     out.append(std::string_view("]}"));
     Send(kAnalyze, respond, MakeResponse(shape, http::status::ok, fmt::to_string(out)));

@@ -13,25 +13,6 @@ std::string ErrorBody(std::string_view message) {
   return fmt::to_string(out);
 }
 
-
-void AppendDecision(fmt::memory_buffer& out, const Decision& d) {
-  auto it = std::back_inserter(out);
-  constexpr std::string_view kActions[] = {"detect", "ban", "unban"};
-  fmt::format_to(it, "{{\"action\":\"{}\",\"reason\":", kActions[size_t(d.action)]);
-  AppendJsonString(out, d.reason);
-  out.append(std::string_view(",\"value\":\""));
-  d.target.AppendTo(out);
-  out.push_back('"');
-  if (d.action == DecisionAction::kBan) {
-    fmt::format_to(it, ",\"duration_s\":{},\"until\":\"{}\"", d.duration_s, FormatIso8601(d.until));
-  }
-  if (!d.suppressed.empty()) {
-    out.append(std::string_view(",\"suppressed\":"));
-    AppendJsonString(out, d.suppressed);
-  }
-  out.push_back('}');
-}
-
 std::string CheckBody(const IpAddress& client, const BanStatus& status, std::string_view rule) {
   fmt::memory_buffer out;
   auto it = std::back_inserter(out);

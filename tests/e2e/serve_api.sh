@@ -84,7 +84,8 @@ done
 expect_contains "analyze: signatures and scenarios" "$out" '"signatures":["sensitive-credentials"],"scenarios":["http-probing","http-sensitive-files"'
 out=$(curl -s "${auth[@]}" -X POST "$url/api/analyze" -d "{\"log_entry\":\"$(line 203.0.113.99 /.htpasswd | sed 's/"/\\"/g')\",\"ip\":\"203.0.113.80\"}")
 expect_contains "analyze: the fifth bans (ip given)" "$out" '"ip":"203.0.113.80","score":60,"blocked":true'
-expect_contains "analyze: the decision" "$out" '"decisions":[{"action":"ban","reason":"http-sensitive-files","value":"203.0.113.80","duration_s":14400'
+expect_contains "analyze: the decision, as the JSON output writes it" "$out" '"event":{"kind":"alert","action":"ban"},"rule":{"name":"http-sensitive-files"},"source":{"ip":"203.0.113.80"}'
+expect_contains "analyze: the ban" "$out" '"decision":{"scope":"ip","value":"203.0.113.80","duration_s":14400'
 expect_eq "analyzed ban in force" "$(code "$url/api/check" -H 'X-Real-IP: 203.0.113.80')" 403
 out=$(curl -s "${auth[@]}" -X POST "$url/api/analyze" -d '{"log_entry":"not a log line"}')
 expect_contains "analyze: a line that does not parse" "$out" '"error":"the log entry was not analyzed: format_mismatch"'

@@ -45,7 +45,12 @@ class FakePipeline : public PipelineControl {
     d.reason = "http-sensitive-files";
     d.target = Cidr::Host(r.client);
     d.duration_s = 14400;
+    d.time = 1'699'985'600'000;
     d.until = 1'700'000'000'000;
+    d.source = r.client;
+    d.events_count = 3;
+    d.score = 40;
+    d.ban_count = 1;
     r.decisions.push_back(d);
     return r;
   }
@@ -124,8 +129,11 @@ TEST_CASE("/api/analyze runs a line through the pipeline and answers what it dec
   CHECK(f.pipeline.calls == std::vector<std::string>{"analyze a line 198.51.100.3"});
   CHECK(r.body() ==
         R"({"ip":"198.51.100.3","score":40,"blocked":true,"signatures":["env-file"],"scenarios":["http-sensitive-files"],)"
-        R"("decisions":[{"action":"ban","reason":"http-sensitive-files","value":"198.51.100.3","duration_s":14400,)"
-        R"("until":"2023-11-14T22:13:20Z"}]})");
+        // Each decision as the JSON lines output writes it.
+        R"("decisions":[{"@timestamp":"2023-11-14T18:13:20Z","event":{"kind":"alert","action":"ban"},)"
+        R"("rule":{"name":"http-sensitive-files"},"source":{"ip":"198.51.100.3"},"defender":{"events_count":3,)"
+        R"("score":40,"decision":{"scope":"ip","value":"198.51.100.3","duration_s":14400,)"
+        R"("until":"2023-11-14T22:13:20Z","ban_count":1}}}]})");
   r = f.Call(http::verb::post, "/api/analyze", R"({"log_entry":"junk"})");
   CHECK(r.result() == http::status::bad_request);
   CHECK(r.body().find("not analyzed: format_mismatch") != std::string::npos);

@@ -1,0 +1,43 @@
+#include "core/decision_json.h"
+
+#include "core/json.h"
+#include "core/log_time.h"
+
+namespace defender {
+
+void AppendDecisionJson(fmt::memory_buffer& out, const Decision& d) {
+  auto it = std::back_inserter(out);
+  auto str = [&](std::string_view s) { AppendJsonString(out, s); };
+  out.append(std::string_view("{\"@timestamp\":\""));
+  AppendIso8601(out, d.time);
+  std::string_view kind = d.action == DecisionAction::kUnban ? "event" : "alert";
+  std::string_view action = d.action == DecisionAction::kBan     ? "ban"
+                            : d.action == DecisionAction::kUnban ? "unban"
+                                                                 : "detect";
+  fmt::format_to(it, "\",\"event\":{{\"kind\":\"{}\",\"action\":\"{}\"}},\"rule\":{{\"name\":", kind, action);
+  str(d.reason);
+  if (!d.client_name.empty()) {  // a client logged by host name
+    out.append(std::string_view("},\"source\":{\"domain\":"));
+    str(d.client_name);
+    out.append(std::string_view("},\"defender\":{"));
+  } else {
+    out.append(std::string_view("},\"source\":{\"ip\":\""));
+    d.source.AppendTo(out);
+    out.append(std::string_view("\"},\"defender\":{"));
+  }
+  if (d.action != DecisionAction::kUnban) fmt::format_to(it, "\"events_count\":{},", d.events_count);
+  fmt::format_to(it, "\"score\":{}", d.score);
+  if (d.action == DecisionAction::kDetect) {
+    out.append(std::string_view(",\"suppressed\":"));
+    str(d.suppressed);
+  } else {
+    fmt::format_to(it, ",\"decision\":{{\"scope\":\"{}\",\"value\":\"", d.target.is_host() ? "ip" : "range");
+    d.target.AppendTo(out);
+    fmt::format_to(it, "\",\"duration_s\":{},\"until\":\"", d.duration_s);
+    AppendIso8601(out, d.until);
+    fmt::format_to(it, "\",\"ban_count\":{}}}", d.ban_count);
+  }
+  out.append(std::string_view("}}"));
+}
+
+}  // namespace defender
