@@ -169,8 +169,8 @@ LogFormat::Field LogFormat::FieldForVariable(std::string_view v) {
   return Field::kSkip;
 }
 
-std::string LogFormat::CheckVariable(std::string_view var) {
-  if (FieldForVariable(var) != Field::kSkip) return {};
+Status LogFormat::CheckVariable(std::string_view var) {
+  if (FieldForVariable(var) != Field::kSkip) return Status::Ok();
   std::vector<std::string_view> read;
   for (const auto& e : Variables()) read.push_back(e.name);
   const bool nginx = IsNginxVariable(var);
@@ -178,14 +178,14 @@ std::string LogFormat::CheckVariable(std::string_view var) {
   // A real nginx variable close to one read here ($remote_port, $hostname)
   // is what it says; anything else that close is a typo.
   if (!meant.empty() && !IsExactNginxVariable(var)) {
-    return fmt::format("unknown variable ${} (did you mean ${}?); the variables read are ${}", var, meant,
-                       fmt::join(read, ", $"));
+    return Status::Invalid(fmt::format("unknown variable ${} (did you mean ${}?); the variables read are ${}", var,
+                                       meant, fmt::join(read, ", $")));
   }
   if (!nginx) {
     warnings_.push_back(fmt::format("${} is not an nginx variable (one of your own, from set or map?): its "
                                     "field is skipped", var));
   }
-  return {};
+  return Status::Ok();
 }
 
 StatusOr<LogFormat> LogFormat::Compile(std::string_view format, Escape escape, std::string name) {
@@ -228,9 +228,7 @@ StatusOr<LogFormat> LogFormat::Compile(std::string_view format, Escape escape, s
       f.prefix_ = literal;
     }
     literal.clear();
-    if (std::string why = f.CheckVariable(var); !why.empty()) {
-      return Status::Invalid(why);
-    }
+    if (Status known = f.CheckVariable(var); !known.ok()) return known;
     pending = FieldForVariable(var);
     have_field = true;
   }

@@ -54,9 +54,9 @@ class LogFormat : public LineParser {
   // The variables read, with their fields.
   static std::span<const Variable> Variables();
   static Field FieldForVariable(std::string_view var);
-  // Empty, or why `var` is an error (a near miss of a variable read); adds
-  // a warning for a variable nginx does not have.
-  std::string CheckVariable(std::string_view var);
+  // kInvalid for a near miss of a variable read; adds a warning for a
+  // variable nginx does not have.
+  Status CheckVariable(std::string_view var);
   Reject Assign(Field field, std::string_view value, LogRecord* record);
   std::optional<LogTime> ParseTime(Field field, std::string_view value);
   // The first `sep` in [from, end) of the line starting at `begin`, or nullptr.
