@@ -78,7 +78,7 @@ for f in /.env /.git/config /backup.sql /id_rsa /.htpasswd; do
   echo "203.0.113.30 - - [$(date -u '+%d/%b/%Y:%H:%M:%S') +0000] \"GET $f HTTP/1.1\" 404 0 \"-\" \"Mozilla/5.0 \\\"quoted\\\" \\\\x\"" >> "$TMP/access.log"
 done
 wait_until 10 grep -q '"ip":"203.0.113.30"' "$TMP/process.out" && ok || fail "process-logs.sh: no ban printed: $(cat "$TMP/process.out" "$TMP/process.err")"
-expect_contains "process-logs.sh: the decision" "$(cat "$TMP/process.out")" '"reason":"http-sensitive-files"'
+expect_contains "process-logs.sh: the decision" "$(cat "$TMP/process.out")" '"rule":{"name":"http-sensitive-files"}'
 
 # update-nginx-blocklist.sh: deny lines, nginx -t, reload; a real nginx refuses the banned.
 dir="$TMP/nginx"
