@@ -1,5 +1,6 @@
 #include "parsers/log_format.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -26,7 +27,7 @@ std::string_view Dash(std::string_view v) { return v == "-" ? std::string_view()
 
 // The first `c` in [p, end), or nullptr; `begin` <= p is where the line
 // starts. Fields are a few to a hundred bytes, so a call to memchr costs more
-// than the search: 16 bytes are compared at a time inline, and the last few
+// than the search: 32 then 16 bytes are compared at a time inline, the last few
 // with one load ending at `end` (back into bytes already passed).
 const char* FindByte(const char* begin, const char* p, const char* end, char c) {
 #if defined(__SSE2__)
@@ -34,6 +35,9 @@ const char* FindByte(const char* begin, const char* p, const char* end, char c) 
   auto matches = [&](const char* at) {
     return unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(at)), needle)));
   };
+  for (; end - p >= 32; p += 32) {  // two loads a round: user agents run to a hundred bytes
+    if (unsigned m = matches(p) | matches(p + 16) << 16; m != 0) return p + std::countr_zero(m);
+  }
   for (; end - p >= 16; p += 16) {
     if (unsigned m = matches(p); m != 0) return p + std::countr_zero(m);
   }
@@ -316,17 +320,34 @@ inline Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) {
   return Reject::kNone;
 }
 
+LogFormat::Step::Step(Field f, std::string literal) : field(f), separator(std::move(literal)) {
+  for (size_t i = 0; i < std::min<size_t>(separator.size(), 8); ++i) {
+    separator_word |= uint64_t(uint8_t(separator[i])) << (8 * i);
+    separator_mask |= uint64_t(0xff) << (8 * i);
+  }
+}
+
 inline const char* LogFormat::FindSeparator(const char* begin, const char* p, const char* end,
-                                            const std::string& sep) const {
+                                            const Step& step) const {
+  const std::string& sep = step.separator;
   const char first = sep[0];
   const size_t n = sep.size();
   while (p < end) {
     const char* q = FindByte(begin, p, end, first);
     if (q == nullptr || size_t(end - q) < n) return nullptr;
-    // Separators are a few bytes (`" "`, `] "`): compare inline, not with memcmp.
-    size_t i = 1;
-    while (i < n && q[i] == sep[i]) ++i;
-    if (i == n) {
+    // Separators are a few bytes (`" "`, `] "`): one word compared where
+    // the line has 8 bytes left, else byte by byte; never memcmp.
+    bool same;
+    if (n <= 8 && end - q >= 8) {
+      uint64_t at;
+      std::memcpy(&at, q, 8);
+      same = ((at ^ step.separator_word) & step.separator_mask) == 0;
+    } else {
+      size_t i = 1;
+      while (i < n && q[i] == sep[i]) ++i;
+      same = i == n;
+    }
+    if (same) {
       if (escape_ == Escape::kNone || first != '"') return q;
       // escape=json writes a quote inside a value as \", and so does Apache;
       // nginx's default escaping writes \x22 and \x5C, so a backslash before
@@ -370,16 +391,16 @@ Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
     const size_t n = step->separator.size();
     const char* stop;
     if (step != last && step->next_width != 0) {
-      const char* next_stop = FindSeparator(line.data(), p, end, (step + 1)->separator);
+      const char* next_stop = FindSeparator(line.data(), p, end, *(step + 1));
       if (next_stop == nullptr || size_t(next_stop - p) < n + step->next_width) return Reject::kFormatMismatch;
       stop = next_stop - step->next_width - n;
       if (std::memcmp(stop, step->separator.data(), n) != 0) return Reject::kFormatMismatch;
     } else if (step != last) {
-      stop = FindSeparator(line.data(), p, end, step->separator);
+      stop = FindSeparator(line.data(), p, end, *step);
       if (stop == nullptr) return Reject::kFormatMismatch;
     } else if (ClosesWith(p, end, step->separator)) {
       stop = end - n;
-    } else if (step->separator == "\"" && FindSeparator(line.data(), p, end, step->separator) == nullptr) {
+    } else if (step->separator == "\"" && FindSeparator(line.data(), p, end, *step) == nullptr) {
       // A line cut inside its last quoted field (a crash, a size limit): no
       // closing quote anywhere, so the field runs to the end, and the record
       // says so. A quote followed by more is another format.

@@ -40,8 +40,12 @@ class LogFormat : public LineParser {
     kRequestTime, kUpstreamResponseTime, kXForwardedFor, kHost,
   };
   struct Step {
+    Step(Field f, std::string literal);
     Field field;
     std::string separator;  // literal text after the field; empty only for the last
+    // Its first 8 bytes as a word, and a mask of the bytes it has: a
+    // candidate found by its first byte is confirmed by one comparison.
+    uint64_t separator_word = 0, separator_mask = 0;
     // Non-zero for a field that may hold its own separator (a user name
     // holding " ["): it ends `next_width` bytes and this separator before
     // the next field's separator, which holds a quote (see Compile).
@@ -59,8 +63,9 @@ class LogFormat : public LineParser {
   Status CheckVariable(std::string_view var);
   Reject Assign(Field field, std::string_view value, LogRecord* record);
   std::optional<LogTime> ParseTime(Field field, std::string_view value);
-  // The first `sep` in [from, end) of the line starting at `begin`, or nullptr.
-  const char* FindSeparator(const char* begin, const char* from, const char* end, const std::string& sep) const;
+  // The first of `step`'s separator in [from, end) of the line starting at
+  // `begin`, or nullptr.
+  const char* FindSeparator(const char* begin, const char* from, const char* end, const Step& step) const;
 
   std::string name_;
   std::string text_;
