@@ -1,0 +1,230 @@
+#include "sources/syslog_source.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace defender {
+
+namespace {
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Splits off the next space-separated field of `rest`.
+std::string_view NextField(std::string_view* rest) {
+  const size_t sp = rest->find(' ');
+  std::string_view field = rest->substr(0, sp);
+  *rest = sp == std::string_view::npos ? std::string_view() : rest->substr(sp + 1);
+  return field;
+}
+
+// RFC 5424 after "<PRI>1 ": TIMESTAMP HOSTNAME APP-NAME PROCID MSGID SD [MSG].
+std::optional<SyslogMessage> Parse5424(std::string_view rest) {
+  NextField(&rest);  // the timestamp
+  std::string_view host = NextField(&rest);
+  NextField(&rest);  // app name
+  NextField(&rest);  // process id
+  NextField(&rest);  // message id
+  if (rest.empty()) return std::nullopt;
+  if (rest[0] == '-') {
+    rest.remove_prefix(1);
+  } else {
+    // Structured data: [id param="value" ...]..., values escape ] as \].
+    while (!rest.empty() && rest[0] == '[') {
+      size_t i = 1;
+      while (i < rest.size() && rest[i] != ']') i += rest[i] == '\\' ? 2 : 1;
+      if (i >= rest.size()) return std::nullopt;
+      rest.remove_prefix(i + 1);
+    }
+  }
+  if (!rest.empty() && rest[0] == ' ') rest.remove_prefix(1);
+  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // a UTF-8 BOM may start MSG
+  return SyslogMessage{host == "-" ? std::string_view() : host, rest};
+}
+
+// RFC 3164 after "<PRI>": "Mmm dd hh:mm:ss HOSTNAME TAG: MSG", as nginx
+// writes it (TAG may carry "[pid]").
+std::optional<SyslogMessage> Parse3164(std::string_view rest) {
+  if (rest.size() < 16 || rest[3] != ' ' || rest[6] != ' ' || rest[9] != ':' || rest[12] != ':' || rest[15] != ' ') {
+    return std::nullopt;
+  }
+  rest.remove_prefix(16);
+  std::string_view host = NextField(&rest);
+  const size_t colon = rest.find(": ");
+  const size_t space = rest.find(' ');
+  if (colon == std::string_view::npos || space < colon) return std::nullopt;  // the tag is one word
+  return SyslogMessage{host, rest.substr(colon + 2)};
+}
+
+}  // namespace
+
+std::optional<SyslogMessage> ParseSyslog(std::string_view d) {
+  while (!d.empty() && (d.back() == '\n' || d.back() == '\r')) d.remove_suffix(1);
+  if (d.size() < 3 || d[0] != '<') return std::nullopt;
+  size_t i = 1;
+  int pri = 0;
+  while (i < d.size() && i <= 3 && IsDigit(d[i])) pri = pri * 10 + (d[i++] - '0');
+  if (i == 1 || i >= d.size() || d[i] != '>' || pri > 191) return std::nullopt;
+  std::string_view rest = d.substr(i + 1);
+  std::optional<SyslogMessage> m = rest.starts_with("1 ") ? Parse5424(rest.substr(2)) : Parse3164(rest);
+  if (!m || m->message.empty() || m->message.find_first_of(std::string_view("\n\r\0", 3)) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return m;
+}
+
+namespace {
+
+// "udp://ADDR:PORT" or "udp://[ADDR]:PORT".
+StatusOr<sockaddr_storage> ParseListen(std::string_view listen, socklen_t* length) {
+  auto bad = [&] {
+    return Status::Invalid(fmt::format("--syslog-listen {}: not udp://ADDRESS:PORT", listen));
+  };
+  if (listen.starts_with("tcp://")) {
+    return Status::Invalid(fmt::format("--syslog-listen {}: only udp:// is supported yet", listen));
+  }
+  if (!listen.starts_with("udp://")) return bad();
+  std::string_view rest = listen.substr(6);
+  const size_t colon = rest.rfind(':');
+  if (colon == std::string_view::npos) return bad();
+  std::string_view host = rest.substr(0, colon), port_text = rest.substr(colon + 1);
+  if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+  unsigned port = 0;
+  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  auto address = IpAddress::Parse(host);
+  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535 || !address) {
+    return bad();
+  }
+  sockaddr_storage s{};
+  if (address->is_v4()) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&s);
+    in->sin_family = AF_INET;
+    in->sin_port = htons(uint16_t(port));
+    in->sin_addr.s_addr = htonl(address->v4());
+    *length = sizeof(sockaddr_in);
+  } else {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&s);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(uint16_t(port));
+    std::memcpy(in6->sin6_addr.s6_addr, address->bytes().data(), 16);
+    *length = sizeof(sockaddr_in6);
+  }
+  return s;
+}
+
+IpAddress SenderOf(const sockaddr_storage& s) {
+  if (s.ss_family == AF_INET) {
+    return IpAddress::FromV4(ntohl(reinterpret_cast<const sockaddr_in*>(&s)->sin_addr.s_addr));
+  }
+  std::array<uint8_t, 16> bytes;
+  std::memcpy(bytes.data(), reinterpret_cast<const sockaddr_in6*>(&s)->sin6_addr.s6_addr, 16);
+  return IpAddress::FromBytes(bytes);  // an IPv4-mapped sender stays IPv4
+}
+
+class SyslogSource : public ByteSource {
+ public:
+  SyslogSource(int fd, std::vector<Cidr> allow, int idle_ms, SyslogCounters* counters)
+      : fd_(fd), allow_(std::move(allow)), idle_ms_(idle_ms), counters_(counters) {}
+  ~SyslogSource() override { close(fd_); }
+
+  Status Read(char* buf, size_t cap, ReadResult* result) override {
+    *result = ReadResult();
+    size_t used = 0;
+    if (!pending_.empty()) {  // a line that did not fit the last buffer
+      if (pending_.size() > cap) return Status::Error("syslog: a line longer than the read buffer");
+      used = pending_.size();
+      std::memcpy(buf, pending_.data(), used);
+      pending_.clear();
+    }
+    // Say "idle" at once the first time nothing is there, so the caller
+    // flushes its output before we block for up to idle_ms_.
+    pollfd p{fd_, POLLIN, 0};
+    if (used == 0 && poll(&p, 1, reported_idle_ ? idle_ms_ : 0) <= 0) {
+      reported_idle_ = true;
+      return Status::Ok();
+    }
+    reported_idle_ = false;
+    while (pending_.empty()) {
+      sockaddr_storage from{};
+      socklen_t from_length = sizeof(from);
+      const ssize_t n = recvfrom(fd_, datagram_.data(), datagram_.size(), MSG_DONTWAIT,
+                                 reinterpret_cast<sockaddr*>(&from), &from_length);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        return Status::Error(fmt::format("syslog: {}", strerror(errno)));
+      }
+      ++counters_->received;
+      position_ += uint64_t(n);
+      const IpAddress sender = SenderOf(from);
+      if (!Allowed(sender)) {
+        ++counters_->not_allowed;
+        continue;
+      }
+      auto m = ParseSyslog(std::string_view(datagram_.data(), size_t(n)));
+      if (!m) {
+        ++counters_->malformed;
+        continue;
+      }
+      if (used + m->message.size() + 1 > cap) {
+        pending_.assign(m->message).push_back('\n');
+        break;
+      }
+      std::memcpy(buf + used, m->message.data(), m->message.size());
+      used += m->message.size();
+      buf[used++] = '\n';
+    }
+    result->n = used;
+    return Status::Ok();
+  }
+
+  uint64_t position() const override { return position_; }
+
+ private:
+  bool Allowed(const IpAddress& sender) const {
+    if (allow_.empty()) return sender.is_loopback();
+    return std::any_of(allow_.begin(), allow_.end(), [&](const Cidr& c) { return c.Contains(sender); });
+  }
+
+  int fd_;
+  std::vector<Cidr> allow_;
+  int idle_ms_;
+  SyslogCounters* counters_;
+  std::array<char, 65536> datagram_;
+  std::string pending_;
+  uint64_t position_ = 0;
+  bool reported_idle_ = false;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ByteSource>> NewSyslogSource(std::string_view listen, std::vector<Cidr> allow, int idle_ms,
+                                                     SyslogCounters* counters) {
+  socklen_t length = 0;
+  auto address = ParseListen(listen, &length);
+  if (!address.ok()) return address.status();
+  const int fd = socket(address->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return Status::Error(fmt::format("--syslog-listen {}: {}", listen, strerror(errno)));
+  // A large receive buffer absorbs bursts; the kernel caps it at rmem_max.
+  const int buffer = 8 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof(buffer));
+  if (bind(fd, reinterpret_cast<const sockaddr*>(&*address), length) != 0) {
+    Status failed = Status::Error(fmt::format("--syslog-listen {}: {}", listen, strerror(errno)));
+    close(fd);
+    return failed;
+  }
+  return std::unique_ptr<ByteSource>(new SyslogSource(fd, std::move(allow), idle_ms, counters));
+}
+
+}  // namespace defender

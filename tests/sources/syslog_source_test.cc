@@ -1,0 +1,120 @@
+#include "sources/syslog_source.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "tests/test_util.h"
+
+using namespace defender;
+using defender::testing::Must;
+
+TEST_CASE("nginx's RFC 3164 datagrams and RFC 5424 ones give their host and log line") {
+  auto m = ParseSyslog("<190>Dec  2 20:03:06 web-1 nginx: 127.0.0.1 - - [02/Dec/2026:20:03:06 +0000] \"GET / HTTP/1.1\" 200 3");
+  REQUIRE(m);
+  CHECK(m->host == "web-1");
+  CHECK(m->message == "127.0.0.1 - - [02/Dec/2026:20:03:06 +0000] \"GET / HTTP/1.1\" 200 3");
+  m = ParseSyslog("<190>Dec 12 20:03:06 web-2 nginx[42]: a line: with colons\n");  // a trailing newline goes
+  REQUIRE(m);
+  CHECK(m->message == "a line: with colons");
+  m = ParseSyslog("<165>1 2026-12-02T20:03:06.003Z web-3 nginx 42 ID47 [ex@32473 iut=\"3\" note=\"a \\] b\"] \xEF\xBB\xBFthe line");
+  REQUIRE(m);
+  CHECK(m->host == "web-3");
+  CHECK(m->message == "the line");
+  m = ParseSyslog("<165>1 - - - - - - the line");
+  REQUIRE(m);
+  CHECK(m->host.empty());
+  CHECK(m->message == "the line");
+}
+
+TEST_CASE("what is not syslog, or not one line, is refused") {
+  for (std::string_view bad : {"", "hello", "<>Dec  2 20:03:06 h nginx: x", "<192>Dec  2 20:03:06 h nginx: x",
+                               "<1900>Dec  2 20:03:06 h nginx: x", "<190>yesterday h nginx: x",
+                               "<190>Dec  2 20:03:06 h nginx: two\nlines", "<190>Dec  2 20:03:06 h nginx: ",
+                               "<190>Dec  2 20:03:06 h a tag: x", "<165>1 ts h app - - [unclosed x"}) {
+    CHECK_MESSAGE(!ParseSyslog(bad), bad);
+  }
+  CHECK(!ParseSyslog(std::string_view("<190>Dec  2 20:03:06 h nginx: a\0b", 32)));
+}
+
+namespace {
+
+int FreeUdpPort() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  socklen_t length = sizeof(a);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+void Send(int port, std::string_view datagram) {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  close(fd);
+}
+
+// Everything the source hands on before it reports idle.
+std::string ReadAll(ByteSource& source) {
+  std::string out;
+  char buf[256];
+  for (int idle = 0; idle < 2;) {
+    ReadResult r;
+    REQUIRE(source.Read(buf, sizeof(buf), &r).ok());
+    out.append(buf, r.n);
+    idle = r.n == 0 ? idle + 1 : 0;
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a syslog source hands on the lines of allowed senders, and counts what it drops") {
+  const int port = FreeUdpPort();
+  SyslogCounters counters;
+  auto source = Must(NewSyslogSource(fmt::format("udp://127.0.0.1:{}", port), {}, 50, &counters));
+  const std::string long_line(200, 'x');  // two of them do not fit one read: the second waits
+  Send(port, "<190>Dec  2 20:03:06 web-1 nginx: first line");
+  Send(port, "not syslog");
+  Send(port, "<190>Dec  2 20:03:06 web-1 nginx: " + long_line);
+  Send(port, "<190>Dec  2 20:03:06 web-1 nginx: " + long_line);
+  Send(port, "<165>1 - web-2 nginx - - - last line");
+  CHECK(ReadAll(*source) == "first line\n" + long_line + "\n" + long_line + "\nlast line\n");
+  CHECK(counters.received == 5);
+  CHECK(counters.malformed == 1);
+  CHECK(counters.not_allowed == 0);
+
+  // Loopback is not in an allowlist that names only other networks.
+  const int other_port = FreeUdpPort();
+  SyslogCounters refused;
+  auto elsewhere = Must(
+      NewSyslogSource(fmt::format("udp://127.0.0.1:{}", other_port), {*Cidr::Parse("10.0.0.0/8")}, 50, &refused));
+  Send(other_port, "<190>Dec  2 20:03:06 web-1 nginx: a line");
+  CHECK(ReadAll(*elsewhere).empty());
+  CHECK(refused.not_allowed == 1);
+}
+
+TEST_CASE("--syslog-listen takes udp://ADDRESS:PORT and says what is wrong otherwise") {
+  SyslogCounters counters;
+  for (std::string_view bad : {"127.0.0.1:5514", "udp://127.0.0.1", "udp://localhost:5514", "udp://127.0.0.1:0",
+                               "udp://127.0.0.1:70000", "udp://[::1:5514"}) {
+    auto s = NewSyslogSource(bad, {}, 50, &counters);
+    CHECK_MESSAGE(s.status().code() == StatusCode::kInvalid, bad);
+  }
+  CHECK(NewSyslogSource("tcp://127.0.0.1:5514", {}, 50, &counters).status().message().find("only udp://") !=
+        std::string::npos);
+  const int port = FreeUdpPort();
+  CHECK(NewSyslogSource(fmt::format("udp://[::1]:{}", port), {}, 50, &counters).ok());
+}
