@@ -37,6 +37,14 @@ void AddScanOptions(CLI::App& app, Options& o) {
   app.add_flag("--follow", o.follow,
                "Follow FILEs like tail -F: start at their end, survive rotation and copytruncate")
       ->group(in);
+  app.add_option("--syslog-listen", o.syslog_listen,
+                 "Also receive log lines over syslog on udp://ADDRESS:PORT, as nginx sends them with "
+                 "access_log syslog:server=... (repeatable; RFC 3164 or 5424, one line a datagram)")
+      ->group(in);
+  app.add_option("--syslog-allow", o.syslog_allow,
+                 "Addresses or CIDRs that may send syslog (repeatable); datagrams from others are dropped "
+                 "and counted. Default: loopback only")
+      ->group(in);
   app.add_option("--max-catch-up", o.max_catch_up_mib,
                  "With --follow and --state: MiB of a followed file written while nothing ran that a restart "
                  "reads from its checkpoint (more is skipped, from the oldest)")
@@ -256,7 +264,7 @@ int Main(int argc, char** argv) {
   auto pipeline = Pipeline::Create(options, std::move(config));
   if (!pipeline.ok()) {
     PrintError(pipeline.status().message());
-    return 2;
+    return ExitStatusOf(pipeline.status());
   }
   return (*pipeline)->Run();
 }

@@ -10,4 +10,6 @@ void PrintWarning(std::string_view message) { fmt::print(stderr, "defender-scan:
 
 void PrintNote(std::string_view message) { fmt::print(stderr, "defender-scan: note: {}\n", message); }
 
+int ExitStatusOf(const Status& failed) { return failed.code() == StatusCode::kInvalid ? 2 : 1; }
+
 }  // namespace defender

@@ -8,10 +8,16 @@
 
 #include <string_view>
 
+#include "core/status.h"
+
 namespace defender {
 
 void PrintError(std::string_view message);
 void PrintWarning(std::string_view message);
 void PrintNote(std::string_view message);
+
+// The exit status of a run that ends on `failed`: 2 for kInvalid (what
+// the user asked for cannot be), 1 for a run-time failure.
+int ExitStatusOf(const Status& failed);
 
 }  // namespace defender

@@ -12,6 +12,8 @@ struct Options {
   std::vector<std::string> files;  // empty or "-": stdin
   std::string format = "auto";
   bool follow = false;
+  std::vector<std::string> syslog_listen;  // udp://ADDR:PORT to receive syslog on
+  std::vector<std::string> syslog_allow;   // CIDRs that may send it; empty: loopback
   size_t max_line = 64 * 1024;
   int max_catch_up_mib = 64;  // --follow --state: read at most this much written while down
   std::string late_tolerance = "10m";  // lines older than the newest by more are not detected

@@ -19,6 +19,7 @@
 #include "sinks/nginx_conf_sink.h"
 #include "sinks/state_sink.h"
 #include "sources/input.h"
+#include "sources/syslog_source.h"
 
 namespace defender {
 
@@ -84,6 +85,18 @@ StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const Options& options, Con
   if (!detector.ok()) return invalid("", detector.status());
   std::unique_ptr<Pipeline> p(new Pipeline(options, std::move(config)));
   p->detector_ = std::move(*detector);
+  // Syslog sockets are bound now, so that a port in use fails the start.
+  std::vector<Cidr> syslog_allow;
+  for (const std::string& text : options.syslog_allow) {
+    auto c = Cidr::Parse(text);
+    if (!c) return Status::Invalid(fmt::format("--syslog-allow {}: not an address or CIDR", text));
+    syslog_allow.push_back(*c);
+  }
+  for (const std::string& listen : options.syslog_listen) {
+    auto source = NewSyslogSource(listen, syslog_allow, InputOptions().idle_ms, &p->stats_.syslog);
+    if (!source.ok()) return source.status();
+    p->syslog_sources_.emplace_back(listen, std::move(*source));
+  }
   p->nginx_sink_ = std::move(nginx_sink);
   p->actions_ = std::move(actions);
   p->alerts_.reserve(64);
@@ -94,7 +107,7 @@ StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const Options& options, Con
 bool Pipeline::OpenInputs() {
   std::vector<std::string> names =
       OrderInputsByLogTime(options_.files, options_.format, options_.max_line, options_.follow);
-  if (names.empty()) names.push_back("-");
+  if (names.empty() && syslog_sources_.empty()) names.push_back("-");
   if (names.size() > 1 && !options_.follow) stats_.order = names;
   InputOptions in_options;
   in_options.follow = options_.follow;
@@ -164,21 +177,33 @@ bool Pipeline::OpenInputs() {
     input.fingerprint = opened.fingerprint;
     // With --state a plain file's unfinished last line waits for the next run.
     bool hold_tail = state_ && opened.regular && !input.compressed && !options_.follow;
-    input.reader = std::make_unique<LineReader>(std::move(opened.source), options_.max_line, hold_tail);
-    auto parser = NewParser(options_.format);  // Create() checked the format
-    if (!parser.ok()) {
-      PrintError(parser.status().message());
-      failed_ = true;
-      continue;
-    }
-    input.parser = std::move(*parser);
-    inputs_.push_back(std::move(input));
+    AddInput(std::move(input), std::move(opened.source), hold_tail);
   }
-  if (absent > 0 && absent == names.size()) {
+  if (absent > 0 && absent == names.size() && syslog_sources_.empty()) {
     PrintError("none of the inputs exists");
     failed_ = true;
   }
+  for (auto& [listen, source] : syslog_sources_) {
+    ++stats_.inputs;
+    Input input;
+    input.name = "syslog " + listen;
+    input.live = true;
+    AddInput(std::move(input), std::move(source), false);
+  }
+  syslog_sources_.clear();
   return !inputs_.empty();
+}
+
+void Pipeline::AddInput(Input input, std::unique_ptr<ByteSource> source, bool hold_tail) {
+  input.reader = std::make_unique<LineReader>(std::move(source), options_.max_line, hold_tail);
+  auto parser = NewParser(options_.format);  // Create() checked the format
+  if (!parser.ok()) {
+    PrintError(parser.status().message());
+    failed_ = true;
+    return;
+  }
+  input.parser = std::move(*parser);
+  inputs_.push_back(std::move(input));
 }
 
 bool Pipeline::Drain(Input& input, size_t max_lines) {

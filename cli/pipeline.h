@@ -23,13 +23,13 @@
 #include "detectors/detector.h"
 #include "parsers/line_parser.h"
 #include "parsers/request_decoder.h"
+#include "server/pipeline_control.h"
+#include "server/task_queue.h"
 #include "sinks/action_sink.h"
 #include "sinks/line_writer.h"
 #include "sinks/sink.h"
-#include "state/state_store.h"
-#include "server/pipeline_control.h"
-#include "server/task_queue.h"
 #include "sources/line_reader.h"
+#include "state/state_store.h"
 
 namespace defender {
 
@@ -74,6 +74,8 @@ class Pipeline : public PipelineControl {
 
   Pipeline(const Options& options, Config config);
   bool OpenInputs();
+  // Reads `input` from `source` from now on (hold_tail: see LineReader).
+  void AddInput(Input input, std::unique_ptr<ByteSource> source, bool hold_tail);
   // A batch replay (files, no --follow, not serve): inputs one after the
   // other, through the ReorderBuffer.
   void RunBatch();
@@ -158,6 +160,8 @@ class Pipeline : public PipelineControl {
   std::vector<Decision> decisions_;
   std::vector<std::string_view> explain_signatures_, explain_scenarios_;
   std::vector<Input> inputs_;
+  // --syslog-listen: bound by Create(), inputs from OpenInputs() on.
+  std::vector<std::pair<std::string, std::unique_ptr<ByteSource>>> syslog_sources_;
   std::unique_ptr<StateStore> state_;
   std::vector<Checkpoint> checkpoints_;
   LogTime last_log_time_ = 0;

@@ -44,6 +44,13 @@ void Pipeline::AppendMetrics(std::string* out) {
   for (size_t r = 1; r < stats_.rejects.size(); ++r) {
     m.Sample("lines_rejected_total", stats_.rejects[r], {{"reason", RejectName(Reject(r))}});
   }
+  if (!options_.syslog_listen.empty()) {
+    const SyslogCounters& s = stats_.syslog;
+    m.Family("syslog_datagrams_total", "counter", "Syslog datagrams received, by what became of them.");
+    m.Sample("syslog_datagrams_total", s.received - s.not_allowed - s.malformed, {{"outcome", "accepted"}});
+    m.Sample("syslog_datagrams_total", s.not_allowed, {{"outcome", "not_allowed"}});
+    m.Sample("syslog_datagrams_total", s.malformed, {{"outcome", "malformed"}});
+  }
   const auto& scenarios = detector_->scenarios();
   m.Family("scenario_events_total", "counter", "Events counted in each scenario's buckets.");
   for (size_t i = 0; i < scenarios.size(); ++i) {

@@ -116,7 +116,7 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   Allowlist allowlist(config.allowlist, config.trusted_proxies, config.crawler_ranges);
   BanView view(config.ipv6_prefix);
   auto created = Pipeline::Create(options, std::move(config));
-  if (!created.ok()) return Fail(created.status().message(), 2);
+  if (!created.ok()) return Fail(created.status().message(), ExitStatusOf(created.status()));
   std::unique_ptr<Pipeline> pipeline = std::move(*created);
   pipeline->AddSink(std::make_unique<ViewSink>(&view));
 

@@ -19,6 +19,10 @@ void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
     fmt::format_to(it, "defender-scan: stats: lines out of time order by up to {} s, read back in time order\n",
                    reordered_s);
   }
+  if (syslog.received > 0) {
+    fmt::format_to(it, "defender-scan: stats: syslog datagrams {}, dropped: not allowed {}, malformed {}\n",
+                   syslog.received, syslog.not_allowed, syslog.malformed);
+  }
   for (size_t i = 1; i < rejects.size(); ++i) {
     if (rejects[i] == 0) continue;
     fmt::format_to(it, "defender-scan: stats: rejected {}: {}\n", RejectName(Reject(i)), rejects[i]);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "parsers/line_parser.h"
+#include "sources/syslog_source.h"
 
 namespace defender {
 
@@ -25,6 +26,7 @@ struct Stats {
   int64_t reordered_s = 0;     // batch runs: how far out of time order the lines were (then read back in order)  // parsed lines whose client is a host name (counted, never banned)
   std::vector<std::string> order;  // the inputs, in the order read (when more than one)
   std::array<uint64_t, size_t(Reject::kCount)> rejects{};
+  SyslogCounters syslog;  // --syslog-listen: datagrams received and dropped
 
   uint64_t rejected() const {
     uint64_t n = 0;

@@ -54,16 +54,20 @@ std::optional<SyslogMessage> Parse5424(std::string_view rest) {
 }
 
 // RFC 3164 after "<PRI>": "Mmm dd hh:mm:ss HOSTNAME TAG: MSG", as nginx
-// writes it (TAG may carry "[pid]").
+// writes it (TAG may carry "[pid]"; nginx's `nohostname` leaves HOSTNAME
+// out).
 std::optional<SyslogMessage> Parse3164(std::string_view rest) {
   if (rest.size() < 16 || rest[3] != ' ' || rest[6] != ' ' || rest[9] != ':' || rest[12] != ':' || rest[15] != ' ') {
     return std::nullopt;
   }
   rest.remove_prefix(16);
-  std::string_view host = NextField(&rest);
+  std::string_view host;
+  if (const size_t sp = rest.find(' '); sp != std::string_view::npos && sp > 0 && rest[sp - 1] != ':') {
+    host = NextField(&rest);
+  }
   const size_t colon = rest.find(": ");
   const size_t space = rest.find(' ');
-  if (colon == std::string_view::npos || space < colon) return std::nullopt;  // the tag is one word
+  if (colon == std::string_view::npos || space < colon + 1) return std::nullopt;  // the tag is one word
   return SyslogMessage{host, rest.substr(colon + 2)};
 }
 

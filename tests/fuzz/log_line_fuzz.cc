@@ -1,6 +1,6 @@
 // libFuzzer target: any bytes as a log line, through every parser, the
 // decoders, the --explain printer and the detector (signature caches,
-// scenarios, a small client table). Built with -DDEFENDER_FUZZ=ON (clang,
+// scenarios, a small client table); and as a syslog datagram. Built with -DDEFENDER_FUZZ=ON (clang,
 // ASan+UBSan); ctest runs it for a bounded time.
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +14,7 @@
 #include "parsers/decode.h"
 #include "parsers/presets.h"
 #include "parsers/request_decoder.h"
+#include "sources/syslog_source.h"
 #include "tests/test_util.h"
 
 using namespace defender;
@@ -56,5 +57,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto a = IpAddress::Parse(line);
   if (a && IpAddress::Parse(a->ToString()) != a) __builtin_trap();  // printing round-trips
   (void)Cidr::Parse(line);
+  // A datagram's message is one line, within the datagram.
+  if (auto m = ParseSyslog(line)) {
+    const char* end = line.data() + line.size();
+    if (m->message.empty() || m->message.find('\n') != std::string_view::npos || m->message.data() < line.data() ||
+        m->message.data() + m->message.size() > end) {
+      __builtin_trap();
+    }
+  }
   return 0;
 }

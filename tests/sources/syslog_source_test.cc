@@ -22,6 +22,10 @@ TEST_CASE("nginx's RFC 3164 datagrams and RFC 5424 ones give their host and log 
   m = ParseSyslog("<190>Dec 12 20:03:06 web-2 nginx[42]: a line: with colons\n");  // a trailing newline goes
   REQUIRE(m);
   CHECK(m->message == "a line: with colons");
+  m = ParseSyslog("<190>Dec 12 20:03:06 nginx: without the host name");  // nginx's nohostname
+  REQUIRE(m);
+  CHECK(m->host.empty());
+  CHECK(m->message == "without the host name");
   m = ParseSyslog("<165>1 2026-12-02T20:03:06.003Z web-3 nginx 42 ID47 [ex@32473 iut=\"3\" note=\"a \\] b\"] \xEF\xBB\xBFthe line");
   REQUIRE(m);
   CHECK(m->host == "web-3");

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# One defender-scan for a fleet's logs over syslog: two real nginx servers
+# send their access logs with `access_log syslog:server=...`; a client that
+# probes each of them for sensitive files, too few times on either to be
+# banned, is banned because defender-scan counts its requests on both. A
+# sender outside --syslog-allow and a datagram that is not syslog are
+# dropped and counted; a bad --syslog-listen is refused at start.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/nginx.sh"
+command -v nginx >/dev/null || { echo "syslog.sh: nginx not installed"; exit 1; }
+
+udp_port() { python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+send_udp() {  # send_udp PORT TEXT: one datagram from loopback
+  python3 -c 'import socket, sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(sys.argv[2].encode(), ("127.0.0.1", int(sys.argv[1])))' "$1" "$2"
+}
+
+sport=$(udp_port)
+chmod 755 "$TMP"
+ports=()
+for name in web1 web2; do
+  port=$(free_port); ports+=("$port")
+  # One sends its host name (RFC 3164 in full), the other not (nohostname).
+  extra=$([[ $name == web2 ]] && echo ",nohostname" || true)
+  write_nginx_conf "$TMP/$name" <<CONF
+  access_log syslog:server=127.0.0.1:$sport,tag=nginx$extra combined;
+  set_real_ip_from 127.0.0.1;
+  real_ip_header X-Forwarded-For;
+  server { listen 127.0.0.1:$port; location / { return 404; } }
+CONF
+  start_nginx "$TMP/$name" && ok || fail "nginx -t with access_log syslog: ($name)"
+done
+
+"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --format combined --stats \
+  --json "$TMP/decisions.jsonl" 2> "$TMP/stats" &
+scan=$!
+wait_until 10 has_open "$scan" "socket:" || fail "defender-scan did not open its socket"
+# Five sensitive files ban (http-sensitive-files); each server sees fewer.
+get() { curl -s -o /dev/null -H "X-Forwarded-For: $1" "http://127.0.0.1:$2$3"; }
+get 198.51.100.7 "${ports[0]}" /.env
+get 198.51.100.7 "${ports[1]}" /.git/config
+get 198.51.100.7 "${ports[0]}" /backup.sql
+get 198.51.100.7 "${ports[1]}" /id_rsa
+get 198.51.100.7 "${ports[0]}" /.htpasswd
+get 198.51.100.8 "${ports[0]}" /index.html  # an ordinary client
+send_udp "$sport" "not syslog at all"
+banned() { grep -q '"action":"ban".*"value":"198.51.100.7"' "$TMP/decisions.jsonl" 2>/dev/null; }
+wait_until 10 banned && ok || fail "the client probing both servers is banned: $(cat "$TMP/decisions.jsonl" 2>/dev/null)"
+expect_not_contains "the ordinary client is not" "$(cat "$TMP/decisions.jsonl")" '198.51.100.8'
+kill -TERM "$scan"
+wait "$scan" && st=0 || st=$?
+expect_eq "SIGTERM ends the run cleanly" "$st" 0
+expect_contains "stats: the datagrams and what was dropped" "$(cat "$TMP/stats")" \
+  "syslog datagrams 7, dropped: not allowed 0, malformed 1"
+expect_contains "stats: the lines from both servers" "$(cat "$TMP/stats")" "lines 6,"
+
+# Senders outside --syslog-allow are dropped and counted.
+"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --syslog-allow 10.0.0.0/8 --format combined --stats \
+  --json "$TMP/refused.jsonl" 2> "$TMP/stats2" &
+scan=$!
+wait_until 10 has_open "$scan" "socket:" || fail "defender-scan did not open its socket"
+get 198.51.100.9 "${ports[0]}" /.env
+sleep 0.5
+kill -TERM "$scan"
+wait "$scan" || true
+expect_contains "a sender not allowed is counted" "$(cat "$TMP/stats2")" "syslog datagrams 1, dropped: not allowed 1"
+expect_contains "and its line not read" "$(cat "$TMP/stats2")" "lines 0,"
+
+# A port in use fails the start; a bad listen address is a usage error.
+"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" > /dev/null 2>&1 &
+holder=$!
+wait_until 10 has_open "$holder" "socket:" || fail "defender-scan did not open its socket"
+timeout 10 "$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" < /dev/null > /dev/null 2> "$TMP/err" && st=0 || st=$?
+expect_eq "port in use: exit" "$st" 1
+expect_contains "port in use: message" "$(cat "$TMP/err")" "--syslog-listen udp://127.0.0.1:$sport: Address already in use"
+kill -TERM "$holder"
+wait "$holder" || true
+"$DEFENDER_SCAN" --syslog-listen "tcp://127.0.0.1:$sport" < /dev/null > /dev/null 2> "$TMP/err" && st=0 || st=$?
+expect_eq "tcp: exit" "$st" 2
+expect_contains "tcp: message" "$(cat "$TMP/err")" "only udp:// is supported yet"
+"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --syslog-allow nonsense < /dev/null > /dev/null 2> "$TMP/err" && st=0 || st=$?
+expect_eq "bad --syslog-allow: exit" "$st" 2
+finish
