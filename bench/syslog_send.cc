@@ -1,0 +1,56 @@
+// syslog_send: sends each line of FILE to 127.0.0.1:PORT as one syslog
+// datagram, framed as nginx frames it, as fast as it can (or at RATE lines
+// a second), and prints how many it sent and how long it took. For
+// bench/run.sh's syslog section: what one defender-scan receives of it.
+//
+//   syslog_send PORT FILE [RATE]
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "usage: syslog_send PORT FILE [RATE]\n");
+    return 2;
+  }
+  const int port = std::atoi(argv[1]);
+  const double rate = argc > 3 ? std::atof(argv[3]) : 0;
+  std::ifstream in(argv[2]);
+  if (!in) {
+    std::fprintf(stderr, "syslog_send: cannot read %s\n", argv[2]);
+    return 1;
+  }
+  const int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(uint16_t(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const std::string header = "<190>Dec  2 20:03:06 bench nginx: ";
+  std::string line, datagram;
+  uint64_t sent = 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  while (std::getline(in, line)) {
+    datagram.assign(header).append(line);
+    while (sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof(to)) < 0) {
+      std::this_thread::yield();  // ENOBUFS: the sender's queue is full
+    }
+    ++sent;
+    if (rate > 0) {
+      const auto due = t0 + std::chrono::duration<double>(double(sent) / rate);
+      std::this_thread::sleep_until(due);
+    }
+  }
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - t0;
+  std::printf("sent %llu lines in %.3f s: %.0f lines/s\n", static_cast<unsigned long long>(sent), took.count(),
+              double(sent) / took.count());
+  close(fd);
+  return 0;
+}
