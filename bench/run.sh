@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build -G Ninja >/dev/null
-cmake --build build -j "$(nproc)" --target defender-scan loggen bench_parse bench_input bench_nginx wall >/dev/null
+cmake --build build -j "$(nproc)" --target defender-scan loggen bench_parse bench_input bench_nginx wall syslog_send >/dev/null
 lines=${1:-1000000}
 data=bench/data
 mkdir -p "$data"
@@ -61,6 +61,17 @@ echo "gzip -dc > /dev/null:                ${gm} s"
 echo "input layer (inflate + lines) .gz:   ${im} s   speed-up: $(echo "scale=2; $gm / $im" | bc)x"
 echo "whole default run on the .gz:        ${zm} s"
 echo "whole default run on the plain file: ${pm} s   (equal: decompression is not the bottleneck)"
+
+echo "== syslog: the 1M-line log sent as nginx's syslog datagrams over loopback, as fast as one sender can (issue 20)"
+port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$scan" --syslog-listen "udp://127.0.0.1:$port" --format defender --stats > /dev/null 2> "$data/syslog-stats" &
+receiver=$!
+sleep 0.5
+./build/bench/syslog_send "$port" "$log"
+sleep 2  # what is still queued
+kill -TERM "$receiver"
+wait "$receiver" || true
+grep -E "syslog datagrams" "$data/syslog-stats" | sed 's/defender-scan: stats: /received: /'
 
 echo "== memory: 5M distinct clients with one request each (issue 3: under the cap, nobody banned)"
 unique="$data/unique-5000000.log"

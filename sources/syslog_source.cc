@@ -249,9 +249,12 @@ StatusOr<std::unique_ptr<ByteSource>> NewSyslogSource(std::string_view listen, s
   if (!address.ok()) return address.status();
   const int fd = socket(address->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Status::Error(fmt::format("--syslog-listen {}: {}", listen, strerror(errno)));
-  // A large receive buffer absorbs bursts; the kernel caps it at rmem_max.
-  const int buffer = 8 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof(buffer));
+  // A large receive buffer absorbs bursts: forced past net.core.rmem_max
+  // where we may (CAP_NET_ADMIN), else as much as that allows.
+  const int buffer = 16 << 20;
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof(buffer)) != 0) {
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof(buffer));
+  }
   if (bind(fd, reinterpret_cast<const sockaddr*>(&*address), length) != 0) {
     Status failed = Status::Error(fmt::format("--syslog-listen {}: {}", listen, strerror(errno)));
     close(fd);
