@@ -71,7 +71,7 @@ sleep 0.5
 sleep 2  # what is still queued
 kill -TERM "$receiver"
 wait "$receiver" || true
-grep -E "syslog datagrams" "$data/syslog-stats" | sed 's/defender-scan: stats: /received: /'
+grep -E "syslog messages" "$data/syslog-stats" | sed 's/defender-scan: stats: /received: /'
 
 echo "== memory: 5M distinct clients with one request each (issue 3: under the cap, nobody banned)"
 unique="$data/unique-5000000.log"

@@ -39,10 +39,11 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->group(in);
   app.add_option("--syslog-listen", o.syslog_listen,
                  "Also receive log lines over syslog on udp://ADDRESS:PORT, as nginx sends them with "
-                 "access_log syslog:server=... (repeatable; RFC 3164 or 5424, one line a datagram)")
+                 "access_log syslog:server=..., or tcp://ADDRESS:PORT (rsyslog; octet-counted or line-framed). "
+                 "Repeatable; RFC 3164 or 5424, one log line a message")
       ->group(in);
   app.add_option("--syslog-allow", o.syslog_allow,
-                 "Addresses or CIDRs that may send syslog (repeatable); datagrams from others are dropped "
+                 "Addresses or CIDRs that may send syslog (repeatable); messages from others are dropped "
                  "and counted. Default: loopback only")
       ->group(in);
   app.add_option("--max-catch-up", o.max_catch_up_mib,

@@ -46,10 +46,10 @@ void Pipeline::AppendMetrics(std::string* out) {
   }
   if (!options_.syslog_listen.empty()) {
     const SyslogCounters& s = stats_.syslog;
-    m.Family("syslog_datagrams_total", "counter", "Syslog datagrams received, by what became of them.");
-    m.Sample("syslog_datagrams_total", s.received - s.not_allowed - s.malformed, {{"outcome", "accepted"}});
-    m.Sample("syslog_datagrams_total", s.not_allowed, {{"outcome", "not_allowed"}});
-    m.Sample("syslog_datagrams_total", s.malformed, {{"outcome", "malformed"}});
+    m.Family("syslog_messages_total", "counter", "Syslog messages received (UDP datagrams, TCP frames), by what became of them.");
+    m.Sample("syslog_messages_total", s.received - s.not_allowed - s.malformed, {{"outcome", "accepted"}});
+    m.Sample("syslog_messages_total", s.not_allowed, {{"outcome", "not_allowed"}});
+    m.Sample("syslog_messages_total", s.malformed, {{"outcome", "malformed"}});
   }
   const auto& scenarios = detector_->scenarios();
   m.Family("scenario_events_total", "counter", "Events counted in each scenario's buckets.");

@@ -20,7 +20,7 @@ void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
                    reordered_s);
   }
   if (syslog.received > 0) {
-    fmt::format_to(it, "defender-scan: stats: syslog datagrams {}, dropped: not allowed {}, malformed {}\n",
+    fmt::format_to(it, "defender-scan: stats: syslog messages {}, dropped: not allowed {}, malformed {}\n",
                    syslog.received, syslog.not_allowed, syslog.malformed);
   }
   for (size_t i = 1; i < rejects.size(); ++i) {

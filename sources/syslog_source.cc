@@ -92,14 +92,13 @@ std::optional<SyslogMessage> ParseSyslog(std::string_view d) {
 namespace {
 
 // "udp://ADDR:PORT" or "udp://[ADDR]:PORT".
-StatusOr<sockaddr_storage> ParseListen(std::string_view listen, socklen_t* length) {
+// "udp://ADDR:PORT", "tcp://[ADDR]:PORT"...; *tcp says which.
+StatusOr<sockaddr_storage> ParseListen(std::string_view listen, socklen_t* length, bool* tcp) {
   auto bad = [&] {
-    return Status::Invalid(fmt::format("--syslog-listen {}: not udp://ADDRESS:PORT", listen));
+    return Status::Invalid(fmt::format("--syslog-listen {}: not udp://ADDRESS:PORT or tcp://ADDRESS:PORT", listen));
   };
-  if (listen.starts_with("tcp://")) {
-    return Status::Invalid(fmt::format("--syslog-listen {}: only udp:// is supported yet", listen));
-  }
-  if (!listen.starts_with("udp://")) return bad();
+  *tcp = listen.starts_with("tcp://");
+  if (!*tcp && !listen.starts_with("udp://")) return bad();
   std::string_view rest = listen.substr(6);
   const size_t colon = rest.rfind(':');
   if (colon == std::string_view::npos) return bad();
@@ -137,6 +136,34 @@ IpAddress SenderOf(const sockaddr_storage& s) {
   return IpAddress::FromBytes(bytes);  // an IPv4-mapped sender stays IPv4
 }
 
+// Appends `line` and a line break to buf[*used, cap) if it fits, else
+// keeps it in *pending; false then.
+bool Emit(std::string_view line, char* buf, size_t cap, size_t* used, std::string* pending) {
+  if (*used + line.size() + 1 > cap) {
+    pending->assign(line).push_back('\n');
+    return false;
+  }
+  std::memcpy(buf + *used, line.data(), line.size());
+  *used += line.size();
+  buf[(*used)++] = '\n';
+  return true;
+}
+
+// Moves a line that did not fit the last read into buf.
+Status TakePending(std::string* pending, char* buf, size_t cap, size_t* used) {
+  if (pending->empty()) return Status::Ok();
+  if (pending->size() > cap) return Status::Error("syslog: a line longer than the read buffer");
+  std::memcpy(buf, pending->data(), pending->size());
+  *used = pending->size();
+  pending->clear();
+  return Status::Ok();
+}
+
+bool IsAllowed(const std::vector<Cidr>& allow, const IpAddress& sender) {
+  if (allow.empty()) return sender.is_loopback();
+  return std::any_of(allow.begin(), allow.end(), [&](const Cidr& c) { return c.Contains(sender); });
+}
+
 class SyslogSource : public ByteSource {
  public:
   SyslogSource(int fd, std::vector<Cidr> allow, int idle_ms, SyslogCounters* counters)
@@ -153,12 +180,7 @@ class SyslogSource : public ByteSource {
   Status Read(char* buf, size_t cap, ReadResult* result) override {
     *result = ReadResult();
     size_t used = 0;
-    if (!pending_.empty()) {  // a line that did not fit the last buffer
-      if (pending_.size() > cap) return Status::Error("syslog: a line longer than the read buffer");
-      used = pending_.size();
-      std::memcpy(buf, pending_.data(), used);
-      pending_.clear();
-    }
+    if (Status s = TakePending(&pending_, buf, cap, &used); !s.ok()) return s;
     used = TakeReceived(buf, cap, used);  // what the last batch left
     // Say "idle" at once the first time nothing is there, so the caller
     // flushes its output before we block for up to idle_ms_.
@@ -199,7 +221,7 @@ class SyslogSource : public ByteSource {
   size_t TakeReceived(char* buf, size_t cap, size_t used) {
     for (; next_ < received_ && pending_.empty(); ++next_) {
       const mmsghdr& m = messages_[next_];
-      if (!Allowed(SenderOf(senders_[next_]))) {
+      if (!IsAllowed(allow_, SenderOf(senders_[next_]))) {
         ++counters_->not_allowed;
         continue;
       }
@@ -210,20 +232,9 @@ class SyslogSource : public ByteSource {
         ++counters_->malformed;
         continue;
       }
-      if (used + line->message.size() + 1 > cap) {
-        pending_.assign(line->message).push_back('\n');
-        continue;
-      }
-      std::memcpy(buf + used, line->message.data(), line->message.size());
-      used += line->message.size();
-      buf[used++] = '\n';
+      Emit(line->message, buf, cap, &used, &pending_);
     }
     return used;
-  }
-
-  bool Allowed(const IpAddress& sender) const {
-    if (allow_.empty()) return sender.is_loopback();
-    return std::any_of(allow_.begin(), allow_.end(), [&](const Cidr& c) { return c.Contains(sender); });
   }
 
   int fd_;
@@ -240,15 +251,173 @@ class SyslogSource : public ByteSource {
   bool reported_idle_ = false;
 };
 
+// Syslog over TCP (RFC 6587): each connection's stream is framed by octet
+// counting ("LEN MSG", as rsyslog sends with TCP_Framing="octet-counted")
+// or by line breaks. Senders outside the allowlist are closed at once; a
+// connection whose framing breaks (a count over kMaxFrame, a line longer)
+// is closed and counted.
+class SyslogTcpSource : public ByteSource {
+ public:
+  SyslogTcpSource(int listen_fd, std::vector<Cidr> allow, int idle_ms, SyslogCounters* counters)
+      : listen_fd_(listen_fd), allow_(std::move(allow)), idle_ms_(idle_ms), counters_(counters) {}
+  ~SyslogTcpSource() override {
+    for (const Connection& c : connections_) close(c.fd);
+    close(listen_fd_);
+  }
+
+  Status Read(char* buf, size_t cap, ReadResult* result) override {
+    *result = ReadResult();
+    size_t used = 0;
+    if (Status s = TakePending(&pending_, buf, cap, &used); !s.ok()) return s;
+    used = TakeFrames(buf, cap, used);
+    if (used > 0 || !pending_.empty()) {
+      result->n = used;
+      return Status::Ok();
+    }
+    std::vector<pollfd> polled{{listen_fd_, POLLIN, 0}};
+    for (const Connection& c : connections_) polled.push_back({c.fd, POLLIN, 0});
+    if (poll(polled.data(), polled.size(), reported_idle_ ? idle_ms_ : 0) <= 0) {
+      reported_idle_ = true;
+      return Status::Ok();
+    }
+    reported_idle_ = false;
+    for (size_t i = connections_.size(); i-- > 0;) {  // backwards: a closed one is erased
+      if (polled[i + 1].revents != 0) Receive(i);
+    }
+    if (polled[0].revents & POLLIN) Accept();
+    result->n = TakeFrames(buf, cap, used);
+    return Status::Ok();
+  }
+
+  uint64_t position() const override { return position_; }
+
+ private:
+  static constexpr size_t kMaxConnections = 256, kMaxFrame = 64 << 10;
+  struct Connection {
+    int fd;
+    std::string in;  // received, not framed yet, from `at` on
+    size_t at = 0;
+  };
+
+  void Accept() {
+    while (true) {
+      sockaddr_storage from{};
+      socklen_t length = sizeof(from);
+      const int fd = accept4(listen_fd_, reinterpret_cast<sockaddr*>(&from), &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+      if (fd < 0) return;  // EAGAIN, or a connection that went away
+      if (!IsAllowed(allow_, SenderOf(from))) {
+        ++counters_->not_allowed;
+        close(fd);
+      } else if (connections_.size() >= kMaxConnections) {
+        ++counters_->malformed;
+        close(fd);
+      } else {
+        connections_.push_back({fd, {}, 0});
+      }
+    }
+  }
+
+  // Reads what connection i has; closes it at its end.
+  void Receive(size_t i) {
+    Connection& c = connections_[i];
+    char chunk[16384];
+    while (c.in.size() - c.at < 2 * kMaxFrame) {  // bounded: the rest waits in the socket
+      const ssize_t n = ::read(c.fd, chunk, sizeof(chunk));
+      if (n > 0) {
+        c.in.append(chunk, size_t(n));
+        position_ += uint64_t(n);
+        continue;
+      }
+      if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+      if (c.at < c.in.size()) ++counters_->malformed;  // a frame cut by the end
+      Close(i);
+      return;
+    }
+  }
+
+  void Close(size_t i) {
+    close(connections_[i].fd);
+    connections_.erase(connections_.begin() + long(i));
+  }
+
+  // Frames of every connection into buf[used, cap), until one does not fit.
+  size_t TakeFrames(char* buf, size_t cap, size_t used) {
+    for (size_t i = connections_.size(); i-- > 0 && pending_.empty();) {
+      Connection& c = connections_[i];
+      bool closed = false;
+      while (pending_.empty() && !closed) {
+        std::string_view rest(c.in.data() + c.at, c.in.size() - c.at);
+        size_t digits = 0;
+        while (digits < rest.size() && digits < 7 && IsDigit(rest[digits])) ++digits;
+        std::string_view frame;
+        if (digits > 0) {  // octet counting
+          if (digits == rest.size()) break;
+          size_t length = 0;
+          std::from_chars(rest.data(), rest.data() + digits, length);
+          if (rest[digits] != ' ' || length == 0 || length > kMaxFrame) {
+            closed = true;
+            break;
+          }
+          if (rest.size() < digits + 1 + length) break;
+          frame = rest.substr(digits + 1, length);
+          c.at += digits + 1 + length;
+        } else {  // a line
+          const size_t nl = rest.find('\n');
+          if (nl == std::string_view::npos) {
+            closed = rest.size() > kMaxFrame;
+            break;
+          }
+          frame = rest.substr(0, nl);
+          c.at += nl + 1;
+        }
+        ++counters_->received;
+        if (auto m = ParseSyslog(frame)) {
+          Emit(m->message, buf, cap, &used, &pending_);
+        } else {
+          ++counters_->malformed;
+        }
+      }
+      if (closed) {  // its framing broke: what follows cannot be found
+        ++counters_->malformed;
+        Close(i);
+      } else if (c.at > c.in.size() / 2) {
+        c.in.erase(0, c.at);
+        c.at = 0;
+      }
+    }
+    return used;
+  }
+
+  int listen_fd_;
+  std::vector<Cidr> allow_;
+  int idle_ms_;
+  SyslogCounters* counters_;
+  std::vector<Connection> connections_;
+  std::string pending_;
+  uint64_t position_ = 0;
+  bool reported_idle_ = false;
+};
+
 }  // namespace
 
 StatusOr<std::unique_ptr<ByteSource>> NewSyslogSource(std::string_view listen, std::vector<Cidr> allow, int idle_ms,
                                                      SyslogCounters* counters) {
   socklen_t length = 0;
-  auto address = ParseListen(listen, &length);
+  bool tcp = false;
+  auto address = ParseListen(listen, &length, &tcp);
   if (!address.ok()) return address.status();
-  const int fd = socket(address->ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  const int fd = socket(address->ss_family, (tcp ? SOCK_STREAM | SOCK_NONBLOCK : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
   if (fd < 0) return Status::Error(fmt::format("--syslog-listen {}: {}", listen, strerror(errno)));
+  if (tcp) {
+    const int on = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (bind(fd, reinterpret_cast<const sockaddr*>(&*address), length) != 0 || ::listen(fd, 128) != 0) {
+      Status failed = Status::Error(fmt::format("--syslog-listen {}: {}", listen, strerror(errno)));
+      close(fd);
+      return failed;
+    }
+    return std::unique_ptr<ByteSource>(new SyslogTcpSource(fd, std::move(allow), idle_ms, counters));
+  }
   // A large receive buffer absorbs bursts: forced past net.core.rmem_max
   // where we may (CAP_NET_ADMIN), else as much as that allows.
   const int buffer = 16 << 20;

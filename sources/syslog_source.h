@@ -1,11 +1,11 @@
-// Syslog input (--syslog-listen udp://ADDR:PORT): nginx's `access_log
-// syslog:server=...` and rsyslog's forwarding send each log line as one
-// datagram, framed by RFC 3164 (nginx: "<190>Dec  2 20:03:06 host nginx:
-// LINE") or RFC 5424. A syslog source receives them on a bound UDP socket,
-// keeps those from the allowed senders, strips the framing and hands the
-// log lines on, one a line; what it refuses is dropped and counted, and the
-// senders are never made to wait (what the socket's buffer cannot hold, the
-// kernel drops). Not thread-safe.
+// Syslog input (--syslog-listen udp://ADDR:PORT or tcp://...): nginx's
+// `access_log syslog:server=...` sends each log line as one UDP datagram,
+// framed by RFC 3164 ("<190>Dec  2 20:03:06 host nginx: LINE"); rsyslog
+// forwards over UDP or TCP, RFC 3164 or 5424. A syslog source receives
+// them, keeps those from the allowed senders, strips the framing and hands
+// the log lines on, one a line; what it refuses is dropped and counted.
+// UDP senders are never made to wait (what the socket's buffer cannot
+// hold, the kernel drops). Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -31,16 +31,17 @@ struct SyslogMessage {
 std::optional<SyslogMessage> ParseSyslog(std::string_view datagram);
 
 struct SyslogCounters {
-  uint64_t received = 0;     // datagrams read from the socket
-  uint64_t not_allowed = 0;  // from a sender outside --syslog-allow: dropped
-  uint64_t malformed = 0;    // not syslog, or not one line: dropped
+  uint64_t received = 0;     // messages: UDP datagrams, TCP frames
+  uint64_t not_allowed = 0;  // from a sender outside --syslog-allow (a datagram, a connection): dropped
+  uint64_t malformed = 0;    // not syslog, not one line, a broken TCP stream or one too many: dropped
 };
 
-// Listens on `listen` ("udp://ADDR:PORT", "udp://[ADDR]:PORT") for datagrams
-// from `allow` (empty: loopback only). Reports idle after `idle_ms` without
-// data; never ends. `counters` outlives the source. kInvalid for a bad
-// address (tcp:// is not supported yet), kFailed when the socket cannot be
-// bound.
+// Listens on `listen` ("udp://ADDR:PORT", "tcp://[ADDR]:PORT") for syslog
+// from `allow` (empty: loopback only): UDP datagrams, or TCP streams framed
+// by octet counting or line breaks (RFC 6587), at most 256 connections.
+// Reports idle after `idle_ms` without data; never ends. `counters`
+// outlives the source. kInvalid for a bad address, kFailed when the socket
+// cannot be bound.
 StatusOr<std::unique_ptr<ByteSource>> NewSyslogSource(std::string_view listen, std::vector<Cidr> allow, int idle_ms,
                                                      SyslogCounters* counters);
 

@@ -4,7 +4,8 @@
 # probes each of them for sensitive files, too few times on either to be
 # banned, is banned because defender-scan counts its requests on both. A
 # sender outside --syslog-allow and a datagram that is not syslog are
-# dropped and counted; a bad --syslog-listen is refused at start.
+# dropped and counted; a bad --syslog-listen is refused at start. (TCP,
+# which nginx does not send, is tested in tests/sources/syslog_source_test.cc.)
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/nginx.sh"
 command -v nginx >/dev/null || { echo "syslog.sh: nginx not installed"; exit 1; }
@@ -49,8 +50,8 @@ expect_not_contains "the ordinary client is not" "$(cat "$TMP/decisions.jsonl")"
 kill -TERM "$scan"
 wait "$scan" && st=0 || st=$?
 expect_eq "SIGTERM ends the run cleanly" "$st" 0
-expect_contains "stats: the datagrams and what was dropped" "$(cat "$TMP/stats")" \
-  "syslog datagrams 7, dropped: not allowed 0, malformed 1"
+expect_contains "stats: the messages and what was dropped" "$(cat "$TMP/stats")" \
+  "syslog messages 7, dropped: not allowed 0, malformed 1"
 expect_contains "stats: the lines from both servers" "$(cat "$TMP/stats")" "lines 6,"
 
 # Senders outside --syslog-allow are dropped and counted.
@@ -62,7 +63,7 @@ get 198.51.100.9 "${ports[0]}" /.env
 sleep 0.5
 kill -TERM "$scan"
 wait "$scan" || true
-expect_contains "a sender not allowed is counted" "$(cat "$TMP/stats2")" "syslog datagrams 1, dropped: not allowed 1"
+expect_contains "a sender not allowed is counted" "$(cat "$TMP/stats2")" "syslog messages 1, dropped: not allowed 1"
 expect_contains "and its line not read" "$(cat "$TMP/stats2")" "lines 0,"
 
 # A port in use fails the start; a bad listen address is a usage error.
@@ -74,9 +75,9 @@ expect_eq "port in use: exit" "$st" 1
 expect_contains "port in use: message" "$(cat "$TMP/err")" "--syslog-listen udp://127.0.0.1:$sport: Address already in use"
 kill -TERM "$holder"
 wait "$holder" || true
-"$DEFENDER_SCAN" --syslog-listen "tcp://127.0.0.1:$sport" < /dev/null > /dev/null 2> "$TMP/err" && st=0 || st=$?
-expect_eq "tcp: exit" "$st" 2
-expect_contains "tcp: message" "$(cat "$TMP/err")" "only udp:// is supported yet"
+"$DEFENDER_SCAN" --syslog-listen "sctp://127.0.0.1:$sport" < /dev/null > /dev/null 2> "$TMP/err" && st=0 || st=$?
+expect_eq "another scheme: exit" "$st" 2
+expect_contains "another scheme: message" "$(cat "$TMP/err")" "not udp://ADDRESS:PORT or tcp://ADDRESS:PORT"
 "$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --syslog-allow nonsense < /dev/null > /dev/null 2> "$TMP/err" && st=0 || st=$?
 expect_eq "bad --syslog-allow: exit" "$st" 2
 finish

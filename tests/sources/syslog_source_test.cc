@@ -117,8 +117,60 @@ TEST_CASE("--syslog-listen takes udp://ADDRESS:PORT and says what is wrong other
     auto s = NewSyslogSource(bad, {}, 50, &counters);
     CHECK_MESSAGE(s.status().code() == StatusCode::kInvalid, bad);
   }
-  CHECK(NewSyslogSource("tcp://127.0.0.1:5514", {}, 50, &counters).status().message().find("only udp://") !=
+  CHECK(NewSyslogSource("sctp://127.0.0.1:5514", {}, 50, &counters).status().message().find("tcp://") !=
         std::string::npos);
   const int port = FreeUdpPort();
   CHECK(NewSyslogSource(fmt::format("udp://[::1]:{}", port), {}, 50, &counters).ok());
+  CHECK(NewSyslogSource(fmt::format("tcp://[::1]:{}", port), {}, 50, &counters).ok());
+}
+
+namespace {
+
+// A TCP connection to 127.0.0.1:port that sends `bytes` and stays open
+// until the returned descriptor is closed.
+int SendTcp(int port, std::string_view bytes) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+  REQUIRE(write(fd, bytes.data(), bytes.size()) == ssize_t(bytes.size()));
+  return fd;
+}
+
+}  // namespace
+
+TEST_CASE("over TCP, octet-counted and line-framed streams give their lines; a broken frame closes its stream") {
+  const int port = FreeUdpPort();  // free for TCP too, most likely
+  SyslogCounters counters;
+  auto source = Must(NewSyslogSource(fmt::format("tcp://127.0.0.1:{}", port), {}, 50, &counters));
+  const std::string a = "<190>Dec  2 20:03:06 web-1 nginx: counted line";
+  const std::string b = "<165>1 - web-2 nginx - - - second: counted";
+  // One frame split over two writes, as TCP may deliver it.
+  int counted = SendTcp(port, std::to_string(a.size()) + " " + a + std::to_string(b.size()) + " " + b.substr(0, 10));
+  CHECK(ReadAll(*source) == "counted line\n");
+  REQUIRE(write(counted, b.data() + 10, b.size() - 10) == ssize_t(b.size() - 10));
+  CHECK(ReadAll(*source) == "second: counted\n");
+  int lines = SendTcp(port, "<190>Dec  2 20:03:06 web-3 nginx: by lines\r\nnot syslog\n<190>Dec  2 20:03:06 w nginx: x");
+  CHECK(ReadAll(*source) == "by lines\n");  // the unfinished last line waits
+  close(lines);
+  CHECK(ReadAll(*source).empty());  // and is dropped with its connection
+  int broken = SendTcp(port, "99999999 <190>Dec  2 20:03:06 w nginx: x\n");
+  CHECK(ReadAll(*source).empty());
+  CHECK(counters.received == 4);
+  CHECK(counters.malformed == 3);  // "not syslog", the cut line, the broken count
+  close(counted);
+  close(broken);
+
+  // A sender outside the allowlist is not read at all.
+  const int other_port = FreeUdpPort();
+  SyslogCounters refused;
+  auto elsewhere = Must(
+      NewSyslogSource(fmt::format("tcp://127.0.0.1:{}", other_port), {*Cidr::Parse("10.0.0.0/8")}, 50, &refused));
+  int conn = SendTcp(other_port, "<190>Dec  2 20:03:06 w nginx: a line\n");
+  CHECK(ReadAll(*elsewhere).empty());
+  CHECK(refused.not_allowed == 1);
+  CHECK(refused.received == 0);
+  close(conn);
 }
