@@ -36,6 +36,10 @@ void AppendExplain(fmt::memory_buffer& out, uint64_t line_no, const LogRecord& r
   } else {
     AppendJsonString(out, r.client_name);
   }
+  if (!r.sender.empty()) {  // syslog: the server that sent the line
+    out.append(std::string_view(",\"sender\":"));
+    AppendJsonString(out, r.sender);
+  }
   out.append(std::string_view(",\"time\":"));
   if (r.has_time) {
     out.push_back('"');

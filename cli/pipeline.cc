@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <thread>
+#include <tuple>
 
 #include <fmt/ranges.h>
 
@@ -188,6 +189,7 @@ bool Pipeline::OpenInputs() {
     Input input;
     input.name = "syslog " + listen;
     input.live = true;
+    input.syslog = true;
     AddInput(std::move(input), std::move(source), false);
   }
   syslog_sources_.clear();
@@ -227,7 +229,10 @@ bool Pipeline::Drain(Input& input, size_t max_lines) {
 void Pipeline::ProcessLine(Input& input, std::string_view line) {
   ++input.line_no;
   ++stats_.lines;
+  std::string_view sender;
+  if (input.syslog) std::tie(sender, line) = SplitSyslogLine(line);
   Reject reject = input.parser->Parse(line, &record_);
+  record_.sender = sender;
   if (reorder_ && reject == Reject::kNone && record_.has_time && reorder_->Hold(record_.time)) {
     reorder_->Push(record_.time, line, &input, input.line_no);
     ReleaseHeld(false);
@@ -305,7 +310,10 @@ std::string_view Pipeline::ProcessRecord(std::string_view line) {
   engine_.Advance(last_log_time_, &decisions_);
   const size_t before = decisions_.size();
   for (const Alert& a : alerts_) engine_.OnAlert(a, &decisions_);
-  for (size_t i = before; i < decisions_.size(); ++i) decisions_[i].evidence = line;
+  for (size_t i = before; i < decisions_.size(); ++i) {
+    decisions_[i].evidence = line;
+    decisions_[i].host_name = record_.sender;
+  }
   return {};
 }
 
@@ -594,7 +602,7 @@ StatusOr<AnalyzeResult> Pipeline::Analyze(std::string_view line, std::optional<I
   result.signatures.assign(explain_signatures_.begin(), explain_signatures_.end());
   result.scenarios.assign(explain_scenarios_.begin(), explain_scenarios_.end());
   result.decisions = decisions_;
-  for (Decision& d : result.decisions) d.evidence = d.client_name = {};  // views into `line`
+  for (Decision& d : result.decisions) d.evidence = d.client_name = d.host_name = {};  // views into `line`
   result.score = engine_.Score(detector_->ClientOf(record_.client));
   Deliver();
   Flush();

@@ -63,6 +63,7 @@ class Pipeline : public PipelineControl {
     std::unique_ptr<LineReader> reader;
     std::unique_ptr<LineParser> parser;
     bool live = false;
+    bool syslog = false;  // lines are "HOST\tLINE" (SplitSyslogLine)
     uint64_t line_no = 0;
     bool done = false;
     // For checkpoints (--state): a regular file's identity.

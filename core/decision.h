@@ -29,6 +29,7 @@ struct Decision {
   int64_t duration_s = 0;
   uint32_t events_count = 0;
   std::string_view evidence;  // a ban or alert: the log line that decided it; valid while delivered
+  std::string_view host_name;  // the server that logged it, when known (syslog); valid while delivered
   int score = 0;
   int ban_count = 0;  // the n-th ban of this target
   // A ban read back from the state database at start: sinks that keep a

@@ -19,12 +19,18 @@ void AppendDecisionJson(fmt::memory_buffer& out, const Decision& d) {
   if (!d.client_name.empty()) {  // a client logged by host name
     out.append(std::string_view("},\"source\":{\"domain\":"));
     str(d.client_name);
-    out.append(std::string_view("},\"defender\":{"));
+    out.append(std::string_view("},"));
   } else {
     out.append(std::string_view("},\"source\":{\"ip\":\""));
     d.source.AppendTo(out);
-    out.append(std::string_view("\"},\"defender\":{"));
+    out.append(std::string_view("\"},"));
   }
+  if (!d.host_name.empty()) {  // the server that logged the deciding line (syslog input)
+    out.append(std::string_view("\"host\":{\"name\":"));
+    str(d.host_name);
+    out.append(std::string_view("},"));
+  }
+  out.append(std::string_view("\"defender\":{"));
   if (d.action != DecisionAction::kUnban) fmt::format_to(it, "\"events_count\":{},", d.events_count);
   fmt::format_to(it, "\"score\":{}", d.score);
   if (d.action == DecisionAction::kDetect) {

@@ -50,6 +50,7 @@ struct LogRecord {
   std::string_view host;
   std::string_view remote_user;
   std::string_view upstream_response_time;  // may be a comma list
+  std::string_view sender;  // a line received over syslog: the host name of the server that sent it
 };
 
 }  // namespace defender

@@ -136,17 +136,26 @@ IpAddress SenderOf(const sockaddr_storage& s) {
   return IpAddress::FromBytes(bytes);  // an IPv4-mapped sender stays IPv4
 }
 
-// Appends `line` and a line break to buf[*used, cap) if it fits, else
-// keeps it in *pending; false then.
-bool Emit(std::string_view line, char* buf, size_t cap, size_t* used, std::string* pending) {
-  if (*used + line.size() + 1 > cap) {
-    pending->assign(line).push_back('\n');
-    return false;
+// A host name worth keeping: printable ASCII (no space, no tab), 255 bytes at most.
+bool IsPlainHost(std::string_view host) {
+  return host.size() <= 255 && std::all_of(host.begin(), host.end(), [](char c) { return c > ' ' && c < 127; });
+}
+
+// Appends "HOST\tLINE\n" (SplitSyslogLine's form) to buf[*used, cap) if it
+// fits, else keeps it in *pending.
+void Emit(const SyslogMessage& m, char* buf, size_t cap, size_t* used, std::string* pending) {
+  const std::string_view host = IsPlainHost(m.host) ? m.host : std::string_view();
+  const size_t size = host.size() + 1 + m.message.size() + 1;
+  if (*used + size > cap) {
+    pending->assign(host).append("\t").append(m.message).push_back('\n');
+    return;
   }
-  std::memcpy(buf + *used, line.data(), line.size());
-  *used += line.size();
-  buf[(*used)++] = '\n';
-  return true;
+  char* to = buf + *used;
+  std::memcpy(to, host.data(), host.size());
+  to[host.size()] = '\t';
+  std::memcpy(to + host.size() + 1, m.message.data(), m.message.size());
+  to[size - 1] = '\n';
+  *used += size;
 }
 
 // Moves a line that did not fit the last read into buf.
@@ -232,7 +241,7 @@ class SyslogSource : public ByteSource {
         ++counters_->malformed;
         continue;
       }
-      Emit(line->message, buf, cap, &used, &pending_);
+      Emit(*line, buf, cap, &used, &pending_);
     }
     return used;
   }
@@ -372,7 +381,7 @@ class SyslogTcpSource : public ByteSource {
         }
         ++counters_->received;
         if (auto m = ParseSyslog(frame)) {
-          Emit(m->message, buf, cap, &used, &pending_);
+          Emit(*m, buf, cap, &used, &pending_);
         } else {
           ++counters_->malformed;
         }

@@ -5,7 +5,8 @@
 // them, keeps those from the allowed senders, strips the framing and hands
 // the log lines on, one a line; what it refuses is dropped and counted.
 // UDP senders are never made to wait (what the socket's buffer cannot
-// hold, the kernel drops). Not thread-safe.
+// hold, the kernel drops). Each line handed on is the sender's host name, a
+// tab and the log line (SplitSyslogLine). Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/cidr.h"
@@ -29,6 +31,15 @@ struct SyslogMessage {
 // or 5424 syslog, or its message holds a line break or a NUL (a datagram is
 // one line). A trailing line break is not part of the message.
 std::optional<SyslogMessage> ParseSyslog(std::string_view datagram);
+
+// A syslog source's line taken apart: the host name the sender gave
+// (empty when it gave none, or one that is not printable ASCII of at most
+// 255 bytes) and the log line.
+inline std::pair<std::string_view, std::string_view> SplitSyslogLine(std::string_view line) {
+  const size_t tab = line.find('\t');
+  if (tab == std::string_view::npos) return {{}, line};
+  return {line.substr(0, tab), line.substr(tab + 1)};
+}
 
 struct SyslogCounters {
   uint64_t received = 0;     // messages: UDP datagrams, TCP frames

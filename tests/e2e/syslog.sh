@@ -47,6 +47,9 @@ send_udp "$sport" "not syslog at all"
 banned() { grep -q '"action":"ban".*"value":"198.51.100.7"' "$TMP/decisions.jsonl" 2>/dev/null; }
 wait_until 10 banned && ok || fail "the client probing both servers is banned: $(cat "$TMP/decisions.jsonl" 2>/dev/null)"
 expect_not_contains "the ordinary client is not" "$(cat "$TMP/decisions.jsonl")" '198.51.100.8'
+# The fifth request, which banned, went to web1, which sends its host name.
+expect_contains "the ban names the server that logged it" "$(cat "$TMP/decisions.jsonl")" \
+  "\"source\":{\"ip\":\"198.51.100.7\"},\"host\":{\"name\":\"$(hostname)\"},\"defender\":{"
 kill -TERM "$scan"
 wait "$scan" && st=0 || st=$?
 expect_eq "SIGTERM ends the run cleanly" "$st" 0

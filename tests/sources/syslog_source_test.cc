@@ -93,9 +93,12 @@ TEST_CASE("a syslog source hands on the lines of allowed senders, and counts wha
   Send(port, "<190>Dec  2 20:03:06 web-1 nginx: first line");
   Send(port, "not syslog");
   Send(port, "<190>Dec  2 20:03:06 web-1 nginx: " + long_line);
-  Send(port, "<190>Dec  2 20:03:06 web-1 nginx: " + long_line);
-  Send(port, "<165>1 - web-2 nginx - - - last line");
-  CHECK(ReadAll(*source) == "first line\n" + long_line + "\n" + long_line + "\nlast line\n");
+  Send(port, "<190>Dec  2 20:03:06 nginx: " + long_line);  // nohostname
+  Send(port, "<165>1 - web-\x01 nginx - - - last line");  // a host name that is not plain is not kept
+  // Each line is the sender's host name, a tab and the log line.
+  const std::string got = ReadAll(*source);
+  CHECK(got == "web-1\tfirst line\nweb-1\t" + long_line + "\n\t" + long_line + "\n\tlast line\n");
+  CHECK(SplitSyslogLine("web-1\tfirst line") == std::pair<std::string_view, std::string_view>("web-1", "first line"));
   CHECK(counters.received == 5);
   CHECK(counters.malformed == 1);
   CHECK(counters.not_allowed == 0);
@@ -149,11 +152,11 @@ TEST_CASE("over TCP, octet-counted and line-framed streams give their lines; a b
   const std::string b = "<165>1 - web-2 nginx - - - second: counted";
   // One frame split over two writes, as TCP may deliver it.
   int counted = SendTcp(port, std::to_string(a.size()) + " " + a + std::to_string(b.size()) + " " + b.substr(0, 10));
-  CHECK(ReadAll(*source) == "counted line\n");
+  CHECK(ReadAll(*source) == "web-1\tcounted line\n");
   REQUIRE(write(counted, b.data() + 10, b.size() - 10) == ssize_t(b.size() - 10));
-  CHECK(ReadAll(*source) == "second: counted\n");
+  CHECK(ReadAll(*source) == "web-2\tsecond: counted\n");
   int lines = SendTcp(port, "<190>Dec  2 20:03:06 web-3 nginx: by lines\r\nnot syslog\n<190>Dec  2 20:03:06 w nginx: x");
-  CHECK(ReadAll(*source) == "by lines\n");  // the unfinished last line waits
+  CHECK(ReadAll(*source) == "web-3\tby lines\n");  // the unfinished last line waits
   close(lines);
   CHECK(ReadAll(*source).empty());  // and is dropped with its connection
   int broken = SendTcp(port, "99999999 <190>Dec  2 20:03:06 w nginx: x\n");
