@@ -133,6 +133,11 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->group(out);
   app.add_flag("--stats", o.stats, "Print counters (lines, rejects by reason, scenarios, bans) to stderr at the end")
       ->group(out);
+  app.add_flag("--progress", o.progress,
+               "A progress line on stderr while files are read (bytes, lines, lines/s, bans, time left); "
+               "by default when stderr is a terminal")
+      ->group(out);
+  app.add_flag("--no-progress", o.no_progress, "No progress line, even on a terminal")->group(out);
 }
 
 // " (--folow: did you mean --follow?)" for the first argument that is no option of

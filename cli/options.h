@@ -34,6 +34,7 @@ struct Options {
   std::string json = "-";  // where JSON lines go
   bool explain = false;
   bool stats = false;
+  bool progress = false, no_progress = false;  // neither: a progress line when stderr is a terminal
   int stop_timeout_s = 10;  // after SIGTERM/SIGINT, exit within this long
 };
 

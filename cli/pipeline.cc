@@ -175,6 +175,7 @@ bool Pipeline::OpenInputs() {
     input.compressed = opened.compression != Compression::kNone;
     input.dev = opened.dev;
     input.ino = opened.ino;
+    input.size = opened.size;
     input.fingerprint = opened.fingerprint;
     // With --state a plain file's unfinished last line waits for the next run.
     bool hold_tail = state_ && opened.regular && !input.compressed && !options_.follow;
@@ -431,14 +432,34 @@ int Pipeline::Run() {
 void Pipeline::RunBatch() {
   // Lines out of time order are put back in order first.
   reorder_ = std::make_unique<ReorderBuffer>(late_tolerance_);
+  StartProgress();
+  uint64_t done_bytes = 0;  // of the inputs read to their end
   for (Input& in : inputs_) {
     while (!StopRequested() && Drain(in, 4096)) {
       if (TakeReloadRequest()) Reload();
+      if (progress_) {
+        uint64_t bans = 0;
+        for (const auto& [reason, n] : bans_by_reason_) bans += n;
+        progress_->Update(done_bytes + in.reader->source().position(), stats_.lines, bans);
+      }
     }
+    done_bytes += in.size;
     if (out_.closed() || StopRequested()) break;
   }
+  progress_.reset();  // cleared before anything else is said
   if (!out_.closed()) ReleaseHeld(true);
   stats_.reordered_s = reorder_->window() / kSecond;
+}
+
+void Pipeline::StartProgress() {
+  // Asked for, or by default when a person watches stderr; files only.
+  if (options_.no_progress || !(options_.progress || isatty(STDERR_FILENO))) return;
+  uint64_t total = 0;
+  for (const Input& in : inputs_) {
+    if (!in.regular) return;
+    total += in.size;
+  }
+  progress_.emplace(total);
 }
 
 void Pipeline::RunLive(bool share_state) {

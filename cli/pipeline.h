@@ -14,6 +14,7 @@
 
 #include "cli/config.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "cli/reorder_buffer.h"
 #include "cli/stats.h"
 #include "core/log_record.h"
@@ -69,7 +70,7 @@ class Pipeline : public PipelineControl {
     // For checkpoints (--state): a regular file's identity.
     bool regular = false;
     bool compressed = false;
-    uint64_t dev = 0, ino = 0;
+    uint64_t dev = 0, ino = 0, size = 0;
     std::string fingerprint;
   };
 
@@ -80,6 +81,9 @@ class Pipeline : public PipelineControl {
   // A batch replay (files, no --follow, not serve): inputs one after the
   // other, through the ReorderBuffer.
   void RunBatch();
+  // Sets progress_ up when it is asked for (or stderr is a terminal) and
+  // every input is a file.
+  void StartProgress();
   // Followed files, pipes and serve: inputs take turns with the wall clock,
   // serve's tasks and, with `share_state`, SyncBans().
   void RunLive(bool share_state);
@@ -154,6 +158,7 @@ class Pipeline : public PipelineControl {
   std::function<void(const Config&)> on_reload_;
   std::unique_ptr<LineParser> analyze_parser_;
   absl::flat_hash_map<std::string_view, uint64_t> bans_by_reason_;
+  std::optional<Progress> progress_;  // --progress, batch runs over files
   RealipCheck realip_;
   RequestDecoder decoder_;
   LogRecord record_;
