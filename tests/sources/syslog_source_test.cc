@@ -48,11 +48,17 @@ TEST_CASE("what is not syslog, or not one line, is refused") {
 
 namespace {
 
-int FreeUdpPort() {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+sockaddr_in Loopback(int port) {
   sockaddr_in a{};
   a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return a;
+}
+
+int FreeUdpPort() {
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in a = Loopback(0);
   bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
   socklen_t length = sizeof(a);
   getsockname(fd, reinterpret_cast<sockaddr*>(&a), &length);
@@ -62,11 +68,8 @@ int FreeUdpPort() {
 
 void Send(int port, std::string_view datagram) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(uint16_t(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  const sockaddr_in a = Loopback(port);
+  sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<const sockaddr*>(&a), sizeof(a));
   close(fd);
 }
 
@@ -133,11 +136,8 @@ namespace {
 // until the returned descriptor is closed.
 int SendTcp(int port, std::string_view bytes) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(uint16_t(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0);
+  const sockaddr_in a = Loopback(port);
+  REQUIRE(connect(fd, reinterpret_cast<const sockaddr*>(&a), sizeof(a)) == 0);
   REQUIRE(write(fd, bytes.data(), bytes.size()) == ssize_t(bytes.size()));
   return fd;
 }
