@@ -151,9 +151,9 @@ void Emit(const SyslogMessage& m, char* buf, size_t cap, size_t* used, std::stri
     return;
   }
   char* to = buf + *used;
-  std::memcpy(to, host.data(), host.size());
+  std::copy(host.begin(), host.end(), to);  // no memcpy: an empty view may have no data
   to[host.size()] = '\t';
-  std::memcpy(to + host.size() + 1, m.message.data(), m.message.size());
+  std::copy(m.message.begin(), m.message.end(), to + host.size() + 1);
   to[size - 1] = '\n';
   *used += size;
 }
