@@ -174,7 +174,7 @@ void SignatureMatcher::Remember(Cache c, const Key& key, uint32_t hash0, uint32_
   e.is_static = is_static;
 }
 
-SignatureMatcher::Key SignatureMatcher::TargetKey(const LogRecord& r) {
+void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   // The target as logged: path and query are usually one piece of the line.
   const std::string_view path = RequestDecoder::TargetPath(r);
   Key key{path, uint16_t(std::min<size_t>(path.size(), 0xffff))};
@@ -186,11 +186,6 @@ SignatureMatcher::Key SignatureMatcher::TargetKey(const LogRecord& r) {
       key.value = target_;
     }
   }
-  return key;
-}
-
-void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
-  const Key key = TargetKey(r);
   if (const ValueCache::Entry* e = Recall(kTargetCache, key)) {
     facts_.uri_hash = e->hashes[0];
     facts_.path_hash = e->hashes[1];

@@ -102,8 +102,6 @@ class SignatureMatcher {
   static constexpr size_t kCacheEntries = 32768;
   static constexpr size_t kCacheBytes = 2 << 20;  // of values
   static constexpr size_t kMaxCachedValue = 256;  // longer values are scanned every time
-  // The request target as logged, the cache's key for it.
-  Key TargetKey(const LogRecord& record);
   void ScanTarget(const LogRecord& record, RequestDecoder& decoder);
   // The databases, one per field (signature_databases.h's order), and the
   // value caches, one per field as logged (the target holds URI and path).

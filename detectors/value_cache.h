@@ -1,63 +1,55 @@
 // ValueCache: the field values a SignatureMatcher has scanned (a request
 // target as logged, with the length of its path, or a header), each with
 // the rules its decoded form matched and what the scenarios need of that
-// form, in one 64-byte entry. Values up to 37 bytes (most targets and
+// form, in one 64-byte entry. Values up to 33 bytes (most targets and
 // referers) are kept inline, so confirming a hit reads that one cache line;
 // longer ones (user agents, a few hundred distinct and so hot anyway) are
-// kept apart. Open addressing with linear probing over a fixed table of
-// twice max_entries slots (ZeroedPages: a slot costs memory once a value
-// lands in it, and nothing is ever rehashed); there is no removal but
-// Clear(), as the matcher empties a full cache and starts over. Not
+// kept apart. Open addressing with linear probing, at most half full; there
+// is no removal but Clear(), as the matcher empties a full cache and starts
+// over (keeping its slots: at most 2 * max_entries of 64 bytes). Not
 // thread-safe.
 #pragma once
 
-#include <bit>
 #include <cstdint>
-#include <string>
+#include <memory>
 #include <string_view>
-#include <type_traits>
 
 #include "core/hash.h"
-#include "core/zeroed_pages.h"
 
 namespace defender {
 
 class ValueCache {
  public:
-  // All zero bytes is an empty slot.
   struct alignas(64) Entry {
-    static constexpr size_t kMaxIds = 4, kInline = 37;
+    static constexpr size_t kMaxIds = 4, kInline = 33;
+    std::unique_ptr<char[]> long_value;
     // Distinct-count hashes of the decoded value: a target's URI and path, a
     // header's value in [0].
-    uint32_t hashes[2];
-    uint32_t long_at;  // where a value longer than kInline starts in the cache's store
-    uint16_t size, split;
-    uint16_t ids[kMaxIds];
-    uint8_t count;
-    bool is_static;
-    bool used;
+    uint32_t hashes[2] = {};
+    uint16_t size = 0, split = 0;
+    uint16_t ids[kMaxIds] = {};
+    uint8_t count = 0;
+    bool is_static = false;
+    bool used = false;  // false: an empty slot
     char inline_value[kInline];
+    std::string_view value() const { return {long_value ? long_value.get() : inline_value, size}; }
   };
-  static_assert(sizeof(Entry) == 64 && std::is_trivial_v<Entry>);
+  static_assert(sizeof(Entry) == 64);
 
   // `max_entries` and `max_bytes` (of values) are the bounds past which
-  // full() is true.
+  // full() is true; the table never holds more than twice max_entries slots.
   ValueCache(size_t max_entries, size_t max_bytes);
 
   const Entry* Find(std::string_view value, uint16_t split) const {
     for (size_t i = Home(value, split);; i = (i + 1) & mask_) {
       const Entry& e = slots_[i];
       if (!e.used) return nullptr;
-      if (e.split == split && ValueOf(e) == value) return &e;
+      if (e.split == split && e.value() == value) return &e;
     }
   }
   // A new entry for a value Find() did not find, its value set; the caller
   // fills the rest. Only when !full().
   Entry& Insert(std::string_view value, uint16_t split);
-  // An entry's value; valid until the next Insert or Clear.
-  std::string_view ValueOf(const Entry& e) const {
-    return {e.size > Entry::kInline ? long_values_.data() + e.long_at : e.inline_value, e.size};
-  }
 
   // True when one more value of `size` bytes would pass a bound.
   bool full(size_t size) const { return size_ >= max_entries_ || bytes_ + size > max_bytes_; }
@@ -71,12 +63,11 @@ class ValueCache {
   size_t Home(std::string_view value, uint16_t split) const {
     return hash_internal::Mix(HashBytes(value) ^ split ^ seed_, 0x9e3779b97f4a7c15ull) & mask_;
   }
+  void Resize(size_t slots);
 
   size_t max_entries_, max_bytes_;
-  size_t mask_;  // slots - 1: at most half of them are used
-  ZeroedPages pages_;
-  Entry* slots_;
-  std::string long_values_;
+  std::unique_ptr<Entry[]> slots_;
+  size_t mask_ = 0;
   size_t size_ = 0, bytes_ = 0;
   uint64_t seed_;
 };
