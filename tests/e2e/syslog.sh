@@ -4,7 +4,8 @@
 # probes each of them for sensitive files, too few times on either to be
 # banned, is banned because defender-scan counts its requests on both. A
 # sender outside --syslog-allow and a datagram that is not syslog are
-# dropped and counted; a bad --syslog-listen is refused at start. (TCP,
+# dropped and counted; a bad --syslog-listen is refused at start. Served
+# (`serve --syslog-listen`), it answers /api/check for the whole fleet. (TCP,
 # which nginx does not send, is tested in tests/sources/syslog_source_test.cc.)
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/nginx.sh"
@@ -83,4 +84,19 @@ expect_eq "another scheme: exit" "$st" 2
 expect_contains "another scheme: message" "$(cat "$TMP/err")" "not udp://ADDRESS:PORT or tcp://ADDRESS:PORT"
 "$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --syslog-allow nonsense < /dev/null > /dev/null 2> "$TMP/err" && st=0 || st=$?
 expect_eq "bad --syslog-allow: exit" "$st" 2
+
+# serve fed by both servers' syslog: the fleet's one /api/check.
+api_port=$(free_port)
+start_serve "$api_port" --syslog-listen "udp://127.0.0.1:$sport" --format combined < /dev/null > "$TMP/serve.jsonl"
+check() { curl -s -o /dev/null -w '%{http_code}' -H "X-Real-IP: $1" "http://127.0.0.1:$api_port/api/check"; }
+expect_eq "served: a client is let through" "$(check 198.51.100.20)" 200
+get 198.51.100.20 "${ports[0]}" /.env
+get 198.51.100.20 "${ports[1]}" /.git/config
+get 198.51.100.20 "${ports[0]}" /backup.sql
+get 198.51.100.20 "${ports[1]}" /id_rsa
+get 198.51.100.20 "${ports[1]}" /.htpasswd
+refused() { [[ "$(check 198.51.100.20)" == 403 ]]; }
+wait_until 5 refused && ok || fail "served: the client probing both servers is refused by /api/check"
+kill -TERM "$serve"
+wait "$serve" || true
 finish
