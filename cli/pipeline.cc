@@ -366,15 +366,19 @@ void Pipeline::Tick() {
 
 void Pipeline::FinishInput(Input& input) {
   input.done = true;
-  stats_.bytes += input.reader->bytes_read();
-  stats_.rejects[size_t(Reject::kTooLong)] += input.reader->too_long();
-  stats_.rejects[size_t(Reject::kTruncated)] += input.reader->truncated();
-  stats_.lines += input.reader->too_long() + input.reader->truncated();
+  CountReader(input);
   if (!input.reader->status().ok()) {
     PrintError(input.reader->status().message());
     ++stats_.input_errors;
     failed_ = true;
   }
+}
+
+void Pipeline::CountReader(const Input& input) {
+  stats_.bytes += input.reader->bytes_read();
+  stats_.rejects[size_t(Reject::kTooLong)] += input.reader->too_long();
+  stats_.rejects[size_t(Reject::kTruncated)] += input.reader->truncated();
+  stats_.lines += input.reader->too_long() + input.reader->truncated();
 }
 
 int Pipeline::Run() {
@@ -399,6 +403,11 @@ int Pipeline::Run() {
     RunBatch();
   } else {
     RunLive(share_state);
+  }
+  // Inputs still open (followed, stopped by a signal) count what they read;
+  // they are not done, so their checkpoints say they may go on.
+  for (const Input& in : inputs_) {
+    if (!in.done) CountReader(in);
   }
   if (state_) {
     Status locked = share_state ? state_->Lock(options_.state_wait_s * 1000) : Status::Ok();

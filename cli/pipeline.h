@@ -76,6 +76,9 @@ class Pipeline : public PipelineControl {
 
   Pipeline(const Options& options, Config config);
   bool OpenInputs();
+  // Adds what `input`'s reader counted (bytes, lines too long or cut) to
+  // stats_; once an input, at its end or at the end of the run.
+  void CountReader(const Input& input);
   // Reads `input` from `source` from now on (hold_tail: see LineReader).
   void AddInput(Input input, std::unique_ptr<ByteSource> source, bool hold_tail);
   // A batch replay (files, no --follow, not serve): inputs one after the

@@ -69,4 +69,17 @@ wait_until 10 grep -q "does not exist yet" "$TMP/later.err" && ok || fail "a mis
 probe 16 > "$log"
 wait_until 10 grep -q '198.51.100.16' "$TMP/later.jsonl" && ok || fail "the file that appeared later is not read"
 kill -TERM "$scan"; wait "$scan" || true
+
+# --stats of a run stopped while following counts what it read: bytes, and
+# the lines skipped as too long.
+log="$TMP/stats.log"
+: > "$log"
+"$DEFENDER_SCAN" --follow --stats --max-line 256 --format combined "$log" > /dev/null 2> "$TMP/stats.err" &
+scan=$!
+wait_until 10 has_open "$scan" "$log" || fail "the followed file is not opened"
+{ line 20 a; line 21 "$(head -c 400 /dev/zero | tr '\0' x)"; line 22 b; } >> "$log"
+sleep 1
+kill -TERM "$scan"; wait "$scan" || true
+expect_contains "stopped: bytes read" "$(cat "$TMP/stats.err")" "lines 3, bytes $(stat -c %s "$log"),"
+expect_contains "stopped: the too long line" "$(cat "$TMP/stats.err")" "rejected too_long: 1"
 finish
