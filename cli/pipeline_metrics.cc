@@ -50,6 +50,7 @@ void Pipeline::AppendMetrics(std::string* out) {
     m.Sample("syslog_messages_total", s.received - s.not_allowed - s.malformed, {{"outcome", "accepted"}});
     m.Sample("syslog_messages_total", s.not_allowed, {{"outcome", "not_allowed"}});
     m.Sample("syslog_messages_total", s.malformed, {{"outcome", "malformed"}});
+    m.Sample("syslog_messages_total", s.overflowed, {{"outcome", "buffer_full"}});
   }
   const auto& scenarios = detector_->scenarios();
   m.Family("scenario_events_total", "counter", "Events counted in each scenario's buckets.");

@@ -19,9 +19,9 @@ void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
     fmt::format_to(it, "defender-scan: stats: lines out of time order by up to {} s, read back in time order\n",
                    reordered_s);
   }
-  if (syslog.received > 0) {
-    fmt::format_to(it, "defender-scan: stats: syslog messages {}, dropped: not allowed {}, malformed {}\n",
-                   syslog.received, syslog.not_allowed, syslog.malformed);
+  if (syslog.received + syslog.overflowed > 0) {
+    fmt::format_to(it, "defender-scan: stats: syslog messages {}, dropped: not allowed {}, malformed {}, buffer full {}\n",
+                   syslog.received, syslog.not_allowed, syslog.malformed, syslog.overflowed);
   }
   for (size_t i = 1; i < rejects.size(); ++i) {
     if (rejects[i] == 0) continue;

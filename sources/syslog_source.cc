@@ -182,6 +182,7 @@ class SyslogSource : public ByteSource {
       messages_[i].msg_hdr.msg_iov = &iov_[i];
       messages_[i].msg_hdr.msg_iovlen = 1;
       messages_[i].msg_hdr.msg_name = &senders_[i];
+      messages_[i].msg_hdr.msg_control = control_[i].data();
     }
   }
   ~SyslogSource() override { close(fd_); }
@@ -202,7 +203,10 @@ class SyslogSource : public ByteSource {
     // Up to kBatch datagrams a system call: a sender on the next core sends
     // faster than one recvfrom a datagram takes them in.
     while (pending_.empty() && next_ == received_) {
-      for (size_t k = 0; k < kBatch; ++k) messages_[k].msg_hdr.msg_namelen = sizeof(senders_[k]);
+      for (size_t k = 0; k < kBatch; ++k) {
+        messages_[k].msg_hdr.msg_namelen = sizeof(senders_[k]);
+        messages_[k].msg_hdr.msg_controllen = control_[k].size();
+      }
       const int n = recvmmsg(fd_, messages_.data(), kBatch, MSG_DONTWAIT, nullptr);
       if (n < 0) {
         if (errno == EINTR) continue;
@@ -212,6 +216,7 @@ class SyslogSource : public ByteSource {
       next_ = 0;
       received_ = size_t(n);
       counters_->received += uint64_t(n);
+      CountOverflow(messages_[size_t(n) - 1].msg_hdr);
       for (size_t k = 0; k < received_; ++k) position_ += messages_[k].msg_len;
       used = TakeReceived(buf, cap, used);
     }
@@ -223,6 +228,17 @@ class SyslogSource : public ByteSource {
 
  private:
   static constexpr size_t kBatch = 32, kMaxDatagram = 16 << 10;  // a longer one is cut: malformed
+
+  // The kernel's count of datagrams it dropped, the socket's buffer full,
+  // comes with each one received (SO_RXQ_OVFL); it only grows.
+  void CountOverflow(msghdr& h) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SO_RXQ_OVFL) continue;
+      uint32_t dropped;
+      std::memcpy(&dropped, CMSG_DATA(c), sizeof(dropped));
+      counters_->overflowed = std::max<uint64_t>(counters_->overflowed, dropped);
+    }
+  }
 
   // Copies the lines of the datagrams received and not yet taken into
   // buf[used, cap), the first that does not fit into pending_; returns the
@@ -254,6 +270,7 @@ class SyslogSource : public ByteSource {
   std::array<iovec, kBatch> iov_{};
   std::array<mmsghdr, kBatch> messages_{};
   std::array<sockaddr_storage, kBatch> senders_{};
+  std::array<std::array<char, CMSG_SPACE(sizeof(uint32_t))>, kBatch> control_{};
   size_t next_ = 0, received_ = 0;  // messages_[next_, received_) are not taken yet
   std::string pending_;
   uint64_t position_ = 0;
@@ -433,6 +450,8 @@ StatusOr<std::unique_ptr<ByteSource>> NewSyslogSource(std::string_view listen, s
   if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &buffer, sizeof(buffer)) != 0) {
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof(buffer));
   }
+  const int on = 1;  // what a burst overflows is counted (SyslogCounters::overflowed)
+  setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof(on));
   if (bind(fd, reinterpret_cast<const sockaddr*>(&*address), length) != 0) {
     Status failed = Status::Error(fmt::format("--syslog-listen {}: {}", listen, strerror(errno)));
     close(fd);

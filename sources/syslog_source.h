@@ -45,6 +45,7 @@ struct SyslogCounters {
   uint64_t received = 0;     // messages: UDP datagrams, TCP frames
   uint64_t not_allowed = 0;  // from a sender outside --syslog-allow (a datagram, a connection): dropped
   uint64_t malformed = 0;    // not syslog, not one line, a broken TCP stream or one too many: dropped
+  uint64_t overflowed = 0;   // UDP: dropped by the kernel, the socket's buffer full (a burst)
 };
 
 // Listens on `listen` ("udp://ADDR:PORT", "tcp://[ADDR]:PORT") for syslog

@@ -7,7 +7,9 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "tests/test_util.h"
 
@@ -176,4 +178,34 @@ TEST_CASE("over TCP, octet-counted and line-framed streams give their lines; a b
   CHECK(refused.not_allowed == 1);
   CHECK(refused.received == 0);
   close(conn);
+}
+
+TEST_CASE("what a burst overflows of a UDP socket's buffer is counted, not lost without a word") {
+  const int port = FreeUdpPort();
+  SyslogCounters counters;
+  auto source = Must(NewSyslogSource(fmt::format("udp://127.0.0.1:{}", port), {}, 50, &counters));
+  const std::string datagram = "<190>Dec  2 20:03:06 web-1 nginx: " + std::string(1000, 'x');
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  const sockaddr_in to = Loopback(port);
+  auto send = [&] { sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof(to)); };
+  constexpr int kBurst = 40000;  // 40 MB: more than the 16 MB buffer holds
+  for (int i = 0; i < kBurst; ++i) send();
+  std::vector<char> buf(1 << 20);
+  auto read_lines = [&] {
+    size_t lines = 0;
+    for (int idle = 0; idle < 2;) {
+      ReadResult r;
+      REQUIRE(source->Read(buf.data(), buf.size(), &r).ok());
+      lines += size_t(std::count(buf.data(), buf.data() + r.n, '\n'));
+      idle = r.n == 0 ? idle + 1 : 0;
+    }
+    return lines;
+  };
+  size_t lines = read_lines();
+  send();  // the kernel says how many it dropped with the next datagram it takes
+  lines += read_lines();
+  close(fd);
+  CHECK(counters.overflowed > 0);
+  CHECK(counters.received == lines);
+  CHECK(counters.received + counters.overflowed == kBurst + 1);
 }
