@@ -135,7 +135,7 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->group(out);
   app.add_flag("--progress", o.progress,
                "A progress line on stderr while files are read (bytes, lines, lines/s, bans, time left); "
-               "by default when stderr is a terminal")
+               "by default when stderr is a terminal and the JSON lines go elsewhere")
       ->group(out);
   app.add_flag("--no-progress", o.no_progress, "No progress line, even on a terminal")->group(out);
 }

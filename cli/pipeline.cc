@@ -461,8 +461,11 @@ void Pipeline::RunBatch() {
 }
 
 void Pipeline::StartProgress() {
-  // Asked for, or by default when a person watches stderr; files only.
-  if (options_.no_progress || !(options_.progress || isatty(STDERR_FILENO))) return;
+  // Asked for, or by default when a person watches stderr and the JSON
+  // lines go elsewhere (on the same terminal they would run into it);
+  // files only.
+  const bool watched = isatty(STDERR_FILENO) && !(options_.json == "-" && isatty(STDOUT_FILENO));
+  if (options_.no_progress || !(options_.progress || watched)) return;
   uint64_t total = 0;
   for (const Input& in : inputs_) {
     if (!in.regular) return;

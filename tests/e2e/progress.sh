@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # --progress: a progress line on stderr while files are read, redrawn in
 # place and erased at the end; on by default only when stderr is a terminal
-# (run under `script`, a real pseudo-terminal); never in the JSON output,
-# never for a live input.
+# (run under `script`, a real pseudo-terminal) and the JSON lines do not go
+# to it too; never in the JSON output, never for a live input.
 source "$(dirname "$0")/lib/common.sh"
 
 "$LOGGEN" --lines 400000 > "$TMP/access.log"
@@ -23,6 +23,8 @@ script -qec "$DEFENDER_SCAN --format defender --json /dev/null $TMP/access.log" 
 expect_contains "by default on a terminal" "$(cat -v "$TMP/tty")" "lines/s"
 script -qec "$DEFENDER_SCAN --no-progress --format defender --json /dev/null $TMP/access.log" /dev/null > "$TMP/tty" 2>&1 || true
 expect_eq "--no-progress on a terminal" "$(cat "$TMP/tty")" ""
+script -qec "$DEFENDER_SCAN --format defender $TMP/access.log" /dev/null > "$TMP/tty" 2>&1 || true
+expect_not_contains "not by default when the JSON lines go to the same terminal" "$(cat -v "$TMP/tty")" "lines/s"
 head -1000 "$TMP/access.log" | "$DEFENDER_SCAN" --progress --format defender > /dev/null 2> "$TMP/err"
 expect_eq "never for a live input" "$(cat "$TMP/err")" ""
 finish
