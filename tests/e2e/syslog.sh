@@ -21,10 +21,16 @@ chmod 755 "$TMP"
 ports=()
 for name in web1 web2; do
   port=$(free_port); ports+=("$port")
-  # One sends its host name (RFC 3164 in full), the other not (nohostname).
+  # The samples as they are, with this test's address; one server sends its
+  # host name (RFC 3164 in full), the other not (nohostname).
   extra=$([[ $name == web2 ]] && echo ",nohostname" || true)
+  mkdir -p "$TMP/$name"
+  cp "$SOURCE_DIR/samples/nginx/defender-log-format.conf" "$TMP/$name/"
+  sed "s/server=10.0.0.9:5514,tag=nginx/server=127.0.0.1:$sport,tag=nginx$extra/" \
+    "$SOURCE_DIR/samples/nginx/defender-syslog.conf" > "$TMP/$name/defender-syslog.conf"
   write_nginx_conf "$TMP/$name" <<CONF
-  access_log syslog:server=127.0.0.1:$sport,tag=nginx$extra combined;
+  include $TMP/$name/defender-log-format.conf;
+  include $TMP/$name/defender-syslog.conf;
   set_real_ip_from 127.0.0.1;
   real_ip_header X-Forwarded-For;
   server { listen 127.0.0.1:$port; location / { return 404; } }
@@ -32,7 +38,7 @@ CONF
   start_nginx "$TMP/$name" && ok || fail "nginx -t with access_log syslog: ($name)"
 done
 
-"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --format combined --stats \
+"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --format defender --stats \
   --json "$TMP/decisions.jsonl" 2> "$TMP/stats" &
 scan=$!
 wait_until 10 has_open "$scan" "socket:" || fail "defender-scan did not open its socket"
@@ -59,7 +65,7 @@ expect_contains "stats: the messages and what was dropped" "$(cat "$TMP/stats")"
 expect_contains "stats: the lines from both servers" "$(cat "$TMP/stats")" "lines 6,"
 
 # Senders outside --syslog-allow are dropped and counted.
-"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --syslog-allow 10.0.0.0/8 --format combined --stats \
+"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --syslog-allow 10.0.0.0/8 --format defender --stats \
   --json "$TMP/refused.jsonl" 2> "$TMP/stats2" &
 scan=$!
 wait_until 10 has_open "$scan" "socket:" || fail "defender-scan did not open its socket"
@@ -87,7 +93,7 @@ expect_eq "bad --syslog-allow: exit" "$st" 2
 
 # serve fed by both servers' syslog: the fleet's one /api/check.
 api_port=$(free_port)
-start_serve "$api_port" --syslog-listen "udp://127.0.0.1:$sport" --format combined < /dev/null > "$TMP/serve.jsonl"
+start_serve "$api_port" --syslog-listen "udp://127.0.0.1:$sport" --format defender < /dev/null > "$TMP/serve.jsonl"
 check() { curl -s -o /dev/null -w '%{http_code}' -H "X-Real-IP: $1" "http://127.0.0.1:$api_port/api/check"; }
 expect_eq "served: a client is let through" "$(check 198.51.100.20)" 200
 get 198.51.100.20 "${ports[0]}" /.env
