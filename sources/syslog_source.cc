@@ -213,6 +213,7 @@ class SyslogSource : public ByteSource {
         if (errno == EAGAIN || errno == EWOULDBLOCK) break;
         return Status::Error(fmt::format("syslog: {}", strerror(errno)));
       }
+      if (n == 0) break;
       next_ = 0;
       received_ = size_t(n);
       counters_->received += uint64_t(n);
