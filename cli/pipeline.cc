@@ -446,11 +446,7 @@ void Pipeline::RunBatch() {
   for (Input& in : inputs_) {
     while (!StopRequested() && Drain(in, 4096)) {
       if (TakeReloadRequest()) Reload();
-      if (progress_) {
-        uint64_t bans = 0;
-        for (const auto& [reason, n] : bans_by_reason_) bans += n;
-        progress_->Update(done_bytes + in.reader->source().position(), stats_.lines, bans);
-      }
+      if (progress_) progress_->Update(done_bytes + in.reader->source().position(), stats_.lines, engine_.counters().bans);
     }
     done_bytes += in.size;
     if (out_.closed() || StopRequested()) break;

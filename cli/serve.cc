@@ -16,6 +16,7 @@
 #include "cli/messages.h"
 #include "cli/pipeline.h"
 #include "cli/signals.h"
+#include "core/host_port.h"
 #include "server/api.h"
 #include "server/ban_view.h"
 #include "server/http_server.h"
@@ -35,22 +36,12 @@ int Fail(std::string_view message, int status) {
 
 // "127.0.0.1:8080", "[::1]:8080", ":8080" (all IPv4 addresses).
 std::optional<tcp::endpoint> ParseListen(std::string_view text) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string_view::npos) return std::nullopt;
-  std::string_view host = text.substr(0, colon), port_text = text.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
-  if (host.empty()) host = "0.0.0.0";
-  int port = 0;
-  for (char c : port_text) {
-    if (c < '0' || c > '9' || port > 65535) return std::nullopt;
-    port = port * 10 + (c - '0');
-  }
-  if (port_text.empty() || port < 1 || port > 65535) return std::nullopt;
-  if (!IpAddress::Parse(host)) return std::nullopt;  // the strict parser: canonical addresses only
+  const auto hp = ParseHostPort(text);
+  if (!hp) return std::nullopt;
   boost::system::error_code ec;
-  auto a = asio::ip::make_address(std::string(host), ec);
+  auto a = asio::ip::make_address(hp->address.ToString(), ec);
   if (ec) return std::nullopt;
-  return tcp::endpoint(a, uint16_t(port));
+  return tcp::endpoint(a, hp->port);
 }
 
 // The token: the file's first line, at least 16 characters, no spaces.

@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include "core/host_port.h"
+
 namespace defender {
 
 namespace {
@@ -91,7 +93,6 @@ std::optional<SyslogMessage> ParseSyslog(std::string_view d) {
 
 namespace {
 
-// "udp://ADDR:PORT" or "udp://[ADDR]:PORT".
 // "udp://ADDR:PORT", "tcp://[ADDR]:PORT"...; *tcp says which.
 StatusOr<sockaddr_storage> ParseListen(std::string_view listen, socklen_t* length, bool* tcp) {
   auto bad = [&] {
@@ -99,29 +100,20 @@ StatusOr<sockaddr_storage> ParseListen(std::string_view listen, socklen_t* lengt
   };
   *tcp = listen.starts_with("tcp://");
   if (!*tcp && !listen.starts_with("udp://")) return bad();
-  std::string_view rest = listen.substr(6);
-  const size_t colon = rest.rfind(':');
-  if (colon == std::string_view::npos) return bad();
-  std::string_view host = rest.substr(0, colon), port_text = rest.substr(colon + 1);
-  if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
-  unsigned port = 0;
-  auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-  auto address = IpAddress::Parse(host);
-  if (ec != std::errc() || end != port_text.data() + port_text.size() || port == 0 || port > 65535 || !address) {
-    return bad();
-  }
+  const auto hp = ParseHostPort(listen.substr(6));
+  if (!hp) return bad();
   sockaddr_storage s{};
-  if (address->is_v4()) {
+  if (hp->address.is_v4()) {
     auto* in = reinterpret_cast<sockaddr_in*>(&s);
     in->sin_family = AF_INET;
-    in->sin_port = htons(uint16_t(port));
-    in->sin_addr.s_addr = htonl(address->v4());
+    in->sin_port = htons(hp->port);
+    in->sin_addr.s_addr = htonl(hp->address.v4());
     *length = sizeof(sockaddr_in);
   } else {
     auto* in6 = reinterpret_cast<sockaddr_in6*>(&s);
     in6->sin6_family = AF_INET6;
-    in6->sin6_port = htons(uint16_t(port));
-    std::memcpy(in6->sin6_addr.s6_addr, address->bytes().data(), 16);
+    in6->sin6_port = htons(hp->port);
+    std::memcpy(in6->sin6_addr.s6_addr, hp->address.bytes().data(), 16);
     *length = sizeof(sockaddr_in6);
   }
   return s;
