@@ -1,6 +1,7 @@
 #include "detectors/signature_matcher.h"
 
 #include <hs/hs.h>
+#include <sys/mman.h>
 
 #include <algorithm>
 #include <thread>
@@ -16,7 +17,14 @@ namespace defender {
 
 struct SignatureMatcher::CompiledDatabase {
   hs_database_t* db = nullptr;
-  ~CompiledDatabase() { hs_free_database(db); }
+  size_t mapped = 0;  // db is a mapping of this many bytes, else Hyperscan allocated it
+  ~CompiledDatabase() {
+    if (mapped) {
+      munmap(db, mapped);
+    } else {
+      hs_free_database(db);
+    }
+  }
 };
 
 namespace {
@@ -51,9 +59,17 @@ bool SignatureMatcher::LoadDatabases(std::string_view file, uint64_t key, const 
     const std::string_view blob = (*blobs)[f];
     if (blob.empty() != inputs[f].patterns.empty()) return false;
     if (blob.empty()) continue;
+    size_t size = 0;
+    if (hs_serialized_database_size(blob.data(), blob.size(), &size) != HS_SUCCESS) return false;
+    // Mapped with its pages made at once: page by page, the faults of
+    // copying a megabyte of databases were a fifth of a short run.
+    void* memory = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    if (memory == MAP_FAILED) return false;
     loaded[f] = std::make_unique<CompiledDatabase>();
+    loaded[f]->db = static_cast<hs_database_t*>(memory);
+    loaded[f]->mapped = size;
     // Hyperscan checks the bytes too: its version, the CPU, a checksum.
-    if (hs_deserialize_database(blob.data(), blob.size(), &loaded[f]->db) != HS_SUCCESS) return false;
+    if (hs_deserialize_database_at(blob.data(), blob.size(), loaded[f]->db) != HS_SUCCESS) return false;
   }
   for (size_t f = 0; f < inputs.size(); ++f) databases_[f] = std::move(loaded[f]);
   return true;

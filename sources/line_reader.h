@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
-#include <vector>
 
 #include "core/status.h"
 #include "sources/byte_source.h"
@@ -44,7 +43,9 @@ class LineReader {
   std::unique_ptr<ByteSource> source_;
   size_t max_line_;
   bool hold_partial_tail_;
-  std::vector<char> buf_;
+  // Not zeroed: a run over a short input touches only the pages it reads into.
+  std::unique_ptr<char[]> buf_;
+  size_t buf_size_;
   size_t begin_ = 0, end_ = 0;
   size_t scan_from_ = 0;  // no '\n' in [begin_, scan_from_)
   bool eof_ = false;

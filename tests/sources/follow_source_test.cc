@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <vector>
 
 #include "sources/line_reader.h"
 #include "tests/test_util.h"
