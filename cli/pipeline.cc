@@ -210,6 +210,19 @@ void Pipeline::AddInput(Input input, std::unique_ptr<ByteSource> source, bool ho
 }
 
 bool Pipeline::Drain(Input& input, size_t max_lines) {
+  if (input.ahead) {
+    for (size_t n = 0; n < max_lines; ++n) {
+      const ParsedLine* parsed = input.ahead->Next();
+      if (parsed == nullptr) {
+        FinishInput(input);
+        return false;
+      }
+      record_ = parsed->record;
+      Route(input, parsed->text, parsed->reject);
+      if (out_.closed()) return false;
+    }
+    return true;
+  }
   std::string_view line;
   for (size_t n = 0; n < max_lines; ++n) {
     switch (input.reader->Next(&line)) {
@@ -228,14 +241,18 @@ bool Pipeline::Drain(Input& input, size_t max_lines) {
 }
 
 void Pipeline::ProcessLine(Input& input, std::string_view line) {
-  ++input.line_no;
-  ++stats_.lines;
   std::string_view sender;
   if (input.syslog) std::tie(sender, line) = SplitSyslogLine(line);
-  Reject reject = input.parser->Parse(line, &record_);
+  const Reject reject = input.parser->Parse(line, &record_);
   record_.sender = sender;
+  Route(input, line, reject);
+}
+
+void Pipeline::Route(Input& input, std::string_view line, Reject reject) {
+  ++input.line_no;
+  ++stats_.lines;
   if (reorder_ && reject == Reject::kNone && record_.has_time && reorder_->Hold(record_.time)) {
-    reorder_->Push(record_.time, line, &input, input.line_no);
+    reorder_->Push(record_.time, line, record_, input.line_no);
     ReleaseHeld(false);
     return;
   }
@@ -244,8 +261,8 @@ void Pipeline::ProcessLine(Input& input, std::string_view line) {
 
 void Pipeline::ReleaseHeld(bool all) {
   reorder_->Release(all, [&](const ReorderBuffer::Line& held) {
-    Input& input = *static_cast<Input*>(held.owner);
-    Handle(held.line_no, held.text, input.parser->Parse(held.text, &record_));  // it parsed when read
+    record_ = held.record;
+    Handle(held.line_no, held.text, Reject::kNone);
   });
 }
 
@@ -444,10 +461,18 @@ void Pipeline::RunBatch() {
   StartProgress();
   uint64_t done_bytes = 0;  // of the inputs read to their end
   for (Input& in : inputs_) {
+    // A plain file is read and parsed on a thread of its own. A compressed
+    // one already inflates on its own (sources/read_ahead.h): on two cores
+    // a third busy thread made it slower, not faster.
+    if (!in.compressed) in.ahead = std::make_unique<ParseAhead>(in.reader.get(), std::move(in.parser));
     while (!StopRequested() && Drain(in, 4096)) {
       if (TakeReloadRequest()) Reload();
-      if (progress_) progress_->Update(done_bytes + in.reader->source().position(), stats_.lines, engine_.counters().bans);
+      if (progress_) {
+        const uint64_t position = in.ahead ? in.ahead->position() : in.reader->source().position();
+        progress_->Update(done_bytes + position, stats_.lines, engine_.counters().bans);
+      }
     }
+    if (in.ahead) in.ahead->Stop();  // the reader is ours again
     done_bytes += in.size;
     if (out_.closed() || StopRequested()) break;
   }

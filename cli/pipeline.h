@@ -1,6 +1,7 @@
 // Pipeline: wires sources, parsers, detectors, decisions and sinks for one
-// run of the main job or of serve mode. Single-threaded (decompression runs
-// on its own threads inside sources/); in serve mode the HTTP API reaches it
+// run of the main job or of serve mode. Single-threaded but for the readers
+// (decompression runs on its own threads inside sources/, a batch replay
+// reads and parses on a ParseAhead thread); in serve mode the HTTP API reaches it
 // only through the PipelineControl methods, run as tasks on this thread
 // between batches of lines. Run() returns the exit status.
 #pragma once
@@ -14,6 +15,7 @@
 
 #include "cli/config.h"
 #include "cli/options.h"
+#include "cli/parse_ahead.h"
 #include "cli/progress.h"
 #include "cli/reorder_buffer.h"
 #include "cli/stats.h"
@@ -62,7 +64,9 @@ class Pipeline : public PipelineControl {
   struct Input {
     std::string name;
     std::unique_ptr<LineReader> reader;
-    std::unique_ptr<LineParser> parser;
+    std::unique_ptr<LineParser> parser;  // moved to `ahead` when there is one
+    // A batch replay reads and parses on a thread of its own (RunBatch).
+    std::unique_ptr<ParseAhead> ahead;
     bool live = false;
     bool syslog = false;  // lines are "HOST\tLINE" (SplitSyslogLine)
     uint64_t line_no = 0;
@@ -72,6 +76,8 @@ class Pipeline : public PipelineControl {
     bool compressed = false;
     uint64_t dev = 0, ino = 0, size = 0;
     std::string fingerprint;
+    // Where a later run goes on: just after the last line processed.
+    uint64_t consumed_offset() const { return ahead ? ahead->consumed_offset() : reader->consumed_offset(); }
   };
 
   Pipeline(const Options& options, Config config);
@@ -113,6 +119,9 @@ class Pipeline : public PipelineControl {
   // Reads lines of `input` until it is idle or over; false when over.
   bool Drain(Input& input, size_t max_lines);
   void ProcessLine(Input& input, std::string_view line);
+  // A line with its record in record_: processed now, or held to be put
+  // back in time order.
+  void Route(Input& input, std::string_view line, Reject reject);
   // The rest of a line's processing, once it is its turn (reorder_).
   void Handle(uint64_t line_no, std::string_view line, Reject reject);
   // Processes the held lines that are due (all of them with `all`).

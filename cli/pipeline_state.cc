@@ -138,7 +138,7 @@ void Pipeline::SaveState() {
   for (const Input& in : inputs_) {
     Checkpoint followed;
     if (in.live && in.reader->source().Identify(&followed.dev, &followed.ino, &followed.fingerprint)) {
-      followed.offset = in.reader->consumed_offset();
+      followed.offset = in.consumed_offset();
       followed.path = in.name;
       std::erase_if(checkpoints, [&](const Checkpoint& old) { return old.dev == followed.dev && old.ino == followed.ino; });
       checkpoints.push_back(std::move(followed));
@@ -149,7 +149,7 @@ void Pipeline::SaveState() {
     if (in.compressed) {
       c.complete = in.done && in.reader->status().ok();
     } else {
-      c.offset = in.reader->consumed_offset();
+      c.offset = in.consumed_offset();
     }
     std::erase_if(checkpoints, [&](const Checkpoint& old) { return old.dev == c.dev && old.ino == c.ino; });
     checkpoints.push_back(std::move(c));

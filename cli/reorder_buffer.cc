@@ -2,9 +2,12 @@
 
 namespace defender {
 
-void ReorderBuffer::Push(LogTime t, std::string_view text, void* owner, uint64_t line_no) {
-  held_.push(Line{t, seq_++, std::string(text), owner, line_no});
-  bytes_ += text.size();
+void ReorderBuffer::Push(LogTime t, std::string_view text, const LogRecord& record, uint64_t line_no) {
+  Line line{t, seq_++, nullptr, RecordTextSize(text, record), {}, record, line_no};
+  line.storage.reset(new char[line.size]);
+  line.text = CopyRecordText(text, &line.record, line.storage.get());
+  bytes_ += sizeof(Line) + line.size;
+  held_.push(std::move(line));
 }
 
 }  // namespace defender

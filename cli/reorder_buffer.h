@@ -12,11 +12,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <queue>
-#include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/log_record.h"
 #include "core/log_time.h"
 
 namespace defender {
@@ -26,8 +27,10 @@ class ReorderBuffer {
   struct Line {
     LogTime time;
     uint64_t seq;  // read order, for lines of the same time
-    std::string text;
-    void* owner;   // the caller's, e.g. the input the line came from
+    std::unique_ptr<char[]> storage;  // the line and its record's text (CopyRecordText)
+    size_t size;                      // of storage
+    std::string_view text;
+    LogRecord record;  // as parsed when read
     uint64_t line_no;
   };
   static constexpr size_t kMaxBytes = 64 << 20;
@@ -44,7 +47,9 @@ class ReorderBuffer {
     }
     return window_ > 0;
   }
-  void Push(LogTime t, std::string_view text, void* owner, uint64_t line_no);
+  // Holds a parsed line (`record` of time t, its views into `text` or the
+  // parser's scratch): both are copied.
+  void Push(LogTime t, std::string_view text, const LogRecord& record, uint64_t line_no);
   // Calls fn(line) for each held line that is due (every one with `all`),
   // oldest first.
   template <typename Fn>
@@ -52,7 +57,7 @@ class ReorderBuffer {
     while (!held_.empty() && (all || bytes_ > kMaxBytes || held_.top().time <= newest_ - window_)) {
       Line line = std::move(const_cast<Line&>(held_.top()));
       held_.pop();
-      bytes_ -= line.text.size();
+      bytes_ -= sizeof(Line) + line.size;
       fn(line);
     }
   }

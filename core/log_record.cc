@@ -1,5 +1,7 @@
 #include "core/log_record.h"
 
+#include <cstring>
+
 namespace defender {
 
 std::string_view EventKindName(EventKind kind) {
@@ -15,6 +17,53 @@ std::string_view EventKindName(EventKind kind) {
     case EventKind::kMailLoginFailed: return "mail_login_failed";
   }
   return "unknown";
+}
+
+namespace {
+
+constexpr std::string_view LogRecord::*kTextFields[] = {
+    &LogRecord::client_name, &LogRecord::request,         &LogRecord::method,
+    &LogRecord::path,        &LogRecord::query,           &LogRecord::protocol,
+    &LogRecord::referer,     &LogRecord::user_agent,      &LogRecord::x_forwarded_for,
+    &LogRecord::host,        &LogRecord::remote_user,     &LogRecord::upstream_response_time,
+    &LogRecord::sender,
+};
+
+// Whether `field` lies inside `line` (addresses compared as integers: the
+// two may belong to unrelated buffers).
+bool Inside(std::string_view field, std::string_view line) {
+  const auto begin = reinterpret_cast<uintptr_t>(line.data());
+  const auto at = reinterpret_cast<uintptr_t>(field.data());
+  return at >= begin && at - begin <= line.size() && field.size() <= line.size() - (at - begin);
+}
+
+}  // namespace
+
+size_t RecordTextSize(std::string_view line, const LogRecord& record) {
+  size_t size = line.size();
+  for (auto field : kTextFields) {
+    const std::string_view text = record.*field;
+    if (!text.empty() && !Inside(text, line)) size += text.size();
+  }
+  return size;
+}
+
+std::string_view CopyRecordText(std::string_view line, LogRecord* record, char* dest) {
+  if (!line.empty()) std::memcpy(dest, line.data(), line.size());
+  size_t at = line.size();
+  for (auto field : kTextFields) {
+    std::string_view& text = record->*field;
+    if (text.empty()) {
+      text = {};
+    } else if (Inside(text, line)) {
+      text = std::string_view(dest + (text.data() - line.data()), text.size());
+    } else {
+      std::memcpy(dest + at, text.data(), text.size());
+      text = std::string_view(dest + at, text.size());
+      at += text.size();
+    }
+  }
+  return std::string_view(dest, line.size());
 }
 
 }  // namespace defender

@@ -5,6 +5,7 @@
 // does not have, or that nginx logged as "-", is empty.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -52,5 +53,13 @@ struct LogRecord {
   std::string_view upstream_response_time;  // may be a comma list
   std::string_view sender;  // a line received over syslog: the host name of the server that sent it
 };
+
+// A record kept past its line (read ahead on another thread, held to be put
+// back in time order): the line, and each field that is not inside it (a
+// parser's scratch), copied into one buffer of RecordTextSize() bytes that
+// the caller owns. CopyRecordText() points the record's views into `dest`
+// and returns the copy of the line.
+size_t RecordTextSize(std::string_view line, const LogRecord& record);
+std::string_view CopyRecordText(std::string_view line, LogRecord* record, char* dest);
 
 }  // namespace defender

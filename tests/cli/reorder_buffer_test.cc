@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 using namespace defender;
 
 namespace {
@@ -11,7 +14,9 @@ std::vector<LogTime> Replay(ReorderBuffer& b, const std::vector<LogTime>& times)
   auto take = [&](const ReorderBuffer::Line& l) { out.push_back(l.time); };
   for (LogTime t : times) {
     if (b.Hold(t)) {
-      b.Push(t, "line", nullptr, 0);
+      LogRecord r;
+      r.time = t;
+      b.Push(t, "line", r, 0);
       b.Release(false, take);
     } else {
       out.push_back(t);
@@ -45,4 +50,29 @@ TEST_CASE("the window never exceeds the tolerance") {
   ReorderBuffer b(10 * kSecond);
   Replay(b, {3600 * kSecond, 0, 3600 * kSecond});
   CHECK(b.window() == 10 * kSecond);
+}
+
+TEST_CASE("a held line keeps its record, whose text it owns") {
+  ReorderBuffer b(600 * kSecond);
+  b.Hold(100 * kSecond);
+  CHECK(b.Hold(50 * kSecond));
+  std::string line = "GET /late";
+  std::string scratch = "agent";  // a parser's own buffer, reused for the next line
+  LogRecord r;
+  r.time = 50 * kSecond;
+  r.path = std::string_view(line).substr(4);
+  r.user_agent = scratch;
+  b.Push(r.time, line, r, 7);
+  line = "overwritten";
+  scratch = "other";
+  int released = 0;
+  b.Release(true, [&](const ReorderBuffer::Line& held) {
+    ++released;
+    CHECK(held.text == "GET /late");
+    CHECK(held.record.path == "/late");
+    CHECK(held.record.user_agent == "agent");
+    CHECK(held.record.time == 50 * kSecond);
+    CHECK(held.line_no == 7);
+  });
+  CHECK(released == 1);
 }

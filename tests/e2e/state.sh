@@ -208,4 +208,29 @@ expect_contains "bans add --ipv6-prefix 128: one address" \
   "$("$DEFENDER_SCAN" bans add 2001:db8:1:3::5 --ipv6-prefix 128 --state "$TMP/v6.db")" "banned 2001:db8:1:3::5 until"
 expect_contains "bans del of another address of the /64 ends it" \
   "$("$DEFENDER_SCAN" bans del 2001:db8:1:2::7 --state "$TMP/v6.db")" "unbanned 2001:db8:1:2::/64"
+# A replay stopped by SIGTERM keeps its place: the checkpoint is just after
+# the last line it processed, not where its reader had read ahead to, and
+# the next run reads the rest, each line once. Its output goes to a pipe no
+# one reads yet, so the signal comes while it is midway.
+: "${LOGGEN:?set by ctest}"
+"$LOGGEN" --lines 200000 --seed 5 > "$TMP/big.log"
+total=$(wc -l < "$TMP/big.log")
+mkfifo "$TMP/stop.fifo"
+exec 4<> "$TMP/stop.fifo"
+"$DEFENDER_SCAN" --state "$TMP/stop.db" --format defender --stats --explain "$TMP/big.log" > "$TMP/stop.fifo" 2> "$TMP/stop1.err" &
+scan=$!
+sleep 1
+kill -TERM "$scan"
+cat <&4 > /dev/null &
+drain=$!
+status=0; wait "$scan" || status=$?
+kill "$drain"; exec 4<&-
+expect_eq "stopped replay: exit 0" "$status" 0
+first=$(sed -n 's/.*stats: inputs 1 (errors 0), lines \([0-9]*\),.*/\1/p' "$TMP/stop1.err")
+[[ -n "$first" && "$first" -lt "$total" ]] && ok || fail "the replay was not stopped midway (lines '$first' of $total)"
+expect_eq "the checkpoint is just after the last line processed" \
+  "$(sqlite3 "$TMP/stop.db" 'select offset from checkpoints')" "$(head -n "$first" "$TMP/big.log" | wc -c)"
+"$DEFENDER_SCAN" --state "$TMP/stop.db" --format defender --stats "$TMP/big.log" > /dev/null 2> "$TMP/stop2.err"
+second=$(sed -n 's/.*stats: inputs 1 (errors 0), lines \([0-9]*\),.*/\1/p' "$TMP/stop2.err")
+expect_eq "the next run reads the rest, each line once" "$((first + second))" "$total"
 finish

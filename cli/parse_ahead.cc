@@ -1,0 +1,152 @@
+#include "cli/parse_ahead.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+
+namespace defender {
+
+namespace {
+
+// A batch is handed over when it has this many lines or text bytes; with
+// kMaxBatches of them, what is read ahead stays within a few MB.
+constexpr size_t kBatchLines = 1024;
+constexpr size_t kBatchBytes = 256 << 10;
+constexpr size_t kMaxBatches = 4;
+
+// Text that stays where it is until Clear(): chunks that never move.
+class TextArena {
+ public:
+  char* Allocate(size_t n) {
+    while (chunk_ < chunks_.size() && chunks_[chunk_].size - at_ < n) {
+      ++chunk_;
+      at_ = 0;
+    }
+    if (chunk_ == chunks_.size()) {
+      const size_t size = std::max(n, kBatchBytes);
+      chunks_.push_back(Chunk{std::unique_ptr<char[]>(new char[size]), size});
+      at_ = 0;
+    }
+    char* p = chunks_[chunk_].data.get() + at_;
+    at_ += n;
+    used_ += n;
+    return p;
+  }
+  void Clear() {
+    chunk_ = at_ = used_ = 0;
+  }
+  size_t used() const { return used_; }
+
+ private:
+  struct Chunk {
+    std::unique_ptr<char[]> data;
+    size_t size;
+  };
+  std::vector<Chunk> chunks_;
+  size_t chunk_ = 0, at_ = 0, used_ = 0;
+};
+
+}  // namespace
+
+struct ParseAhead::Batch {
+  std::vector<ParsedLine> lines;
+  TextArena text;
+  uint64_t position = 0;
+};
+
+ParseAhead::ParseAhead(LineReader* reader, std::unique_ptr<LineParser> parser)
+    : reader_(reader), parser_(std::move(parser)) {
+  worker_ = std::thread([this] { Run(); });
+}
+
+ParseAhead::~ParseAhead() { Stop(); }
+
+void ParseAhead::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  if (worker_.joinable()) worker_.join();
+}
+
+const ParsedLine* ParseAhead::Next() {
+  while (!current_ || next_ == current_->lines.size()) {
+    std::unique_lock lock(mu_);
+    if (current_) {
+      free_.push_back(std::move(current_));
+      cv_.notify_all();
+    }
+    cv_.wait(lock, [&] { return !full_.empty() || finished_ || stop_; });
+    if (full_.empty()) {
+      lock.unlock();
+      if (worker_.joinable()) worker_.join();
+      return nullptr;
+    }
+    current_ = std::move(full_.front());
+    full_.pop_front();
+    next_ = 0;
+    position_ = current_->position;
+  }
+  const ParsedLine& line = current_->lines[next_++];
+  consumed_offset_ = line.end_offset;
+  return &line;
+}
+
+void ParseAhead::Run() {
+  while (true) {
+    std::unique_ptr<Batch> batch;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stop_ || !free_.empty() || batches_ < kMaxBatches; });
+      if (stop_) return;
+      if (!free_.empty()) {
+        batch = std::move(free_.back());
+        free_.pop_back();
+      } else {
+        batch = std::make_unique<Batch>();
+        batch->lines.reserve(kBatchLines);
+        ++batches_;
+      }
+    }
+    const bool end = Fill(*batch);
+    {
+      std::lock_guard lock(mu_);
+      if (!batch->lines.empty()) full_.push_back(std::move(batch));
+      finished_ = end;
+    }
+    cv_.notify_all();
+    if (end) return;
+  }
+}
+
+bool ParseAhead::Fill(Batch& batch) {
+  batch.lines.clear();
+  batch.text.Clear();
+  std::string_view text;
+  while (batch.lines.size() < kBatchLines && batch.text.used() < kBatchBytes) {
+    switch (reader_->Next(&text)) {
+      case LineReader::Result::kEnd:
+        batch.position = reader_->source().position();
+        return true;
+      case LineReader::Result::kIdle:  // not for a file; wait rather than spin
+        if (!batch.lines.empty()) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        {
+          std::lock_guard lock(mu_);
+          if (stop_) return false;
+        }
+        continue;
+      case LineReader::Result::kLine:
+        break;
+    }
+    ParsedLine& line = batch.lines.emplace_back();
+    line.reject = parser_->Parse(text, &line.record);
+    line.text = CopyRecordText(text, &line.record, batch.text.Allocate(RecordTextSize(text, line.record)));
+    line.end_offset = reader_->consumed_offset();
+  }
+  batch.position = reader_->source().position();
+  return false;
+}
+
+}  // namespace defender
