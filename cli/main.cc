@@ -124,6 +124,19 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->check(CLI::Range(1, 3600))
       ->capture_default_str()
       ->group(enforce);
+  auto* fleet = "Fleet (shared bans)";
+  app.add_option("--redis", o.redis,
+                 "Share bans with the other defender-scan nodes of a fleet through this Redis: "
+                 "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or unix:///PATH[?db=DB]. This node's bans and "
+                 "unbans are published; the others' are applied to every sink within a second")
+      ->group(fleet);
+  app.add_option("--redis-password-file", o.redis_password_file,
+                 "Read the Redis password from this file (first line), so that it does not show in ps")
+      ->group(fleet);
+  app.add_option("--redis-prefix", o.redis_prefix,
+                 "Prefix of the Redis keys (PREFIXdecisions, PREFIXbans), so that several fleets share one Redis")
+      ->capture_default_str()
+      ->group(fleet);
   auto* out = "Output";
   app.add_option("--json", o.json, "Write JSON lines (alerts, decisions, --explain) to PATH or - (stdout)")
       ->capture_default_str()

@@ -30,6 +30,9 @@ struct Options {
   std::string reload_cmd;         // split into argv, run without a shell
   int reload_interval_s = 5;
   std::string on_ban, on_unban;   // action argv templates
+  std::string redis;              // fleet mode: the fleet's Redis URL
+  std::string redis_password_file;
+  std::string redis_prefix = "defender:";
   int action_timeout_s = 30;      // an action or the reload command is killed after this
   std::string json = "-";  // where JSON lines go
   bool explain = false;

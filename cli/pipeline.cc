@@ -21,6 +21,7 @@
 #include "sinks/state_sink.h"
 #include "sources/input.h"
 #include "sources/syslog_source.h"
+#include "fleet/fleet_sink.h"
 
 namespace defender {
 
@@ -97,6 +98,12 @@ StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const Options& options, Con
     auto source = NewSyslogSource(listen, syslog_allow, InputOptions().idle_ms, &p->stats_.syslog);
     if (!source.ok()) return source.status();
     p->syslog_sources_.emplace_back(listen, std::move(*source));
+  }
+  // --dry-run changes nothing outside stdout: no fleet either.
+  if (!options.redis.empty() && !options.dry_run) {
+    auto fleet = StartFleet(options);
+    if (!fleet.ok()) return fleet.status();
+    p->fleet_ = std::move(*fleet);
   }
   p->nginx_sink_ = std::move(nginx_sink);
   p->actions_ = std::move(actions);
@@ -416,6 +423,10 @@ int Pipeline::Run() {
   // state meanwhile, and takes in what they change (SyncBans).
   const bool share_state = state_ && (tasks_ || any_live);
   if (share_state) state_->Unlock();
+  if (fleet_) {
+    if (any_live && !tasks_) StartClock();  // a live run's clock is the wall clock's
+    LoadFleet();
+  }
   if (!any_live && !tasks_) {
     RunBatch();
   } else {
@@ -443,6 +454,7 @@ int Pipeline::Run() {
       failed_ = true;
     }
   }
+  FinishFleet();
   WarnRealip(true);
   WarnUnrecognised();
   if (uint64_t errors = detector_->signature_scan_errors()) {
@@ -467,6 +479,7 @@ void Pipeline::RunBatch() {
     if (!in.compressed) in.ahead = std::make_unique<ParseAhead>(in.reader.get(), std::move(in.parser));
     while (!StopRequested() && Drain(in, 4096)) {
       if (TakeReloadRequest()) Reload();
+      TakeFleetDecisions();
       if (progress_) {
         const uint64_t position = in.ahead ? in.ahead->position() : in.reader->source().position();
         progress_->Update(done_bytes + position, stats_.lines, engine_.counters().bans);
@@ -512,6 +525,7 @@ void Pipeline::RunLive(bool share_state) {
     }
     if (!any_open && !tasks_) break;
     if (!any_progress) Tick();
+    TakeFleetDecisions();
     Flush();
     auto wait = std::chrono::milliseconds(any_progress ? 0 : !any_open ? 250 : options_.follow ? 100 : 0);
     if (tasks_) {
@@ -594,7 +608,8 @@ void Pipeline::BuildSinks() {
     sinks.push_back(NewActionSink(std::move(*actions_)));
     action_sink_ = sinks.back().get();
   }
-  for (auto& sink : added_sinks_) sinks.push_back(std::move(sink));  // serve's view, last
+  for (auto& sink : added_sinks_) sinks.push_back(std::move(sink));  // serve's view
+  if (fleet_) sinks.push_back(NewFleetSink(fleet_.get()));           // last: the others have it
   sinks_ = std::move(sinks);
 }
 

@@ -20,9 +20,11 @@
 #include "cli/reorder_buffer.h"
 #include "cli/stats.h"
 #include "core/log_record.h"
+#include "core/prometheus_text.h"
 #include "decisions/allowlist.h"
 #include "decisions/decision_engine.h"
 #include "decisions/realip_check.h"
+#include "fleet/fleet_link.h"
 #include "detectors/detector.h"
 #include "parsers/line_parser.h"
 #include "parsers/request_decoder.h"
@@ -152,6 +154,18 @@ class Pipeline : public PipelineControl {
   void WarnUnrecognised() const;
   void Report(double seconds);
 
+  // Fleet mode (--redis, pipeline_fleet.cc). The link, connecting in the
+  // background; kInvalid for a bad URL, prefix or password file.
+  static StatusOr<std::unique_ptr<FleetLink>> StartFleet(const Options& options);
+  // At start: waits (briefly) for the fleet's active bans and applies them.
+  void LoadFleet();
+  // Applies what other nodes decided since the last call.
+  void TakeFleetDecisions();
+  // At the end: waits (briefly) until this node's decisions are sent.
+  void FinishFleet();
+  void ReportFleet(fmt::memory_buffer& report) const;
+  void AppendFleetMetrics(PrometheusText& m) const;
+
   const Options& options_;
   Config config_;
   Stats stats_;
@@ -181,6 +195,9 @@ class Pipeline : public PipelineControl {
   // --syslog-listen: bound by Create(), inputs from OpenInputs() on.
   std::vector<std::pair<std::string, std::unique_ptr<ByteSource>>> syslog_sources_;
   std::unique_ptr<StateStore> state_;
+  std::unique_ptr<FleetLink> fleet_;
+  std::vector<FleetDecision> fleet_inbox_;  // being applied: the decisions' node names point into it
+  std::string fleet_warned_;                // the last fleet problem said on stderr
   std::vector<Checkpoint> checkpoints_;
   LogTime last_log_time_ = 0;
   LogTime newest_line_ = 0;   // the latest time on a line read in this run

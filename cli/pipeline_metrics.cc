@@ -26,6 +26,7 @@ void Pipeline::Report(double seconds) {
     fmt::format_to(it, "defender-scan: stats: crawler claims checked by DNS {}, verified {}, not verified {}, "
                    "over the lookup budget {}\n", k.lookups, k.verified, k.not_verified, k.over_budget);
   }
+  ReportFleet(report);
   const auto& scenarios = detector_->scenarios();
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const auto& sc = detector_->counters()[i];
@@ -76,6 +77,7 @@ void Pipeline::AppendMetrics(std::string* out) {
   m.Sample("bucket_evictions_total", detector_->table().evictions());
   m.Family("clock_seconds", "gauge", "The pipeline's clock (log time).");
   m.Sample("clock_seconds", engine_.now() / kSecond);
+  AppendFleetMetrics(m);
 }
 
 }  // namespace defender

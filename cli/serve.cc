@@ -15,6 +15,7 @@
 
 #include "cli/messages.h"
 #include "cli/pipeline.h"
+#include "cli/secret_file.h"
 #include "cli/signals.h"
 #include "core/host_port.h"
 #include "server/api.h"
@@ -45,19 +46,6 @@ std::optional<tcp::endpoint> ParseListen(std::string_view text) {
 }
 
 // The token: the file's first line, at least 16 characters, no spaces.
-StatusOr<std::string> ReadToken(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::Invalid(fmt::format("--api-token-file {}: cannot read it", path));
-  std::string token;
-  std::getline(in, token);
-  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  if (token.size() < 16 || token.find_first_of(" \t") != std::string::npos) {
-    return Status::Invalid(
-        fmt::format("--api-token-file {}: the token must be one line of at least 16 characters without spaces", path));
-  }
-  return token;
-}
-
 // Applies every decision to the view the HTTP thread reads.
 class ViewSink : public Sink {
  public:
@@ -89,7 +77,7 @@ int RunServe(const Options& options, const ServeOptions& serve, Config config) {
   api_options.ipv6_prefix = config.ipv6_prefix;
   api_options.hosts = serve.api_hosts;
   if (!serve.token_file.empty()) {
-    auto token = ReadToken(serve.token_file);
+    auto token = ReadSecretFile("--api-token-file", serve.token_file, 16);
     if (!token.ok()) return Fail(token.status().message(), 2);
     api_options.token = std::move(*token);
   }

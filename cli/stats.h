@@ -23,6 +23,7 @@ struct Stats {
   uint64_t future = 0;  // parsed, but ahead of the wall clock
   uint64_t truncated = 0;      // parsed lines cut inside their last quoted field
   uint64_t named_clients = 0;
+  uint64_t fleet_not_applied = 0;  // --redis: other nodes' bans not applied (ended, allowlisted here)
   int64_t reordered_s = 0;     // batch runs: how far out of time order the lines were (then read back in order)  // parsed lines whose client is a host name (counted, never banned)
   std::vector<std::string> order;  // the inputs, in the order read (when more than one)
   std::array<uint64_t, size_t(Reject::kCount)> rejects{};

@@ -36,6 +36,10 @@ struct Decision {
   // list (the nginx include) apply it; those that report or act on events
   // (JSON, actions, the state itself) have seen it already and skip it.
   bool restored = false;
+  // A decision another node of the fleet made (--redis), applied here: its
+  // name. Every sink applies it; the fleet's is the one that does not
+  // publish it again. Valid while delivered.
+  std::string_view fleet_node;
 };
 
 }  // namespace defender

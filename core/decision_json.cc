@@ -43,6 +43,10 @@ void AppendDecisionJson(fmt::memory_buffer& out, const Decision& d) {
     AppendIso8601(out, d.until);
     fmt::format_to(it, "\",\"ban_count\":{}}}", d.ban_count);
   }
+  if (!d.fleet_node.empty()) {  // decided by another node of the fleet
+    out.append(std::string_view(",\"node\":"));
+    str(d.fleet_node);
+  }
   out.append(std::string_view("}}"));
 }
 

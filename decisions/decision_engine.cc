@@ -205,4 +205,16 @@ Decision DecisionEngine::Restore(const Cidr& target, const IpAddress& source, st
   return d;
 }
 
+Decision DecisionEngine::Adopt(const Cidr& target, const IpAddress& source, std::string_view reason, LogTime until,
+                               int count) {
+  const bool added = !active_.contains(target);
+  // Before the clock is set (a batch run before its first line) when the
+  // ban began is not known here: its end stands for it (duration 0).
+  const LogTime since = now_ > 0 ? std::min(now_, until) : until;
+  Decision d = Restore(target, source, reason, since, until, count, 0);
+  d.restored = false;
+  if (added) ++counters_.bans;
+  return d;
+}
+
 }  // namespace defender

@@ -64,6 +64,11 @@ class DecisionEngine {
   // as a decision marked `restored`.
   Decision Restore(const Cidr& target, const IpAddress& source, std::string_view reason, LogTime since,
                    LogTime until, int count, int score);
+  // A ban another node of the fleet decided (--redis), ending at its
+  // `until` everywhere: applied like Restore() but as a new decision for
+  // every sink; the history keeps the fleet's count, so that this node's
+  // next ban of the target escalates from it.
+  Decision Adopt(const Cidr& target, const IpAddress& source, std::string_view reason, LogTime until, int count);
   // At most kMaxHistory: a count from a hostile state cannot overflow.
   void RestoreHistory(const Cidr& target, int bans) {
     history_[target] = std::max(history_[target], std::clamp(bans, 0, kMaxHistory));

@@ -14,6 +14,7 @@ packages=(
   libcli11-dev libfmt-dev libre2-dev libhyperscan-dev libabsl-dev
   libyaml-cpp-dev libsqlite3-dev libisal-dev zlib1g-dev libbz2-dev
   liblzma-dev libzstd-dev libsimdjson-dev doctest-dev libboost-dev
+  libhiredis-dev
 )
 if [[ $mode == all ]]; then
   packages+=(
@@ -23,6 +24,8 @@ if [[ $mode == all ]]; then
     nginx gzip bzip2 xz-utils zstd groff-base man-db sqlite3 python3 curl bc time
     # serve mode's tests and benchmark: Lua in nginx, the application samples, wrk
     libnginx-mod-http-lua jq python3-django php-cli wrk
+    # fleet mode's tests: a real Redis, started by the test on loopback
+    redis-server
     # the sample firewall actions' test, inside a network namespace only
     iptables nftables ipset iproute2
     # bench/instructions.sh: instruction counts that the noise does not move
@@ -57,4 +60,9 @@ export DEBIAN_FRONTEND=noninteractive
 if [[ " ${missing[*]} " == *" nginx "* ]] && command -v systemctl >/dev/null 2>&1; then
   echo "setup: stopping the system nginx that this set-up just installed" >&2
   "${sudo_cmd[@]}" systemctl disable --now nginx >/dev/null 2>&1 || true
+fi
+# Likewise a freshly installed redis-server (the tests start their own).
+if [[ " ${missing[*]} " == *" redis-server "* ]] && command -v systemctl >/dev/null 2>&1; then
+  echo "setup: stopping the system redis-server that this set-up just installed" >&2
+  "${sudo_cmd[@]}" systemctl disable --now redis-server >/dev/null 2>&1 || true
 fi

@@ -171,3 +171,26 @@ TEST_CASE("many IPv6 bans within one wider prefix collapse into a ban of that pr
   f.OnAlert(MakeAlert("2001:db9:1:2::1", 0), &out);
   CHECK(out.size() == 2);
 }
+
+TEST_CASE("a ban another node of the fleet made: a new decision, ending at its until, escalating the next") {
+  Allowlist allow({}, {});
+  DecisionEngine e(allow, DecisionOptions{30 * 86400, false});
+  std::vector<Decision> out;
+  e.Advance(1000 * kSecond, &out);
+  const IpAddress a = *IpAddress::Parse("203.0.113.9");
+  Decision d = e.Adopt(Cidr::Host(a), a, "http-probing", 5000 * kSecond, 2);
+  CHECK(d.action == DecisionAction::kBan);
+  CHECK_FALSE(d.restored);  // every sink applies it
+  CHECK(d.until == 5000 * kSecond);
+  CHECK(d.duration_s == 4000);
+  CHECK(d.ban_count == 2);
+  CHECK(e.counters().bans == 1);
+  e.Advance(5000 * kSecond, &out);
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].action == DecisionAction::kUnban);
+  out.clear();
+  e.OnAlert(MakeAlert("203.0.113.9", 6000 * kSecond), &out);  // caught here now: the fleet's third ban
+  REQUIRE(out.size() == 1);
+  CHECK(out[0].ban_count == 3);
+  CHECK(out[0].duration_s == 4 * 3600);
+}

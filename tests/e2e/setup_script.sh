@@ -29,13 +29,16 @@ expect_contains "a missing package is installed" "$calls" "apt-get install -y -q
 expect_not_contains "the machine's own nginx is left alone" "$calls" "systemctl"
 calls=$(run_setup nginx jq)
 expect_contains "an nginx installed just now is stopped again" "$calls" "systemctl disable --now nginx"
+calls=$(run_setup redis-server jq)
+expect_contains "a redis-server installed just now is stopped again" "$calls" "systemctl disable --now redis-server"
+expect_not_contains "... and the nginx it did not install is left alone" "$calls" "disable --now nginx"
 calls=$(run_setup)
 expect_eq "nothing missing: nothing done" "$calls" ""
 # The demo's set-up installs what the build needs, not the test tools.
 SETUP_MODE=build
-calls=$(run_setup nginx php-cli wrk valgrind libhyperscan-dev)
+calls=$(run_setup nginx php-cli wrk valgrind redis-server libhyperscan-dev)
 expect_contains "demo: the build's libraries" "$calls" "apt-get install -y -q --no-install-recommends libhyperscan-dev"
-for p in nginx php-cli wrk valgrind; do expect_not_contains "demo: no $p" "$calls" " $p"; done
+for p in nginx php-cli wrk valgrind redis-server; do expect_not_contains "demo: no $p" "$calls" " $p"; done
 expect_contains "the demo asks for the build set-up" "$(cat "$SOURCE_DIR/scripts/demo.sh")" "scripts/setup.sh build"
 
 finish

@@ -1,0 +1,104 @@
+// FleetLink: one defender-scan's connection to its fleet's Redis (--redis),
+// on a thread of its own, so that detection and /api/check never wait for
+// the network.
+//
+// Out: Publish() queues a decision (at most kMaxQueued; past that the
+// oldest is dropped and counted) and the thread sends them in order, each
+// in one MULTI/EXEC: XADD to the stream PREFIXdecisions (trimmed to about
+// kStreamLength entries) and HSET (ban) or HDEL (unban) in the hash of
+// active bans PREFIXbans. While Redis is away they wait in the queue.
+//
+// In: the thread follows the stream (XREAD, blocking at most 100 ms) and
+// Take() hands the pipeline what other nodes decided, each entry parsed and
+// checked (ParseFleetDecision) and refused, counted, when it is not safe;
+// the node's own entries are skipped. On connecting it reads the stream's
+// last id first, then the active bans, then follows the stream from that
+// id, so nothing decided in between is missed; on reconnecting it goes on
+// from the last entry it read, or loads the active bans again when Redis
+// lost the stream (restarted without persistence).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/status.h"
+#include "fleet/fleet_decision.h"
+#include "fleet/redis_url.h"
+
+namespace defender {
+
+struct FleetCounters {
+  bool connected = false;
+  uint64_t published = 0;  // sent to Redis
+  uint64_t received = 0;   // other nodes' decisions taken in
+  uint64_t refused = 0;    // entries that failed ParseFleetDecision
+  uint64_t dropped = 0;    // queued decisions dropped when the queue was full
+  uint64_t queued = 0;     // waiting to be sent now
+  uint64_t reconnects = 0;
+  double seconds_since_contact = -1;  // since Redis last answered; -1: never
+};
+
+class FleetLink {
+ public:
+  static constexpr size_t kMaxQueued = 100000;
+  static constexpr size_t kStreamLength = 100000;
+
+  // Starts the thread; it connects in the background (a Redis that is not
+  // there yet is retried). `prefix` names the keys, `node` this process.
+  FleetLink(RedisUrl url, std::string prefix, std::string node);
+  ~FleetLink();
+  FleetLink(const FleetLink&) = delete;
+  FleetLink& operator=(const FleetLink&) = delete;
+
+  void Publish(FleetDecision decision);
+  // Appends what was received since the last call.
+  void Take(std::vector<FleetDecision>* out);
+  // Waits until the first load of the active bans is done (true) or the
+  // time is up (false: Redis is not reachable).
+  bool WaitLoaded(std::chrono::milliseconds timeout);
+  // Waits until the queue is sent (true) or the time is up.
+  bool WaitSent(std::chrono::milliseconds timeout);
+  FleetCounters counters() const;
+  // The last refusal or connection error, for a warning; "" if none.
+  std::string last_problem() const;
+  const std::string& node() const { return node_; }
+  const RedisUrl& url() const { return url_; }
+
+ private:
+  struct Connection;
+  void Run();
+  bool Connect();
+  // Reads the active bans into inbox_; false if Redis failed.
+  bool LoadActive();
+  bool SendQueued();
+  bool ReadStream(int block_ms);
+  void Receive(std::string_view text);
+  void Problem(std::string text);
+  void Drop();
+
+  const RedisUrl url_;
+  const std::string prefix_, node_, stream_key_, bans_key_;
+  std::unique_ptr<Connection> conn_;  // the thread's
+  std::string last_id_;               // the thread's: the last stream entry read
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<FleetDecision> queue_;
+  std::vector<FleetDecision> inbox_;
+  FleetCounters counters_;
+  std::chrono::steady_clock::time_point last_contact_{};
+  bool loaded_ = false;
+  bool sending_ = false;  // the queue's front is being sent
+  std::string problem_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+}  // namespace defender
