@@ -20,6 +20,18 @@ int Fail(std::string_view message, int status) {
   return status;
 }
 
+// --redis: the change made in the state goes to the fleet too; 1 if Redis
+// did not take it within a few seconds (the state has it all the same).
+int Publish(FleetLink* fleet, FleetDecision decision) {
+  if (!fleet) return 0;
+  decision.node = fleet->node();
+  const std::string what = FormatFleetDecision(decision);
+  fleet->Publish(std::move(decision));
+  if (fleet->WaitSent(std::chrono::seconds(5))) return 0;
+  return Fail(fmt::format("the state has it, but the fleet's Redis at {} did not take it: {}",
+                          fleet->url().Display(), fleet->last_problem()), 1);
+}
+
 }  // namespace
 
 int RunBansCommand(const BansOptions& o) {
@@ -43,6 +55,12 @@ int RunBansCommand(const BansOptions& o) {
   auto opened = o.action == "add" ? StateStore::Open(o.state, o.state_wait_s * 1000)
                                   : StateStore::OpenExisting(o.state, o.state_wait_s * 1000);
   if (!opened.ok()) return Fail(fmt::format("bans {}: {}", o.action, opened.status().message()), 1);
+  std::unique_ptr<FleetLink> fleet;
+  if (!o.fleet.redis.empty() && o.action != "list") {
+    auto started = StartFleetLink(o.fleet);
+    if (!started.ok()) return Fail(fmt::format("bans {}: {}", o.action, started.status().message()), 2);
+    fleet = std::move(*started);
+  }
   std::unique_ptr<StateStore> store = std::move(*opened);
   std::vector<StoredBan> bans;
   size_t refused = 0;
@@ -104,7 +122,7 @@ int RunBansCommand(const BansOptions& o) {
     const PendingAction action{true, *target, o.reason, (ban.until - now) / kSecond, ban.until};
     if (Status s = store->PutBan(ban, &action); !s.ok()) return Fail(s.message(), 1);
     fmt::print("banned {} until {}\n", target->ToString(), FormatIso8601(ban.until));
-    return 0;
+    return Publish(fleet.get(), FleetDecision{true, ban.target, ban.source, ban.until, ban.count, ban.reason, ""});
   }
   auto banned = std::find_if(bans.begin(), bans.end(), [&](const StoredBan& b) { return b.target == *target; });
   if (banned == bans.end()) return Fail(fmt::format("bans del: {} is not banned", target->ToString()), 1);
@@ -113,7 +131,8 @@ int RunBansCommand(const BansOptions& o) {
   const PendingAction action{false, *target, banned->reason, 0, banned->until};
   if (Status s = store->DeleteBan(*target, &action); !s.ok()) return Fail(s.message(), 1);
   fmt::print("unbanned {}\n", target->ToString());
-  return 0;
+  return Publish(fleet.get(), FleetDecision{false, banned->target, banned->source, banned->until, banned->count,
+                                            banned->reason, ""});
 }
 
 }  // namespace defender

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "cli/fleet_options.h"
+
 namespace defender {
 
 struct BansOptions {
@@ -19,6 +21,7 @@ struct BansOptions {
   bool evidence = false;  // list: each ban's deciding log line too
   int state_wait_s = 10;  // how long to wait for a run that holds the state
   int ipv6_prefix = 64;   // an IPv6 address means its client prefix, as detection bans it
+  FleetOptions fleet;     // add, del: also published to the fleet's Redis
 };
 
 int RunBansCommand(const BansOptions& options);

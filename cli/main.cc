@@ -25,6 +25,23 @@
 namespace defender {
 namespace {
 
+// --redis and its companions, for the main job, serve and `bans`.
+void AddFleetOptions(CLI::App& app, FleetOptions& o) {
+  auto* fleet = "Fleet (shared bans)";
+  app.add_option("--redis", o.redis,
+                 "Share bans with the other defender-scan nodes of a fleet through this Redis: "
+                 "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or unix:///PATH[?db=DB]. This node's bans and "
+                 "unbans are published; the others' are applied to every sink within a second")
+      ->group(fleet);
+  app.add_option("--redis-password-file", o.password_file,
+                 "Read the Redis password from this file (first line), so that it does not show in ps")
+      ->group(fleet);
+  app.add_option("--redis-prefix", o.prefix,
+                 "Prefix of the Redis keys (PREFIXdecisions, PREFIXbans), so that several fleets share one Redis")
+      ->capture_default_str()
+      ->group(fleet);
+}
+
 void AddScanOptions(CLI::App& app, Options& o) {
   app.add_option("FILE", o.files, "Logs to read, in order; none or '-' is stdin. "
                                   "gzip, bzip2, xz and zstd are recognised by their magic bytes");
@@ -124,19 +141,7 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->check(CLI::Range(1, 3600))
       ->capture_default_str()
       ->group(enforce);
-  auto* fleet = "Fleet (shared bans)";
-  app.add_option("--redis", o.redis,
-                 "Share bans with the other defender-scan nodes of a fleet through this Redis: "
-                 "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or unix:///PATH[?db=DB]. This node's bans and "
-                 "unbans are published; the others' are applied to every sink within a second")
-      ->group(fleet);
-  app.add_option("--redis-password-file", o.redis_password_file,
-                 "Read the Redis password from this file (first line), so that it does not show in ps")
-      ->group(fleet);
-  app.add_option("--redis-prefix", o.redis_prefix,
-                 "Prefix of the Redis keys (PREFIXdecisions, PREFIXbans), so that several fleets share one Redis")
-      ->capture_default_str()
-      ->group(fleet);
+  AddFleetOptions(app, o.fleet);
   auto* out = "Output";
   app.add_option("--json", o.json, "Write JSON lines (alerts, decisions, --explain) to PATH or - (stdout)")
       ->capture_default_str()
@@ -198,6 +203,7 @@ int Main(int argc, char** argv) {
   bans->add_option("--state", bans_options.state, "The state database")->required();
   bans->add_option("--duration", bans_options.duration, "How long (add): 30m, 4h, 7d ...")->capture_default_str();
   bans->add_option("--reason", bans_options.reason, "Why (add)")->capture_default_str();
+  AddFleetOptions(*bans, bans_options.fleet);
   bans->add_flag("--json", bans_options.json, "list: one JSON object per ban, with its evidence");
   bans->add_option("--scenario", bans_options.scenario, "list: only the bans of this scenario (or manual, api)");
   bans->add_flag("--evidence", bans_options.evidence, "list: under each ban, the log line that decided it");

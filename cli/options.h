@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/fleet_options.h"
+
 namespace defender {
 
 struct Options {
@@ -30,9 +32,7 @@ struct Options {
   std::string reload_cmd;         // split into argv, run without a shell
   int reload_interval_s = 5;
   std::string on_ban, on_unban;   // action argv templates
-  std::string redis;              // fleet mode: the fleet's Redis URL
-  std::string redis_password_file;
-  std::string redis_prefix = "defender:";
+  FleetOptions fleet;             // --redis: bans shared with a fleet
   int action_timeout_s = 30;      // an action or the reload command is killed after this
   std::string json = "-";  // where JSON lines go
   bool explain = false;

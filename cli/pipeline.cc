@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "cli/explain.h"
+#include "cli/fleet_options.h"
 #include "cli/input_order.h"
 #include "cli/messages.h"
 #include "cli/signals.h"
@@ -100,8 +101,8 @@ StatusOr<std::unique_ptr<Pipeline>> Pipeline::Create(const Options& options, Con
     p->syslog_sources_.emplace_back(listen, std::move(*source));
   }
   // --dry-run changes nothing outside stdout: no fleet either.
-  if (!options.redis.empty() && !options.dry_run) {
-    auto fleet = StartFleet(options);
+  if (!options.fleet.redis.empty() && !options.dry_run) {
+    auto fleet = StartFleetLink(options.fleet);
     if (!fleet.ok()) return fleet.status();
     p->fleet_ = std::move(*fleet);
   }

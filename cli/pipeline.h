@@ -154,10 +154,7 @@ class Pipeline : public PipelineControl {
   void WarnUnrecognised() const;
   void Report(double seconds);
 
-  // Fleet mode (--redis, pipeline_fleet.cc). The link, connecting in the
-  // background; kInvalid for a bad URL, prefix or password file.
-  static StatusOr<std::unique_ptr<FleetLink>> StartFleet(const Options& options);
-  // At start: waits (briefly) for the fleet's active bans and applies them.
+  // Fleet mode (--redis, pipeline_fleet.cc). At start: waits (briefly) for the fleet's active bans and applies them.
   void LoadFleet();
   // Applies what other nodes decided since the last call.
   void TakeFleetDecisions();

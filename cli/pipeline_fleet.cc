@@ -2,50 +2,13 @@
 // FleetSink, and what the other nodes decided comes in here and is applied
 // to every sink. Part of Pipeline (cli/pipeline.h).
 #include <fmt/format.h>
-#include <unistd.h>
-
-#include <random>
 
 #include "cli/messages.h"
 #include "cli/pipeline.h"
-#include "cli/secret_file.h"
 #include "core/prometheus_text.h"
 #include "fleet/fleet_decision.h"
 
 namespace defender {
-
-namespace {
-
-// host:pid:random, in the characters a node name may hold.
-std::string NodeName() {
-  char host[256] = {};
-  gethostname(host, sizeof(host) - 1);
-  std::string name;
-  for (const char* p = host; *p && name.size() < 64; ++p) {
-    const char c = *p;
-    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-    name.push_back(plain ? c : '_');
-  }
-  if (name.empty()) name = "node";
-  return fmt::format("{}:{}:{:08x}", name, getpid(), std::random_device()());
-}
-
-}  // namespace
-
-StatusOr<std::unique_ptr<FleetLink>> Pipeline::StartFleet(const Options& options) {
-  auto url = ParseRedisUrl(options.redis);
-  if (!url.ok()) return url.status();
-  if (!options.redis_password_file.empty()) {
-    auto password = ReadSecretFile("--redis-password-file", options.redis_password_file, 1);
-    if (!password.ok()) return password.status();
-    url->password = std::move(*password);
-  }
-  const std::string& prefix = options.redis_prefix;
-  if (prefix.empty() || prefix.size() > 64 || !IsNodeName(prefix)) {
-    return Status::Invalid("--redis-prefix: 1 to 64 of letters, digits and . _ : -");
-  }
-  return std::make_unique<FleetLink>(std::move(*url), prefix, NodeName());
-}
 
 void Pipeline::LoadFleet() {
   if (!fleet_) return;

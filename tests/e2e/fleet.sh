@@ -88,6 +88,20 @@ start_node 4
 banned_on "${port[4]}" 198.51.100.7 && ok || fail "a node started later does not know the range"
 banned_on "${port[4]}" 203.0.113.1 && ok || fail "a node started later does not know the ban"
 
+# `bans add|del --redis` from an admin's shell reach every node.
+"$DEFENDER_SCAN" bans add 203.0.113.20 --state "$TMP/admin.db" --duration 1h "${fleet[@]}" > /dev/null &&
+  ok || fail "bans add --redis failed"
+within_ms 1000 banned_on "${port[2]}" 203.0.113.20 && ok || fail "bans add --redis did not reach node 2 within 1 s"
+"$DEFENDER_SCAN" bans del 203.0.113.20 --state "$TMP/admin.db" "${fleet[@]}" > /dev/null && ok || fail "bans del --redis failed"
+within_ms 1000 allowed_on "${port[2]}" 203.0.113.20 && ok || fail "bans del --redis did not reach node 2 within 1 s"
+
+# A cron run (a batch over a file) knows the fleet's bans from its start and
+# shares its own.
+probe 203.0.113.30 > "$TMP/cron.log"
+"$DEFENDER_SCAN" --format combined --nginx-conf "$TMP/cron.conf" "${fleet[@]}" "$TMP/cron.log" > "$TMP/cron.jsonl"
+expect_contains "a cron run's include has the fleet's bans" "$(cat "$TMP/cron.conf")" "deny 198.51.100.0/24;"
+within_ms 1000 banned_on "${port[2]}" 203.0.113.30 && ok || fail "a cron run's ban did not reach node 2"
+
 # Redis goes away: nodes keep enforcing, queue their decisions, say so.
 kill "$redis"; wait "$redis" 2> /dev/null || true
 banned_on "${port[2]}" 198.51.100.7 && ok || fail "node 2 forgot a ban while Redis is down"
