@@ -1,6 +1,7 @@
 #include "fleet/fleet_link.h"
 
 #include <hiredis/hiredis.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <charconv>
@@ -71,25 +72,36 @@ struct FleetLink::Connection {
 FleetLink::FleetLink(RedisUrl url, std::string prefix, std::string node)
     : url_(std::move(url)), prefix_(std::move(prefix)), node_(std::move(node)),
       stream_key_(prefix_ + "decisions"), bans_key_(prefix_ + "bans") {
-  thread_ = std::thread([this] { Run(); });
+  reader_ = std::thread([this] { RunReader(); });
+  writer_ = std::thread([this] { RunWriter(); });
 }
 
 FleetLink::~FleetLink() {
   {
     std::lock_guard lock(mu_);
     stop_ = true;
+    if (reader_fd_ >= 0) shutdown(reader_fd_, SHUT_RDWR);  // ends a blocking XREAD now
   }
   cv_.notify_all();
-  thread_.join();
+  reader_.join();
+  writer_.join();
+}
+
+void FleetLink::set_on_receive(std::function<void()> fn) {
+  std::lock_guard lock(mu_);
+  on_receive_ = std::move(fn);
 }
 
 void FleetLink::Publish(FleetDecision decision) {
-  std::lock_guard lock(mu_);
-  if (queue_.size() >= kMaxQueued) {
-    queue_.erase(queue_.begin() + (sending_ ? 1 : 0));  // the oldest not being sent
-    ++counters_.dropped;
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= kMaxQueued) {
+      queue_.erase(queue_.begin() + (sending_ ? 1 : 0));  // the oldest not being sent
+      ++counters_.dropped;
+    }
+    queue_.push_back(std::move(decision));
   }
-  queue_.push_back(std::move(decision));
+  cv_.notify_all();
 }
 
 void FleetLink::Take(std::vector<FleetDecision>* out) {
@@ -112,6 +124,7 @@ bool FleetLink::WaitSent(std::chrono::milliseconds timeout) {
 FleetCounters FleetLink::counters() const {
   std::lock_guard lock(mu_);
   FleetCounters c = counters_;
+  c.connected = reader_connected_ && writer_connected_;
   c.queued = queue_.size();
   if (last_contact_ != std::chrono::steady_clock::time_point()) {
     c.seconds_since_contact = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_contact_).count();
@@ -129,44 +142,19 @@ void FleetLink::Problem(std::string text) {
   problem_ = std::move(text);
 }
 
-void FleetLink::Run() {
-  auto backoff = std::chrono::milliseconds(100);
+void FleetLink::Contact() {
+  std::lock_guard lock(mu_);
+  last_contact_ = std::chrono::steady_clock::now();
+}
+
+bool FleetLink::Backoff(std::chrono::milliseconds* delay) {
   std::unique_lock lock(mu_);
-  while (!stop_) {
-    if (!conn_) {
-      lock.unlock();
-      const bool connected = Connect();
-      lock.lock();
-      if (!connected) {
-        conn_.reset();
-        cv_.wait_for(lock, backoff, [&] { return stop_; });
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
-        continue;
-      }
-      backoff = std::chrono::milliseconds(100);
-    }
-    const bool idle = queue_.empty();
-    lock.unlock();
-    // Waiting for other nodes' entries at most 100 ms is what a decision
-    // of this node waits before it is sent.
-    const bool ok = SendQueued() && ReadStream(idle ? 100 : -1);
-    lock.lock();
-    if (ok) {
-      last_contact_ = std::chrono::steady_clock::now();
-    } else {
-      Drop();
-    }
-  }
+  cv_.wait_for(lock, *delay, [&] { return stop_; });
+  *delay = std::min(*delay * 2, std::chrono::milliseconds(2000));
+  return !stop_;
 }
 
-void FleetLink::Drop() {  // with mu_ held
-  conn_.reset();
-  sending_ = false;
-  counters_.connected = false;
-  cv_.notify_all();
-}
-
-bool FleetLink::Connect() {
+std::unique_ptr<FleetLink::Connection> FleetLink::Open() {
   auto conn = std::make_unique<Connection>();
   const timeval connect_timeout{1, 0};
   conn->context = url_.unix_path.empty()
@@ -174,31 +162,91 @@ bool FleetLink::Connect() {
                       : redisConnectUnixWithTimeout(url_.unix_path.c_str(), connect_timeout);
   if (!conn->context || conn->context->err) {
     Problem(fmt::format("cannot reach Redis at {}: {}", url_.Display(), conn->error()));
-    return false;
+    return nullptr;
   }
-  redisSetTimeout(conn->context, timeval{2, 0});
+  redisSetTimeout(conn->context, timeval{3, 0});  // more than the reader's XREAD block
   redisEnableKeepAlive(conn->context);
-  conn_ = std::move(conn);
-  auto expect_ok = [&](Reply reply, std::string_view what) {
-    if (reply && reply->type != REDIS_REPLY_ERROR) return true;
+  auto refused = [&](const Reply& reply, std::string_view what) {
+    if (reply && reply->type != REDIS_REPLY_ERROR) return false;
     Problem(fmt::format("Redis at {} refused {}: {}", url_.Display(), what,
-                        reply ? std::string(Text(reply.get())) : conn_->error()));
-    return false;
+                        reply ? std::string(Text(reply.get())) : conn->error()));
+    return true;
   };
   if (!url_.password.empty()) {
-    Reply reply = url_.user.empty() ? conn_->Command({"AUTH", url_.password})
-                                    : conn_->Command({"AUTH", url_.user, url_.password});
-    if (!expect_ok(std::move(reply), "the password")) return false;
+    Reply reply = url_.user.empty() ? conn->Command({"AUTH", url_.password})
+                                    : conn->Command({"AUTH", url_.user, url_.password});
+    if (refused(reply, "the password")) return nullptr;
   }
   if (url_.db != 0) {
     const std::string db = std::to_string(url_.db);
-    if (!expect_ok(conn_->Command({"SELECT", db}), "the database")) return false;
+    if (refused(conn->Command({"SELECT", db}), "the database")) return nullptr;
   }
+  return conn;
+}
+
+void FleetLink::RunReader() {
+  auto delay = std::chrono::milliseconds(100);
+  while (true) {
+    std::unique_ptr<Connection> conn = Open();
+    if (conn && Sync(*conn)) {
+      delay = std::chrono::milliseconds(100);
+      {
+        std::lock_guard lock(mu_);
+        if (loaded_) ++counters_.reconnects;
+        loaded_ = reader_connected_ = true;
+        problem_.clear();
+      }
+      cv_.notify_all();
+      Contact();
+      {
+        std::lock_guard lock(mu_);
+        reader_fd_ = conn->context->fd;
+      }
+      while (ReadStream(*conn)) Contact();
+      std::lock_guard lock(mu_);
+      reader_connected_ = false;
+      reader_fd_ = -1;
+    }
+    if (!Backoff(&delay)) return;
+  }
+}
+
+void FleetLink::RunWriter() {
+  auto delay = std::chrono::milliseconds(100);
+  while (true) {
+    std::unique_ptr<Connection> conn = Open();
+    if (conn) {
+      delay = std::chrono::milliseconds(100);
+      std::unique_lock lock(mu_);
+      writer_connected_ = true;
+      while (true) {
+        cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+        if (stop_) return;
+        FleetDecision d = queue_.front();
+        sending_ = true;
+        lock.unlock();
+        const bool sent = Send(*conn, d);
+        lock.lock();
+        sending_ = false;
+        if (!sent) break;
+        queue_.pop_front();
+        ++counters_.published;
+        last_contact_ = std::chrono::steady_clock::now();
+        cv_.notify_all();
+      }
+      writer_connected_ = false;
+      cv_.notify_all();
+    }
+    if (!Backoff(&delay)) return;
+  }
+}
+
+bool FleetLink::Sync(Connection& conn) {
   // The stream's last id before the active bans: what is added after it
   // comes through the stream, even if it is in the hash too.
-  Reply last = conn_->Command({"XREVRANGE", stream_key_, "+", "-", "COUNT", "1"});
+  Reply last = conn.Command({"XREVRANGE", stream_key_, "+", "-", "COUNT", "1"});
   if (!last || last->type != REDIS_REPLY_ARRAY) {
-    expect_ok(std::move(last), "XREVRANGE");
+    Problem(fmt::format("Redis at {}: XREVRANGE: {}", url_.Display(), last ? Text(last.get()) : conn.error()));
     return false;
   }
   std::string last_id = "0-0";
@@ -208,21 +256,14 @@ bool FleetLink::Connect() {
   // First contact, or Redis lost the stream (its last id is behind ours):
   // load the active bans. Otherwise the stream has what was missed.
   if (last_id_.empty() || StreamId(last_id) < StreamId(last_id_)) {
-    if (!LoadActive()) return false;
+    if (!LoadActive(conn)) return false;
     last_id_ = last_id;
   }
-  std::lock_guard lock(mu_);
-  if (loaded_) ++counters_.reconnects;
-  loaded_ = true;
-  counters_.connected = true;
-  last_contact_ = std::chrono::steady_clock::now();
-  problem_.clear();
-  cv_.notify_all();
   return true;
 }
 
-bool FleetLink::LoadActive() {
-  Reply all = conn_->Command({"HGETALL", bans_key_});
+bool FleetLink::LoadActive(Connection& conn) {
+  Reply all = conn.Command({"HGETALL", bans_key_});
   if (!all || all->type != REDIS_REPLY_ARRAY) return false;
   const LogTime now = WallNow();
   std::vector<std::string> ended;
@@ -236,60 +277,52 @@ bool FleetLink::LoadActive() {
     Receive(value);
   }
   for (const std::string& field : ended) {
-    if (!conn_->Command({"HDEL", bans_key_, field})) return false;
+    if (!conn.Command({"HDEL", bans_key_, field})) return false;
   }
   return true;
 }
 
-bool FleetLink::SendQueued() {
-  while (true) {
-    FleetDecision d;
-    {
-      std::lock_guard lock(mu_);
-      if (queue_.empty() || stop_) return true;
-      d = queue_.front();
-      sending_ = true;
-    }
-    const std::string text = FormatFleetDecision(d);
-    const std::string target = d.target.ToString();
-    const std::string length = std::to_string(kStreamLength);
-    conn_->Append({"MULTI"});
-    conn_->Append({"XADD", stream_key_, "MAXLEN", "~", length, "*", "d", text});
-    if (d.ban) {
-      conn_->Append({"HSET", bans_key_, target, text});
-    } else {
-      conn_->Append({"HDEL", bans_key_, target});
-    }
-    conn_->Append({"EXEC"});
-    bool ok = true;
-    for (int i = 0; i < 4; ++i) {
-      Reply reply = conn_->Get();
-      if (!reply) return false;
-      if (i == 3 && reply->type != REDIS_REPLY_ARRAY) ok = false;
-    }
-    if (!ok) {
-      Problem(fmt::format("Redis at {} did not take a decision (EXEC failed)", url_.Display()));
+bool FleetLink::Send(Connection& conn, const FleetDecision& d) {
+  const std::string text = FormatFleetDecision(d);
+  const std::string target = d.target.ToString();
+  const std::string length = std::to_string(kStreamLength);
+  conn.Append({"MULTI"});
+  conn.Append({"XADD", stream_key_, "MAXLEN", "~", length, "*", "d", text});
+  if (d.ban) {
+    conn.Append({"HSET", bans_key_, target, text});
+  } else {
+    conn.Append({"HDEL", bans_key_, target});
+  }
+  conn.Append({"EXEC"});
+  bool ok = true;
+  for (int i = 0; i < 4; ++i) {
+    Reply reply = conn.Get();
+    if (!reply) {
+      Problem(fmt::format("Redis at {}: {}", url_.Display(), conn.error()));
       return false;
     }
-    std::lock_guard lock(mu_);
-    queue_.pop_front();
-    sending_ = false;
-    ++counters_.published;
-    cv_.notify_all();
+    if (i == 3 && reply->type != REDIS_REPLY_ARRAY) ok = false;
   }
+  if (!ok) Problem(fmt::format("Redis at {} did not take a decision (EXEC failed)", url_.Display()));
+  return ok;
 }
 
-bool FleetLink::ReadStream(int block_ms) {
-  const std::string block = std::to_string(block_ms);
-  Reply reply = block_ms >= 0
-                    ? conn_->Command({"XREAD", "COUNT", "1000", "BLOCK", block, "STREAMS", stream_key_, last_id_})
-                    : conn_->Command({"XREAD", "COUNT", "1000", "STREAMS", stream_key_, last_id_});
-  if (!reply) return false;
+bool FleetLink::ReadStream(Connection& conn) {
+  {
+    std::lock_guard lock(mu_);
+    if (stop_) return false;
+  }
+  Reply reply = conn.Command({"XREAD", "COUNT", "1000", "BLOCK", "500", "STREAMS", stream_key_, last_id_});
+  if (!reply) {
+    Problem(fmt::format("Redis at {}: {}", url_.Display(), conn.error()));
+    return false;
+  }
   if (reply->type == REDIS_REPLY_NIL) return true;  // nothing new
   if (reply->type != REDIS_REPLY_ARRAY) {
     Problem(fmt::format("Redis at {}: XREAD: {}", url_.Display(), Text(reply.get())));
     return false;
   }
+  bool any = false;
   for (size_t s = 0; s < reply->elements; ++s) {
     const redisReply* stream = reply->element[s];
     if (stream->type != REDIS_REPLY_ARRAY || stream->elements != 2) continue;
@@ -308,23 +341,28 @@ bool FleetLink::ReadStream(int block_ms) {
           found = true;
         }
       }
-      Receive(found ? text : std::string_view("(an entry without its d field)"));
+      any |= Receive(found ? text : std::string_view("(an entry without its d field)"));
     }
+  }
+  if (any) {
+    std::lock_guard lock(mu_);  // so that set_on_receive(nullptr) waits for a call under way
+    if (on_receive_) on_receive_();
   }
   return true;
 }
 
-void FleetLink::Receive(std::string_view text) {
+bool FleetLink::Receive(std::string_view text) {
   auto d = ParseFleetDecision(text);
   std::lock_guard lock(mu_);
   if (!d.ok()) {
     ++counters_.refused;
     problem_ = fmt::format("refused a decision read from Redis ({}): {:.120}", d.status().message(), text);
-    return;
+    return false;
   }
-  if (d->node == node_) return;  // this node's own
+  if (d->node == node_) return false;  // this node's own
   ++counters_.received;
   inbox_.push_back(std::move(*d));
+  return true;
 }
 
 }  // namespace defender

@@ -1,15 +1,15 @@
-// FleetLink: one defender-scan's connection to its fleet's Redis (--redis),
-// on a thread of its own, so that detection and /api/check never wait for
-// the network.
+// FleetLink: one defender-scan's connections to its fleet's Redis
+// (--redis), each on a thread of its own, so that detection and /api/check
+// never wait for the network.
 //
 // Out: Publish() queues a decision (at most kMaxQueued; past that the
-// oldest is dropped and counted) and the thread sends them in order, each
+// oldest is dropped and counted) and the writer sends them at once, in order, each
 // in one MULTI/EXEC: XADD to the stream PREFIXdecisions (trimmed to about
 // kStreamLength entries) and HSET (ban) or HDEL (unban) in the hash of
 // active bans PREFIXbans. While Redis is away they wait in the queue.
 //
-// In: the thread follows the stream (XREAD, blocking at most 100 ms) and
-// Take() hands the pipeline what other nodes decided, each entry parsed and
+// In: the reader follows the stream (XREAD, blocking) and calls the
+// `on_receive` callback when entries came; Take() hands the pipeline what other nodes decided, each entry parsed and
 // checked (ParseFleetDecision) and refused, counted, when it is not safe;
 // the node's own entries are skipped. On connecting it reads the stream's
 // last id first, then the active bans, then follows the stream from that
@@ -23,6 +23,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -51,9 +52,13 @@ class FleetLink {
   static constexpr size_t kMaxQueued = 100000;
   static constexpr size_t kStreamLength = 100000;
 
-  // Starts the thread; it connects in the background (a Redis that is not
+  // Starts the threads; they connect in the background (a Redis that is not
   // there yet is retried). `prefix` names the keys, `node` this process.
   FleetLink(RedisUrl url, std::string prefix, std::string node);
+  // Called on the reader's thread after decisions were added for Take(),
+  // to wake the pipeline; set_on_receive(nullptr) returns once no call is
+  // under way.
+  void set_on_receive(std::function<void()> fn);
   ~FleetLink();
   FleetLink(const FleetLink&) = delete;
   FleetLink& operator=(const FleetLink&) = delete;
@@ -74,31 +79,41 @@ class FleetLink {
 
  private:
   struct Connection;
-  void Run();
-  bool Connect();
+  // Connects, authenticates and selects the database; nullptr (said in
+  // problem_) if Redis is not there or refuses.
+  std::unique_ptr<Connection> Open();
+  // Waits before the next attempt to connect; false when stopping.
+  bool Backoff(std::chrono::milliseconds* delay);
+  void RunReader();
+  void RunWriter();
+  // The stream's last id, then (if needed) the active bans.
+  bool Sync(Connection& conn);
   // Reads the active bans into inbox_; false if Redis failed.
-  bool LoadActive();
-  bool SendQueued();
-  bool ReadStream(int block_ms);
-  void Receive(std::string_view text);
+  bool LoadActive(Connection& conn);
+  bool Send(Connection& conn, const FleetDecision& d);
+  bool ReadStream(Connection& conn);
+  // Parses and queues one entry for Take(); true if it was taken.
+  bool Receive(std::string_view text);
   void Problem(std::string text);
-  void Drop();
+  void Contact();
 
   const RedisUrl url_;
   const std::string prefix_, node_, stream_key_, bans_key_;
-  std::unique_ptr<Connection> conn_;  // the thread's
-  std::string last_id_;               // the thread's: the last stream entry read
+  std::string last_id_;  // the reader's: the last stream entry read
+  std::function<void()> on_receive_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<FleetDecision> queue_;
   std::vector<FleetDecision> inbox_;
   FleetCounters counters_;
+  bool reader_connected_ = false, writer_connected_ = false;
+  int reader_fd_ = -1;  // the reader's socket while it reads, for the destructor to shut
   std::chrono::steady_clock::time_point last_contact_{};
   bool loaded_ = false;
   bool sending_ = false;  // the queue's front is being sent
   std::string problem_;
   bool stop_ = false;
-  std::thread thread_;
+  std::thread reader_, writer_;
 };
 
 }  // namespace defender

@@ -85,8 +85,12 @@ std::optional<SyslogMessage> ParseSyslog(std::string_view d) {
   if (i == 1 || i >= d.size() || d[i] != '>' || pri > 191) return std::nullopt;
   std::string_view rest = d.substr(i + 1);
   std::optional<SyslogMessage> m = rest.starts_with("1 ") ? Parse5424(rest.substr(2)) : Parse3164(rest);
-  if (!m || m->message.empty() || m->message.find_first_of(std::string_view("\n\r\0", 3)) != std::string_view::npos) {
-    return std::nullopt;
+  if (!m || m->message.empty()) return std::nullopt;
+  // One vectorised scan a byte: find_first_of would call memchr over the
+  // set for every byte of the message (a quarter of the intake's time).
+  const std::string_view msg = m->message;
+  for (char c : {'\n', '\r', '\0'}) {
+    if (std::memchr(msg.data(), c, msg.size()) != nullptr) return std::nullopt;
   }
   return m;
 }
@@ -294,7 +298,7 @@ class SyslogTcpSource : public ByteSource {
       return Status::Ok();
     }
     std::vector<pollfd> polled{{listen_fd_, POLLIN, 0}};
-    for (const Connection& c : connections_) polled.push_back({c.fd, POLLIN, 0});
+    for (const Connection& c : connections_) polled.push_back({c.ended ? -1 : c.fd, POLLIN, 0});
     if (poll(polled.data(), polled.size(), reported_idle_ ? idle_ms_ : 0) <= 0) {
       reported_idle_ = true;
       return Status::Ok();
@@ -316,6 +320,7 @@ class SyslogTcpSource : public ByteSource {
     int fd;
     std::string in;  // received, not framed yet, from `at` on
     size_t at = 0;
+    bool ended = false;  // the sender closed: closed here once its frames are taken
   };
 
   void Accept() {
@@ -348,8 +353,7 @@ class SyslogTcpSource : public ByteSource {
         continue;
       }
       if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-      if (c.at < c.in.size()) ++counters_->malformed;  // a frame cut by the end
-      Close(i);
+      c.ended = true;  // its frames are still to be taken (TakeFrames)
       return;
     }
   }
@@ -398,6 +402,9 @@ class SyslogTcpSource : public ByteSource {
       }
       if (closed) {  // its framing broke: what follows cannot be found
         ++counters_->malformed;
+        Close(i);
+      } else if (c.ended && pending_.empty()) {  // every whole frame taken
+        if (c.at < c.in.size()) ++counters_->malformed;  // a frame cut by the end
         Close(i);
       } else if (c.at > c.in.size() / 2) {
         c.in.erase(0, c.at);

@@ -209,3 +209,23 @@ TEST_CASE("what a burst overflows of a UDP socket's buffer is counted, not lost 
   CHECK(counters.received == lines);
   CHECK(counters.received + counters.overflowed == kBurst + 1);
 }
+
+TEST_CASE("a TCP sender that sends a burst and closes at once loses none of its frames") {
+  // rsyslog at the end of a queue, or bench/syslog_send --tcp: more than the
+  // source reads ahead of framing (128 KiB), then the end of the stream.
+  const int port = FreeUdpPort();
+  SyslogCounters counters;
+  auto source = Must(NewSyslogSource(fmt::format("tcp://127.0.0.1:{}", port), {}, 50, &counters));
+  std::string burst, want;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string frame = fmt::format("<190>Dec  2 20:03:06 web-1 nginx: line {:05}", i);
+    burst += std::to_string(frame.size()) + " " + frame;
+    want += fmt::format("web-1\tline {:05}\n", i);
+  }
+  const std::string cut = "<190>Dec  2 20:03:06 web-1 nginx: cut";
+  burst += std::to_string(cut.size() + 10) + " " + cut;  // the last frame ends early
+  close(SendTcp(port, burst));
+  CHECK(ReadAll(*source) == want);
+  CHECK(counters.received == 5000);
+  CHECK(counters.malformed == 1);  // the cut frame
+}
