@@ -46,7 +46,7 @@ class Pipeline : public PipelineControl {
   ~Pipeline() override;
   // Serve mode: after Run() has read its inputs it goes on running the
   // queue's tasks until the queue is stopped.
-  void set_tasks(TaskQueue* tasks) { tasks_ = tasks; }
+  void set_tasks(TaskQueue* tasks);
   // Applied after the built-in sinks.
   void AddSink(std::unique_ptr<Sink> sink) { added_sinks_.push_back(std::move(sink)); }
   // Called on the pipeline's thread with the new configuration after a

@@ -10,6 +10,13 @@
 
 namespace defender {
 
+void Pipeline::set_tasks(TaskQueue* tasks) {
+  tasks_ = tasks;
+  // Serve waits on its task queue between inputs: a decision from the
+  // fleet wakes it, so that it applies at once.
+  if (fleet_) fleet_->set_on_receive([tasks] { tasks->Post([](PipelineControl&) {}); });
+}
+
 void Pipeline::LoadFleet() {
   if (!fleet_) return;
   if (!fleet_->WaitLoaded(std::chrono::seconds(2))) {
@@ -59,6 +66,7 @@ void Pipeline::TakeFleetDecisions() {
 
 void Pipeline::FinishFleet() {
   if (!fleet_) return;
+  fleet_->set_on_receive(nullptr);  // serve's task queue ends before the pipeline
   if (!fleet_->WaitSent(std::chrono::seconds(5))) {
     PrintWarning(fmt::format("{} decisions were not sent to the fleet's Redis at {} ({}); this node keeps them",
                              fleet_->counters().queued, fleet_->url().Display(), fleet_->last_problem()));
