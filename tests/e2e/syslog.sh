@@ -105,4 +105,18 @@ refused() { [[ "$(check 198.51.100.20)" == 403 ]]; }
 wait_until 5 refused && ok || fail "served: the client probing both servers is refused by /api/check"
 kill -TERM "$serve"
 wait "$serve" || true
+# samples/deploy/nginx/fleet.conf (docker-compose.fleet.yml: replicas that
+# send their log to a central defender-scan) is a configuration nginx
+# takes, with the service's name replaced by loopback.
+mkdir -p "$TMP/deploy/defender"
+cp "$SOURCE_DIR/samples/nginx/serve/defender-check.conf" "$TMP/deploy/defender/"
+sed -e "s/defender:8080/127.0.0.1:$(free_port)/" -e "s/defender:5514/127.0.0.1:$sport/" \
+    -e "s/listen 80;/listen 127.0.0.1:$(free_port);/" -e "s|/etc/nginx/defender/|$TMP/deploy/defender/|" \
+    -e "s|/usr/share/nginx/html|$TMP/deploy|" "$SOURCE_DIR/samples/deploy/nginx/fleet.conf" > "$TMP/deploy/fleet.conf"
+write_nginx_conf "$TMP/deploy" <<CONF
+  include $SOURCE_DIR/samples/nginx/defender-log-format.conf;
+  include $TMP/deploy/fleet.conf;
+CONF
+nginx -p "$TMP/deploy" -c "$TMP/deploy/nginx.conf" -t 2> "$TMP/deploy/t.err" && ok ||
+  fail "nginx -t on samples/deploy/nginx/fleet.conf: $(cat "$TMP/deploy/t.err")"
 finish
