@@ -10,6 +10,7 @@
 #include "cli/messages.h"
 #include "cli/options.h"
 #include "cli/pipeline.h"
+#include "cli/report_command.h"
 #include "cli/rules_command.h"
 #include "cli/serve.h"
 #include "cli/signals.h"
@@ -256,6 +257,17 @@ int Main(int argc, char** argv) {
                     "The header that names the client in /api/check")
       ->capture_default_str()
       ->group(api);
+  auto* report = app.add_subcommand(
+      "report", "Replay logs (a dry run) and write one self-contained HTML page of what was read and decided");
+  AddScanOptions(*report, options);
+  ReportOptions report_options;
+  report->add_option("-o,--output", report_options.output, "The file to write (.html, or .json for JSON)")
+      ->required();
+  report->add_option("--report-format", report_options.format,
+                     "html or json (default: json for a .json output, else html)");
+  report->add_option("--top", report_options.top, "How many attackers the report lists")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -286,6 +298,10 @@ int Main(int argc, char** argv) {
   for (const std::string& w : FormatWarnings(options.format)) PrintWarning(fmt::format("--format: {}", w));
   InstallSignalHandlers(options.stop_timeout_s);
   if (serve->parsed()) return RunServe(options, serve_options, std::move(config));
+  if (report->parsed()) {
+    if (report->count("--json") == 0) options.json = "/dev/null";  // the page is the output
+    return RunReportCommand(options, report_options, std::move(config));
+  }
   auto pipeline = Pipeline::Create(options, std::move(config));
   if (!pipeline.ok()) {
     PrintError(pipeline.status().message());

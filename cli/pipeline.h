@@ -18,6 +18,7 @@
 #include "cli/parse_ahead.h"
 #include "cli/progress.h"
 #include "cli/reorder_buffer.h"
+#include "cli/report.h"
 #include "cli/stats.h"
 #include "core/log_record.h"
 #include "core/prometheus_text.h"
@@ -52,8 +53,13 @@ class Pipeline : public PipelineControl {
   // Called on the pipeline's thread with the new configuration after a
   // reload (SIGHUP) took effect: serve passes it on to the HTTP side.
   void set_on_reload(std::function<void(const Config&)> fn) { on_reload_ = std::move(fn); }
+  // `defender-scan report`: what the run reads and decides is also
+  // gathered here.
+  void set_report(ReportCollector* report) { report_ = report; }
   // 0 ok, 1 a runtime failure (an unreadable input, a sink failed).
   int Run();
+  const Stats& stats() const { return stats_; }
+  const DecisionEngine& engine() const { return engine_; }
 
   // PipelineControl, for serve mode.
   Decision Block(const Cidr& target, std::string_view reason, int64_t duration_s) override;
@@ -178,6 +184,7 @@ class Pipeline : public PipelineControl {
   std::vector<std::unique_ptr<Sink>> added_sinks_;   // until BuildSinks()
   Sink* action_sink_ = nullptr;                      // in sinks_
   TaskQueue* tasks_ = nullptr;
+  ReportCollector* report_ = nullptr;
   std::function<void(const Config&)> on_reload_;
   std::unique_ptr<LineParser> analyze_parser_;
   absl::flat_hash_map<std::string_view, uint64_t> bans_by_reason_;

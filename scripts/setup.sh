@@ -26,6 +26,8 @@ if [[ $mode == all ]]; then
     libnginx-mod-http-lua jq python3-django php-cli wrk
     # fleet mode's tests: a real Redis, started by the test on loopback
     redis-server
+    # the HTML report rendered by a real browser (headless)
+    chromium
     # the sample firewall actions' test, inside a network namespace only
     iptables nftables ipset iproute2
     # bench/instructions.sh: instruction counts that the noise does not move

@@ -36,9 +36,9 @@ calls=$(run_setup)
 expect_eq "nothing missing: nothing done" "$calls" ""
 # The demo's set-up installs what the build needs, not the test tools.
 SETUP_MODE=build
-calls=$(run_setup nginx php-cli wrk valgrind redis-server libhyperscan-dev)
+calls=$(run_setup nginx php-cli wrk valgrind redis-server chromium libhyperscan-dev)
 expect_contains "demo: the build's libraries" "$calls" "apt-get install -y -q --no-install-recommends libhyperscan-dev"
-for p in nginx php-cli wrk valgrind redis-server; do expect_not_contains "demo: no $p" "$calls" " $p"; done
+for p in nginx php-cli wrk valgrind redis-server chromium; do expect_not_contains "demo: no $p" "$calls" " $p"; done
 expect_contains "the demo asks for the build set-up" "$(cat "$SOURCE_DIR/scripts/demo.sh")" "scripts/setup.sh build"
 
 finish
