@@ -332,6 +332,7 @@ std::string_view Pipeline::ProcessRecord(std::string_view line) {
   }
   if (!record_.has_time) record_.time = last_log_time_;
   if (report_) report_->OnRecord(record_.time, record_.status);
+  if (tasks_) activity_.OnRecord(record_.time);
   alerts_.clear();
   detector_->Process(record_, decoder_, &alerts_);
   engine_.Advance(last_log_time_, &decisions_);
@@ -348,6 +349,7 @@ void Pipeline::Deliver() {
   for (const Decision& d : decisions_) {
     if (d.action == DecisionAction::kBan && !d.restored) ++bans_by_reason_[d.reason];
     if (report_) report_->OnDecision(d);
+    if (tasks_) activity_.OnDecision(d);
     for (auto& sink : sinks_) {
       Status s = sink->Apply(d);
       if (!s.ok()) {

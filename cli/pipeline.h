@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/config.h"
+#include "cli/activity.h"
 #include "cli/options.h"
 #include "cli/parse_ahead.h"
 #include "cli/progress.h"
@@ -66,6 +67,7 @@ class Pipeline : public PipelineControl {
   bool Unblock(const Cidr& target) override;
   StatusOr<AnalyzeResult> Analyze(std::string_view line, std::optional<IpAddress> client) override;
   void AppendMetrics(std::string* out) override;
+  void AppendActivity(std::string* out) override;
   LogTime Clock() const override { return engine_.now(); }
 
  private:
@@ -185,6 +187,7 @@ class Pipeline : public PipelineControl {
   Sink* action_sink_ = nullptr;                      // in sinks_
   TaskQueue* tasks_ = nullptr;
   ReportCollector* report_ = nullptr;
+  Activity activity_;  // serve: the dashboard's last hour
   std::function<void(const Config&)> on_reload_;
   std::unique_ptr<LineParser> analyze_parser_;
   absl::flat_hash_map<std::string_view, uint64_t> bans_by_reason_;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "cli/pipeline.h"
+#include "core/json.h"
 #include "core/prometheus_text.h"
 
 namespace defender {
@@ -78,6 +79,32 @@ void Pipeline::AppendMetrics(std::string* out) {
   m.Family("clock_seconds", "gauge", "The pipeline's clock (log time).");
   m.Sample("clock_seconds", engine_.now() / kSecond);
   AppendFleetMetrics(m);
+}
+
+void Pipeline::AppendActivity(std::string* out) {
+  fmt::memory_buffer json;
+  auto it = std::back_inserter(json);
+  fmt::format_to(it, "{{\"clock\":\"{}\",\"lines\":{},\"active_bans\":{},\"inputs\":[", FormatIso8601(engine_.now()),
+                 stats_.lines, engine_.active().size());
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    json.append(std::string_view(i ? ",{\"name\":" : "{\"name\":"));
+    AppendJsonString(json, inputs_[i].name);
+    fmt::format_to(it, ",\"lines\":{},\"open\":{}}}", inputs_[i].line_no, inputs_[i].done ? "false" : "true");
+  }
+  json.append(std::string_view("],\"fleet\":"));
+  if (fleet_) {
+    const FleetCounters c = fleet_->counters();
+    json.append(std::string_view("{\"redis\":"));
+    AppendJsonString(json, fleet_->url().Display());
+    fmt::format_to(it, ",\"connected\":{},\"queued\":{},\"published\":{},\"received\":{},\"refused\":{}}}",
+                   c.connected, c.queued, c.published, c.received, c.refused);
+  } else {
+    json.append(std::string_view("null"));
+  }
+  json.append(std::string_view(",\"activity\":"));
+  activity_.AppendJson(json, engine_.now());
+  json.push_back('}');
+  out->append(json.data(), json.size());
 }
 
 }  // namespace defender

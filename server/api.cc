@@ -15,13 +15,14 @@
 #include "parsers/decode.h"
 #include "server/api_json.h"
 #include "server/json_body.h"
+#include "server/ui_assets.h"
 
 namespace defender {
 
 namespace {
 
-constexpr std::string_view kEndpointNames[] = {"check", "block", "unblock", "analyze", "blocked_ips",
-                                               "metrics", "healthz", "other"};
+constexpr std::string_view kEndpointNames[] = {"check",   "block",   "unblock",  "analyze", "blocked_ips", "metrics",
+                                               "healthz", "bans",    "activity", "ui",      "other"};
 
 std::string_view ToView(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
@@ -176,6 +177,19 @@ void Api::Handle(HttpRequest& request, const IpAddress& peer, Respond respond) {
     if (only(kAnalyze, {http::verb::post}) && authorized(kAnalyze)) Analyze(request, respond);
   } else if (path == "/api/blocked-ips") {
     if (only(kBlockedIps, {http::verb::get}) && authorized(kBlockedIps)) BlockedIps(request, respond);
+  } else if (path == "/api/bans") {
+    if (only(kBans, {http::verb::get}) && authorized(kBans)) Bans(request, respond);
+  } else if (path == "/api/activity") {
+    if (only(kActivity, {http::verb::get}) && authorized(kActivity)) Activity(request, respond);
+  } else if (path == "/" || path == "/ui") {
+    if (only(kUi, {http::verb::get, http::verb::head})) {
+      HttpResponse res = MakeResponse(request, http::status::found, "", "text/plain");
+      res.set(http::field::location, "/ui/");
+      Send(kUi, respond, std::move(res));
+    }
+  } else if (path.starts_with("/ui/")) {
+    // The files hold no data: the data endpoints ask for the token.
+    if (only(kUi, {http::verb::get, http::verb::head})) Ui(request, path.substr(4), respond);
   } else {
     refuse(kOther, http::status::not_found, "no such endpoint");
   }
@@ -396,6 +410,65 @@ void Api::BlockedIps(HttpRequest& request, Respond& respond) {
   }
   out.push_back(']');
   Send(kBlockedIps, respond, MakeResponse(request, http::status::ok, fmt::to_string(out)));
+}
+
+void Api::Bans(HttpRequest& request, Respond& respond) {
+  fmt::memory_buffer out;
+  auto it = std::back_inserter(out);
+  bool first = true;
+  out.append(std::string_view("{\"bans\":["));
+  for (const BanEntry& b : view_->Entries()) {
+    out.append(std::string_view(std::exchange(first, false) ? "{\"target\":\"" : ",{\"target\":\""));
+    b.target.AppendTo(out);
+    out.append(std::string_view("\",\"reason\":"));
+    AppendJsonString(out, b.reason);
+    fmt::format_to(it, ",\"since\":\"{}\",\"until\":\"{}\",\"ban_count\":{},\"node\":", FormatIso8601(b.since),
+                   FormatIso8601(b.until), b.ban_count);
+    AppendJsonString(out, b.node);
+    out.push_back('}');
+  }
+  out.append(std::string_view("]}"));
+  Send(kBans, respond, MakeResponse(request, http::status::ok, fmt::to_string(out)));
+}
+
+double Api::LatencyQuantileMs(double q) const {
+  uint64_t total = 0;
+  for (const auto& bucket : latency_) total += bucket.load(std::memory_order_relaxed);
+  uint64_t seen = 0;
+  for (size_t i = 0; i < latency_.size(); ++i) {
+    seen += latency_[i].load(std::memory_order_relaxed);
+    if (total > 0 && double(seen) >= q * double(total)) {
+      return i < kLatencyBounds.size() ? kLatencyBounds[i] * 1000 : kLatencyBounds.back() * 1000;
+    }
+  }
+  return 0;
+}
+
+void Api::Activity(HttpRequest& request, Respond& respond) {
+  ResponseShape shape = ShapeOf(request);
+  tasks_->Post([this, respond, shape](PipelineControl& pipeline) mutable {
+    std::string body = "{\"pipeline\":";
+    pipeline.AppendActivity(&body);
+    uint64_t checks = 0;
+    for (const auto& c : requests_[kCheck]) checks += c.load(std::memory_order_relaxed);
+    body += fmt::format(",\"check\":{{\"requests\":{},\"p50_ms\":{},\"p99_ms\":{}}}}}", checks,
+                        LatencyQuantileMs(0.5), LatencyQuantileMs(0.99));
+    Send(kActivity, respond, MakeResponse(shape, http::status::ok, std::move(body)));
+  });
+}
+
+void Api::Ui(HttpRequest& request, std::string_view name, Respond& respond) {
+  auto asset = FindUiAsset(name);
+  if (!asset) {
+    Send(kUi, respond, MakeResponse(request, http::status::not_found, ErrorBody("no such file")));
+    return;
+  }
+  HttpResponse res = MakeResponse(request, http::status::ok, std::string(asset->body), asset->content_type);
+  res.set("Content-Security-Policy", boost::beast::string_view(kUiPolicy.data(), kUiPolicy.size()));
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set(http::field::cache_control, "no-store");
+  Send(kUi, respond, std::move(res));
 }
 
 void Api::Metrics(HttpRequest& request, Respond& respond) {

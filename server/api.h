@@ -1,7 +1,8 @@
 // Api: the endpoints of serve mode, as the nginx-defender integration guide
 // names them: /api/check (for auth_request), /api/block, /api/unblock,
 // DELETE /api/block/{ip}, /api/analyze, /api/blocked-ips, /metrics and
-// /healthz. /api/check answers from the BanView and its own signature
+// /healthz; and the dashboard: its files under /ui/ and its data,
+// /api/bans and /api/activity. /api/check answers from the BanView and its own signature
 // matcher on the HTTP thread; the rest becomes a task for the pipeline's
 // thread (TaskQueue). Request bodies are JSON, parsed into typed values
 // before anything is done with them. Handle() runs on the HTTP thread only.
@@ -58,7 +59,9 @@ class Api {
   void AppendMetrics(std::string* out) const;
 
  private:
-  enum Endpoint { kCheck, kBlock, kUnblock, kAnalyze, kBlockedIps, kMetrics, kHealthz, kOther, kEndpoints };
+  enum Endpoint {
+    kCheck, kBlock, kUnblock, kAnalyze, kBlockedIps, kMetrics, kHealthz, kBans, kActivity, kUi, kOther, kEndpoints
+  };
   void Send(Endpoint e, Respond& respond, HttpResponse response);
   // /api/check: who is asked about, the lookup (a ban, or a signature that
   // refuses the request itself), the answer, the latency histogram.
@@ -71,6 +74,14 @@ class Api {
   void Analyze(HttpRequest& request, Respond& respond);
   void BlockedIps(HttpRequest& request, Respond& respond);
   void Metrics(HttpRequest& request, Respond& respond);
+  // The dashboard's data: every ban (from the view), and the pipeline's
+  // last hour with the /api/check latency.
+  void Bans(HttpRequest& request, Respond& respond);
+  void Activity(HttpRequest& request, Respond& respond);
+  // The dashboard's files (server/ui_assets.h).
+  void Ui(HttpRequest& request, std::string_view name, Respond& respond);
+  // The upper bound, in ms, of the latency bucket holding quantile q.
+  double LatencyQuantileMs(double q) const;
   bool Trusted(const IpAddress& peer) const;
   // The ban target an "ip" of the API names: an address (an IPv6 one's prefix) or a CIDR.
   StatusOr<Cidr> BanTarget(std::string_view ip) const;

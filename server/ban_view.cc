@@ -25,7 +25,8 @@ Status BanView::Apply(const Decision& d) {
     if (d.time >= s.time) s = Score{d.score, d.time};
   }
   if (d.action == DecisionAction::kBan) {
-    auto [it, inserted] = bans_.insert_or_assign(d.target, Ban{std::string(d.reason), d.until});
+    auto [it, inserted] = bans_.insert_or_assign(
+        d.target, Ban{std::string(d.reason), d.time, d.until, d.ban_count, std::string(d.fleet_node)});
     if (inserted) ++prefix_count_[PrefixSlot(d.target)];
   } else if (d.action == DecisionAction::kUnban) {
     if (bans_.erase(d.target) > 0) --prefix_count_[PrefixSlot(d.target)];
@@ -61,6 +62,17 @@ std::vector<Cidr> BanView::Targets() const {
     for (const auto& [target, ban] : bans_) out.push_back(target);
   }
   std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<BanEntry> BanView::Entries() const {
+  std::vector<BanEntry> out;
+  {
+    std::shared_lock lock(mu_);
+    out.reserve(bans_.size());
+    for (const auto& [target, ban] : bans_) out.push_back({target, ban.reason, ban.since, ban.until, ban.ban_count, ban.node});
+  }
+  std::sort(out.begin(), out.end(), [](const BanEntry& a, const BanEntry& b) { return a.target < b.target; });
   return out;
 }
 

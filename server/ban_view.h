@@ -27,6 +27,15 @@ struct BanStatus {
   int score = 0;  // 0-100, decayed to the view's clock
 };
 
+// One active ban as the dashboard lists it.
+struct BanEntry {
+  Cidr target;
+  std::string reason;
+  LogTime since = 0, until = 0;
+  int ban_count = 0;
+  std::string node;  // another node of the fleet decided it; empty: this one
+};
+
 class BanView : public Sink {
  public:
   // IPv6 clients are scored per this prefix, as the detector counts them.
@@ -40,6 +49,8 @@ class BanView : public Sink {
   BanStatus Lookup(const IpAddress& address) const;
   // Every banned target, sorted.
   std::vector<Cidr> Targets() const;
+  // Every ban with what is known of it, sorted by target.
+  std::vector<BanEntry> Entries() const;
   size_t size() const;
   // The pipeline's clock, which scores decay against.
   void SetClock(LogTime now) { clock_.store(now, std::memory_order_relaxed); }
@@ -47,7 +58,9 @@ class BanView : public Sink {
  private:
   struct Ban {
     std::string reason;
-    LogTime until;
+    LogTime since, until;
+    int ban_count;
+    std::string node;
   };
   struct Score {
     int score;

@@ -42,6 +42,10 @@ class PipelineControl {
   virtual StatusOr<AnalyzeResult> Analyze(std::string_view line, std::optional<IpAddress> client) = 0;
   // Appends the pipeline's counters in the Prometheus text format.
   virtual void AppendMetrics(std::string* out) = 0;
+  // Appends what the dashboard shows of the pipeline as a JSON object:
+  // clock, lines, active bans, inputs, the fleet link, and the last hour
+  // (cli/activity.h).
+  virtual void AppendActivity(std::string* out) = 0;
   virtual LogTime Clock() const = 0;
 };
 

@@ -58,6 +58,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bool Unblock(const Cidr&) override { return false; }
     StatusOr<AnalyzeResult> Analyze(std::string_view, std::optional<IpAddress>) override { return AnalyzeResult(); }
     void AppendMetrics(std::string*) override {}
+    void AppendActivity(std::string* out) override { out->append("{}"); }
     LogTime Clock() const override { return 0; }
   } drop;
   service.tasks.RunPending(drop);  // answers built from empty results: still well-formed

@@ -55,6 +55,7 @@ class FakePipeline : public PipelineControl {
     return r;
   }
   void AppendMetrics(std::string* out) override { out->append("defender_lines_total 5\n"); }
+  void AppendActivity(std::string* out) override { out->append("{\"lines\":5}"); }
   LogTime Clock() const override { return 0; }
 };
 
