@@ -62,6 +62,15 @@ echo "input layer (inflate + lines) .gz:   ${im} s   speed-up: $(echo "scale=2; 
 echo "whole default run on the .gz:        ${zm} s"
 echo "whole default run on the plain file: ${pm} s   (read and parsed on a second thread; the .gz's second thread inflates)"
 
+echo "== report: defender-scan report (the HTML page) vs a dry run over the 1M-line log (issue 21: <= 1.20)"
+dr=(); rp=()
+for _ in 1 2 3 4 5 6 7; do
+  dr+=("$(seconds "$scan" --format defender --dry-run "$log")")
+  rp+=("$(seconds "$scan" report -o "$data/report.html" --format defender "$log")")
+done
+drm=$(printf '%s\n' "${dr[@]}" | median); rpm=$(printf '%s\n' "${rp[@]}" | median)
+echo "dry run: ${drm} s   report: ${rpm} s   ratio: $(echo "scale=2; $rpm / $drm" | bc)   page: $(( $(stat -c %s "$data/report.html") / 1024 )) KB"
+
 echo "== syslog: the 1M-line log sent as nginx's syslog datagrams over loopback as fast as one sender can, then over TCP (issue 20)"
 port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$scan" --syslog-listen "udp://127.0.0.1:$port" --format defender --stats > /dev/null 2> "$data/syslog-stats" &
