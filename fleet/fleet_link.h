@@ -3,22 +3,22 @@
 // never wait for the network.
 //
 // Out: Publish() queues a decision (at most kMaxQueued; past that the
-// oldest is dropped and counted) and the writer sends them at once, in order, each
-// in one MULTI/EXEC: XADD to the stream PREFIXdecisions (trimmed to about
-// kStreamLength entries) and HSET (ban) or HDEL (unban) in the hash of
-// active bans PREFIXbans. While Redis is away they wait in the queue.
+// oldest is dropped and counted) and the writer sends each at once, in
+// order, in one MULTI/EXEC: XADD to the stream PREFIXdecisions (trimmed to
+// about kStreamLength entries) and HSET (ban) or HDEL (unban) in the hash
+// of active bans PREFIXbans. While Redis is away they wait in the queue.
 //
-// In: the reader follows the stream (XREAD, blocking) and calls the
-// `on_receive` callback when entries came; Take() hands the pipeline what other nodes decided, each entry parsed and
-// checked (ParseFleetDecision) and refused, counted, when it is not safe;
-// the node's own entries are skipped. On connecting it reads the stream's
+// In: the reader follows the stream (XREAD, blocking) and calls
+// `on_receive` when entries came; Take() hands the pipeline what other
+// nodes decided, each entry parsed and checked (ParseFleetDecision) and
+// refused, counted, when it is not safe; the node's own entries are
+// skipped. On connecting it reads the stream's
 // last id first, then the active bans, then follows the stream from that
 // id, so nothing decided in between is missed; on reconnecting it goes on
 // from the last entry it read, or loads the active bans again when Redis
 // lost the stream (restarted without persistence).
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
