@@ -31,8 +31,15 @@ void Pipeline::TakeFleetDecisions() {
   if (!fleet_) return;
   fleet_inbox_.clear();
   fleet_->Take(&fleet_inbox_);
-  if (const std::string problem = fleet_->last_problem(); problem != fleet_warned_) {
-    if (!problem.empty()) PrintWarning(problem);
+  // A new problem is said, at most once a minute: a flood of hostile
+  // entries must not flood stderr too (/metrics counts them all).
+  const auto now = std::chrono::steady_clock::now();
+  if (const std::string problem = fleet_->last_problem();
+      problem != fleet_warned_ && now - fleet_warned_at_ >= std::chrono::minutes(1)) {
+    if (!problem.empty()) {
+      PrintWarning(problem);
+      fleet_warned_at_ = now;
+    }
     fleet_warned_ = problem;
   }
   if (fleet_inbox_.empty()) return;
