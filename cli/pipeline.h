@@ -204,8 +204,9 @@ class Pipeline : public PipelineControl {
   std::unique_ptr<StateStore> state_;
   std::unique_ptr<FleetLink> fleet_;
   std::vector<FleetDecision> fleet_inbox_;  // being applied: the decisions' node names point into it
-  std::string fleet_warned_;                // the last fleet problem said on stderr
-  std::chrono::steady_clock::time_point fleet_warned_at_{};
+  // The last fleet connection problem and refused entry said on stderr.
+  std::string fleet_warned_, fleet_refusal_;
+  std::chrono::steady_clock::time_point fleet_warned_at_{}, fleet_refusal_at_{};
   std::vector<Checkpoint> checkpoints_;
   LogTime last_log_time_ = 0;
   LogTime newest_line_ = 0;   // the latest time on a line read in this run

@@ -1,6 +1,8 @@
 // Fleet mode (--redis): this node's bans and unbans go to the fleet through
 // FleetSink, and what the other nodes decided comes in here and is applied
 // to every sink. Part of Pipeline (cli/pipeline.h).
+#include <tuple>
+
 #include <fmt/format.h>
 
 #include "cli/messages.h"
@@ -31,16 +33,18 @@ void Pipeline::TakeFleetDecisions() {
   if (!fleet_) return;
   fleet_inbox_.clear();
   fleet_->Take(&fleet_inbox_);
-  // A new problem is said, at most once a minute: a flood of hostile
-  // entries must not flood stderr too (/metrics counts them all).
+  // A new connection problem, and a new refused entry, are each said at
+  // most once a minute: a flood of hostile entries must not flood stderr
+  // too (/metrics counts them all).
   const auto now = std::chrono::steady_clock::now();
-  if (const std::string problem = fleet_->last_problem();
-      problem != fleet_warned_ && now - fleet_warned_at_ >= std::chrono::minutes(1)) {
+  for (auto [said, said_at, problem] : {std::tuple{&fleet_warned_, &fleet_warned_at_, fleet_->last_problem()},
+                                        std::tuple{&fleet_refusal_, &fleet_refusal_at_, fleet_->last_refusal()}}) {
+    if (problem == *said || now - *said_at < std::chrono::minutes(1)) continue;
     if (!problem.empty()) {
       PrintWarning(problem);
-      fleet_warned_at_ = now;
+      *said_at = now;
     }
-    fleet_warned_ = problem;
+    *said = problem;
   }
   if (fleet_inbox_.empty()) return;
   Tick();

@@ -137,6 +137,11 @@ std::string FleetLink::last_problem() const {
   return problem_;
 }
 
+std::string FleetLink::last_refusal() const {
+  std::lock_guard lock(mu_);
+  return refusal_;
+}
+
 void FleetLink::Problem(std::string text) {
   std::lock_guard lock(mu_);
   problem_ = std::move(text);
@@ -356,7 +361,7 @@ bool FleetLink::Receive(std::string_view text) {
   std::lock_guard lock(mu_);
   if (!d.ok()) {
     ++counters_.refused;
-    problem_ = fmt::format("refused a decision read from Redis ({}): {:.120}", d.status().message(), text);
+    refusal_ = fmt::format("refused a decision read from Redis ({}): {:.120}", d.status().message(), text);
     return false;
   }
   if (d->node == node_) return false;  // this node's own

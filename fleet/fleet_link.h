@@ -72,8 +72,10 @@ class FleetLink {
   // Waits until the queue is sent (true) or the time is up.
   bool WaitSent(std::chrono::milliseconds timeout);
   FleetCounters counters() const;
-  // The last refusal or connection error, for a warning; "" if none.
+  // The last connection problem ("" once connected again), and the last
+  // entry refused, for warnings.
   std::string last_problem() const;
+  std::string last_refusal() const;
   const std::string& node() const { return node_; }
   const RedisUrl& url() const { return url_; }
 
@@ -111,7 +113,7 @@ class FleetLink {
   std::chrono::steady_clock::time_point last_contact_{};
   bool loaded_ = false;
   bool sending_ = false;  // the queue's front is being sent
-  std::string problem_;
+  std::string problem_, refusal_;
   bool stop_ = false;
   std::thread reader_, writer_;
 };
