@@ -14,6 +14,7 @@
 #include "cli/messages.h"
 #include "cli/signals.h"
 #include "decisions/real_client.h"
+#include "fleet/fleet_sink.h"
 #include "parsers/presets.h"
 #include "sinks/action_sink.h"
 #include "sinks/command.h"
@@ -22,7 +23,6 @@
 #include "sinks/state_sink.h"
 #include "sources/input.h"
 #include "sources/syslog_source.h"
-#include "fleet/fleet_sink.h"
 
 namespace defender {
 
