@@ -9,8 +9,13 @@
 // carry hundreds of users with their own browsers at once. Attack traffic (unless --benign-only): every kind the detectors
 // know, each from its own clients, with the ground truth written to --truth
 // as TSV: client (or IPv6 /64) <TAB> expected scenario <TAB> first line time.
+// With --behaviour, also clients that no rule names but whose behaviour
+// stands out (issue 22: a slow brute force against a page answering 200, a
+// scraper rotating user agents, referer spam from rotating addresses, one
+// exploit request repeated), labelled behaviour:KIND in the truth, and heavy
+// benign users labelled benign:heavy-user (who must not be flagged).
 //
-//   loggen [--lines N] [--seed S] [--benign-only] [--truth FILE]
+//   loggen [--lines N] [--seed S] [--benign-only] [--behaviour] [--truth FILE]
 //          [--unique-clients] [--rate LINES_PER_S] > access.log
 #include <algorithm>
 #include <cmath>
@@ -196,8 +201,23 @@ struct Attack {
   int requests;     // requests per client
   double interval;  // seconds between requests of one client
   bool v6_hopping;  // the client moves through addresses of one /64
-  std::vector<std::string> requests_pool;  // "METHOD TARGET PROTO|STATUS|UA" (UA optional)
+  std::vector<std::string> requests_pool;  // "METHOD TARGET PROTO|STATUS|UA|REFERER" (UA, REFERER optional)
 };
+
+// --behaviour: what the rules are not written for (issue 22's workloads).
+const std::vector<Attack>& BehaviourAttacks() {
+  static const std::vector<Attack> kAttacks = {
+      {"behaviour:slow-bf-200", 2, 600, 20.0, false, {"POST /admin/index.php HTTP/1.1|200"}},
+      {"behaviour:ua-rotating-scraper", 2, 800, 2.0, false,
+       {"GET /products/{n} HTTP/1.1|200|{ua}", "GET /blog/{w}-{n} HTTP/1.1|200|{ua}"}},
+      {"behaviour:referer-spam", 10, 6, 30.0, false, {"GET / HTTP/1.1|200||http://best-seo-{w}.example/"}},
+      {"behaviour:repeated-exploit", 2, 500, 10.0, false, {"POST /boaform/admin/formLogin HTTP/1.1|404"}},
+      {"benign:heavy-user", 2, 3000, 1.5, false,
+       {"GET /products/{n} HTTP/1.1|200", "GET /api/v1/cart HTTP/1.1|200", "GET /static/app.{n}.js HTTP/1.1|200",
+        "GET /account/orders HTTP/1.1|200", "POST /api/v1/cart/items HTTP/1.1|201"}},
+  };
+  return kAttacks;
+}
 
 const std::vector<Attack>& Attacks() {
   static const std::vector<Attack> kAttacks = {
@@ -332,7 +352,7 @@ std::string Fill(std::string s, Rng& rng) {
 
 int main(int argc, char** argv) {
   uint64_t lines = 1000000, seed = 42;
-  bool benign_only = false, unique_clients = false;
+  bool benign_only = false, unique_clients = false, behaviour = false;
   double rate = 60;
   const char* truth_path = nullptr;
   for (int i = 1; i < argc; ++i) {
@@ -344,8 +364,10 @@ int main(int argc, char** argv) {
     else if (a == "--truth") truth_path = next();
     else if (a == "--benign-only") benign_only = true;
     else if (a == "--unique-clients") unique_clients = true;
+    else if (a == "--behaviour") behaviour = true;
     else {
-      fmt::print(stderr, "usage: loggen [--lines N] [--seed S] [--rate R] [--benign-only] [--truth FILE] [--unique-clients]\n");
+      fmt::print(stderr, "usage: loggen [--lines N] [--seed S] [--rate R] [--benign-only] [--behaviour] [--truth FILE] "
+                         "[--unique-clients]\n");
       return 2;
     }
   }
@@ -404,8 +426,11 @@ int main(int argc, char** argv) {
   const double duration = double(lines) / rate;
   std::vector<Line> attack_lines;
   FILE* truth = truth_path ? fopen(truth_path, "w") : nullptr;
-  if (!benign_only) {
-    for (const Attack& a : Attacks()) {
+  std::vector<Attack> attacks;
+  if (!benign_only) attacks = Attacks();
+  if (behaviour) attacks.insert(attacks.end(), BehaviourAttacks().begin(), BehaviourAttacks().end());
+  {
+    for (const Attack& a : attacks) {
       for (int c = 0; c < a.clients; ++c) {
         bool v6 = a.v6_hopping || rng.Chance(0.25);
         std::string prefix = RandomV6Prefix(rng);
@@ -417,10 +442,12 @@ int main(int argc, char** argv) {
         for (int k = 0; k < a.requests; ++k) {
           std::string spec = Fill(a.requests_pool[a.requests_pool.size() == 1 ? 0 : (k + c) % a.requests_pool.size()], rng);
           size_t bar = spec.find('|'), bar2 = spec.find('|', bar + 1);
+          size_t bar3 = bar2 == std::string::npos ? bar2 : spec.find('|', bar2 + 1);
+          std::string spec_ua = bar2 == std::string::npos ? "" : spec.substr(bar2 + 1, bar3 - bar2 - 1);
           Line l{start + k * a.interval * (0.8 + 0.4 * rng.Unit()),
                  a.v6_hopping ? V6InPrefix(prefix, rng) : ip,
-                 spec.substr(0, bar), std::atoi(spec.c_str() + bar + 1), int64_t(150 + rng.Below(500)), "",
-                 bar2 == std::string::npos ? ua : spec.substr(bar2 + 1)};
+                 spec.substr(0, bar), std::atoi(spec.c_str() + bar + 1), int64_t(150 + rng.Below(500)),
+                 bar3 == std::string::npos ? "" : spec.substr(bar3 + 1), spec_ua.empty() ? ua : spec_ua};
           attack_lines.push_back(std::move(l));
         }
       }

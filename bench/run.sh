@@ -134,3 +134,4 @@ echo "== serve mode: nginx auth_request to defender-scan serve vs to a 204 serve
 bash bench/bench_serve.sh 5 5
 
 bash bench/precision.sh "$lines"
+bash bench/behaviour.sh "$lines"
