@@ -16,6 +16,11 @@ int RunReportCommand(Options options, const ReportOptions& report_options, Confi
     PrintError(fmt::format("report: --report-format {}: html or json", format));
     return 2;
   }
+  // A report is of logs read to their end.
+  if (options.follow || !options.syslog_listen.empty()) {
+    PrintError("report: it reads files (or a pipe) to their end: not with --follow or --syslog-listen");
+    return 2;
+  }
   // A report changes nothing: no include, no action, no state, no fleet.
   options.dry_run = true;
   std::vector<std::pair<std::string, std::string>> settings = {

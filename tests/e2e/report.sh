@@ -58,4 +58,12 @@ set +e
 "$DEFENDER_SCAN" report -o "$TMP/x.html" --report-format pdf "$log" 2> /dev/null; status=$?
 set -e
 expect_eq "an unknown report format: exit 2" "$status" 2
+set +e
+"$DEFENDER_SCAN" report -o "$TMP/x.html" --follow "$log" 2> "$TMP/follow.err"; status=$?
+set -e
+expect_eq "a report of a followed file (it would never end): exit 2" "$status" 2
+expect_contains "... saying why" "$(cat "$TMP/follow.err")" "not with --follow"
+# A pipe is read to its end.
+cat "$log" | "$DEFENDER_SCAN" report -o "$TMP/piped.json" 2> /dev/null
+expect_eq "a piped log: the same bans" "$(jq '.totals.bans' "$TMP/piped.json")" "$(jq '.totals.bans' "$TMP/all.json")"
 finish
