@@ -1,6 +1,6 @@
-// What the pipeline counts, for people: the --stats report on stderr and
-// /metrics (the Prometheus text format, core/prometheus_text.h). Part of
-// Pipeline (cli/pipeline.h).
+// What the pipeline counts, for people: the --stats report on stderr,
+// /metrics (the Prometheus text format, core/prometheus_text.h) and the
+// dashboard's /api/activity. Part of Pipeline (cli/pipeline.h).
 #include <fmt/format.h>
 
 #include "cli/pipeline.h"

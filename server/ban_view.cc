@@ -54,17 +54,6 @@ BanStatus BanView::Lookup(const IpAddress& address) const {
   return out;
 }
 
-std::vector<Cidr> BanView::Targets() const {
-  std::vector<Cidr> out;
-  {
-    std::shared_lock lock(mu_);
-    out.reserve(bans_.size());
-    for (const auto& [target, ban] : bans_) out.push_back(target);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
 std::vector<BanEntry> BanView::Entries() const {
   std::vector<BanEntry> out;
   {
@@ -73,6 +62,12 @@ std::vector<BanEntry> BanView::Entries() const {
     for (const auto& [target, ban] : bans_) out.push_back({target, ban.reason, ban.since, ban.until, ban.ban_count, ban.node});
   }
   std::sort(out.begin(), out.end(), [](const BanEntry& a, const BanEntry& b) { return a.target < b.target; });
+  return out;
+}
+
+std::vector<Cidr> BanView::Targets() const {
+  std::vector<Cidr> out;
+  for (const BanEntry& e : Entries()) out.push_back(e.target);
   return out;
 }
 

@@ -47,10 +47,10 @@ class BanView : public Sink {
   // The ban covering `address` (its own, its prefix's or a wider CIDR's)
   // and the score of its client.
   BanStatus Lookup(const IpAddress& address) const;
-  // Every banned target, sorted.
-  std::vector<Cidr> Targets() const;
   // Every ban with what is known of it, sorted by target.
   std::vector<BanEntry> Entries() const;
+  // Their targets alone.
+  std::vector<Cidr> Targets() const;
   size_t size() const;
   // The pipeline's clock, which scores decay against.
   void SetClock(LogTime now) { clock_.store(now, std::memory_order_relaxed); }
