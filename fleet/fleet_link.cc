@@ -279,7 +279,7 @@ bool FleetLink::LoadActive(Connection& conn) {
       ended.emplace_back(Text(all->element[i]));  // tidied away by whoever sees it first
       continue;
     }
-    Receive(value);
+    Receive(std::move(d), value);
   }
   for (const std::string& field : ended) {
     if (!conn.Command({"HDEL", bans_key_, field})) return false;
@@ -346,7 +346,8 @@ bool FleetLink::ReadStream(Connection& conn) {
           found = true;
         }
       }
-      any |= Receive(found ? text : std::string_view("(an entry without its d field)"));
+      if (!found) text = "(an entry without its d field)";
+      any |= Receive(ParseFleetDecision(text), text);
     }
   }
   if (any) {
@@ -356,8 +357,7 @@ bool FleetLink::ReadStream(Connection& conn) {
   return true;
 }
 
-bool FleetLink::Receive(std::string_view text) {
-  auto d = ParseFleetDecision(text);
+bool FleetLink::Receive(StatusOr<FleetDecision> d, std::string_view text) {
   std::lock_guard lock(mu_);
   if (!d.ok()) {
     ++counters_.refused;

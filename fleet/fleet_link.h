@@ -94,8 +94,9 @@ class FleetLink {
   bool LoadActive(Connection& conn);
   bool Send(Connection& conn, const FleetDecision& d);
   bool ReadStream(Connection& conn);
-  // Parses and queues one entry for Take(); true if it was taken.
-  bool Receive(std::string_view text);
+  // Queues one entry, parsed from `text`, for Take(), or counts its
+  // refusal; true if it was taken.
+  bool Receive(StatusOr<FleetDecision> d, std::string_view text);
   void Problem(std::string text);
   void Contact();
 
