@@ -3,7 +3,18 @@
 set -euo pipefail
 : "${DEFENDER_SCAN:?set by ctest}" "${SOURCE_DIR:?set by ctest}"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"; jobs -p | xargs -r kill 2>/dev/null || true' EXIT
+# cleanup: the test's background processes are stopped first, then the temp
+# dir is removed (a process still writing into it, as redis-server does on
+# its way out, would make the removal fail, and with it the test).
+cleanup() {
+  jobs -p | xargs -r kill 2>/dev/null || true
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    rm -rf "$TMP" 2>/dev/null && return 0
+    sleep 0.2
+  done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
 # A command that fails outside an assertion ends the test: say which.
 trap 's=$?; [[ $- == *e* ]] && echo "FAIL: $(basename "$0"):$LINENO: command failed (status $s): $BASH_COMMAND" >&2' ERR
 failures=0

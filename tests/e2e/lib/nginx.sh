@@ -25,6 +25,6 @@ start_nginx() {
   nginx -p "$1" -c "$1/nginx.conf" -t 2>"$1/nginx-t.err" || { cat "$1/nginx-t.err" >&2; return 1; }
   nginx -p "$1" -c "$1/nginx.conf" 3>&-
   nginx_dirs+=("$1")
-  trap 'for d in "${nginx_dirs[@]}"; do nginx -p "$d" -c "$d/nginx.conf" -s stop 2>/dev/null; done; rm -rf "$TMP"; jobs -p | xargs -r kill 2>/dev/null || true' EXIT
+  trap 'for d in "${nginx_dirs[@]}"; do nginx -p "$d" -c "$d/nginx.conf" -s stop 2>/dev/null; done; cleanup' EXIT
 }
 nginx_dirs=()
