@@ -1,6 +1,7 @@
 #include "core/log_record.h"
 
 #include <cstring>
+#include <type_traits>
 
 namespace defender {
 
@@ -17,6 +18,13 @@ std::string_view EventKindName(EventKind kind) {
     case EventKind::kMailLoginFailed: return "mail_login_failed";
   }
   return "unknown";
+}
+
+static_assert(std::is_trivially_copyable_v<LogRecord>);
+
+void ClearRecord(LogRecord* record) {
+  static const LogRecord kEmpty;
+  std::memcpy(static_cast<void*>(record), &kEmpty, sizeof(LogRecord));
 }
 
 namespace {

@@ -54,6 +54,11 @@ struct LogRecord {
   std::string_view sender;  // a line received over syslog: the host name of the server that sent it
 };
 
+// Makes `record` a new LogRecord(). Parsers call it first for every line:
+// `*record = LogRecord()` builds a temporary and copies it with `rep movsq`,
+// which was most of the parse's time on the parse-ahead thread.
+void ClearRecord(LogRecord* record);
+
 // A record kept past its line (read ahead on another thread, held to be put
 // back in time order): the line, and each field that is not inside it (a
 // parser's scratch), copied into one buffer of RecordTextSize() bytes that

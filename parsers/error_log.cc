@@ -38,7 +38,7 @@ std::optional<IpAddress> ClientAt(std::string_view s, size_t pos) {
 class ErrorLogParser : public LineParser {
  public:
   Reject Parse(std::string_view line, LogRecord* r) override {
-    *r = LogRecord();
+    ClearRecord(r);
     if (line.empty()) return Reject::kEmpty;
     if (line.size() < 24 || line[19] != ' ' || line[20] != '[') return Reject::kFormatMismatch;
     auto t = ParseErrorLogTime(line.substr(0, 19));

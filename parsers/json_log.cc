@@ -34,7 +34,7 @@ size_t Utf8Len(const char* s, size_t i, size_t n) {
 class JsonLogParser : public LineParser {
  public:
   Reject Parse(std::string_view line, LogRecord* r) override {
-    *r = LogRecord();
+    ClearRecord(r);
     size_t start = line.find_first_not_of(" \t");
     if (start == std::string_view::npos) return Reject::kEmpty;
     if (line[start] != '{') return Reject::kFormatMismatch;
@@ -66,7 +66,7 @@ class JsonLogParser : public LineParser {
 
  private:
   Reject ParseBuffer(size_t len, LogRecord* r) {
-    *r = LogRecord();
+    ClearRecord(r);
     ondemand::document doc;
     if (parser_.iterate(buf_.data(), len, buf_.size()).get(doc)) return Reject::kBadJson;
     ondemand::object obj;

@@ -374,7 +374,7 @@ inline bool ClosesWith(const char* p, const char* end, std::string_view literal)
 }  // namespace
 
 Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
-  *record = LogRecord();
+  ClearRecord(record);
   if (line.empty()) return Reject::kEmpty;
   const char* p = line.data();
   const char* end = p + line.size();

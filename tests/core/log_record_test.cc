@@ -50,3 +50,28 @@ TEST_CASE("a field that only starts inside the line is copied whole") {
   CHECK(r.host == "efXYZ");
   CHECK(r.host.data() == dest.get() + 6);
 }
+
+TEST_CASE("a cleared record is a new one, whatever it held") {
+  std::string line = "GET / HTTP/1.1";
+  LogRecord r;
+  r.client = *IpAddress::Parse("192.0.2.9");
+  r.time = 42;
+  r.has_time = true;
+  r.kind = EventKind::kLimitReq;
+  r.status = 404;
+  r.bytes = 12;
+  r.request_time_ms = 7;
+  r.request = line;
+  r.sender = line;
+  ClearRecord(&r);
+  const LogRecord fresh;
+  CHECK(r.client == fresh.client);
+  CHECK(r.time == 0);
+  CHECK_FALSE(r.has_time);
+  CHECK(r.kind == EventKind::kRequest);
+  CHECK(r.status == 0);
+  CHECK(r.bytes == -1);
+  CHECK(r.request_time_ms == -1);
+  CHECK(r.request.empty());
+  CHECK(r.sender.empty());
+}
