@@ -56,6 +56,17 @@ class Reader {
     return true;
   }
 
+  bool Number(const YAML::Node& node, std::string_view key, double lo, double hi, double* out) {
+    double v = 0;
+    if (!Get(node, key, &v)) return false;
+    if (!(v >= lo && v <= hi)) {
+      Error(node, key, fmt::format("{} is out of range {}-{}", v, lo, hi));
+      return false;
+    }
+    *out = v;
+    return true;
+  }
+
   void Apps(const YAML::Node& node, std::string_view key, std::vector<std::string>* out) {
     if (!node.IsSequence()) {
       Error(node, key, "must be a list of application names");
@@ -266,6 +277,8 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
         r.Apps(v, key, &c.apps);
       } else if (key == "ipv6_prefix") {
         r.Int(v, key, 32, 128, &c.ipv6_prefix);
+      } else if (key == "anomaly_threshold") {
+        r.Number(v, key, 1, 100, &c.anomaly_threshold);
       } else if (key == "max_buckets") {
         int n = 0;
         if (r.Int(v, key, 1000, 1'000'000'000, &n)) c.max_buckets = size_t(n);
@@ -316,6 +329,7 @@ bool ResolveConfig(const Options& o, Config* config, std::vector<std::string>* e
     }
   }
   if (o.ipv6_prefix != 0) config->ipv6_prefix = o.ipv6_prefix;
+  if (o.anomaly_threshold != 0) config->anomaly_threshold = o.anomaly_threshold;
   config->cache_dir = o.cache_dir.empty() ? "default" : o.cache_dir == "none" ? "" : o.cache_dir;
   return errors->size() == before;
 }

@@ -10,6 +10,7 @@
 
 #include "cli/options.h"
 #include "core/cidr.h"
+#include "detectors/behaviour_model.h"
 #include "detectors/scenario.h"
 
 namespace defender {
@@ -22,6 +23,7 @@ struct Config {
   bool verify_crawlers = false;      // allow_crawlers: verified
   std::vector<std::string> apps;  // app profiles in use (detectors/app_profiles.h)
   int ipv6_prefix = 64;
+  double anomaly_threshold = BehaviourOptions().threshold;
   size_t max_buckets = kDefaultMaxBuckets;
   int64_t max_ban_s = 7 * 86400;
   bool extend_on_alert = false;

@@ -101,6 +101,11 @@ void AddScanOptions(CLI::App& app, Options& o) {
   app.add_option("--ipv6-prefix", o.ipv6_prefix, "Count and ban IPv6 clients per this prefix (default 64)")
       ->check(CLI::Range(32, 128))
       ->group(detect);
+  app.add_option("--anomaly-threshold", o.anomaly_threshold,
+                 "The score at which behaviour-anomaly alerts (default 12; lower finds more, and more "
+                 "real users)")
+      ->check(CLI::Range(1.0, 100.0))
+      ->group(detect);
   app.add_flag("--dry-run", o.dry_run, "Decide and report, change nothing outside stdout")->group(detect);
   auto* enforce = "Enforcement";
   app.add_option("--state", o.state,

@@ -97,6 +97,10 @@ const ParsedLine* ParseAhead::Next() {
   return &line;
 }
 
+const ParsedLine* ParseAhead::Peek() const {
+  return current_ && next_ < current_->count ? &current_->lines[next_] : nullptr;
+}
+
 void ParseAhead::Run() {
   while (true) {
     std::unique_ptr<Batch> batch;

@@ -40,6 +40,9 @@ class ParseAhead {
   // The next line, valid until the next call; nullptr once the input is
   // over (the reader's status and counts are then final).
   const ParsedLine* Next();
+  // The line Next() will return, if it is already at hand (else nullptr):
+  // for fetching what it will need while this one is processed.
+  const ParsedLine* Peek() const;
   // Ends the worker before the input is over (the run was stopped); the
   // reader's counts then include what was read ahead.
   void Stop();

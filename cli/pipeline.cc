@@ -32,6 +32,7 @@ DetectorOptions DetectorOptionsOf(const Config& config) {
   DetectorOptions o;
   o.ipv6_prefix = config.ipv6_prefix;
   o.max_buckets = config.max_buckets;
+  o.behaviour.threshold = config.anomaly_threshold;
   o.apps = config.apps;
   o.cache_dir = config.cache_dir;
   return o;
@@ -225,7 +226,10 @@ bool Pipeline::Drain(Input& input, size_t max_lines) {
         FinishInput(input);
         return false;
       }
-      record_ = parsed->record;
+      CopyRecord(parsed->record, &record_);
+      if (const ParsedLine* next = input.ahead->Peek(); next != nullptr && next->reject == Reject::kNone) {
+        detector_->Prefetch(next->record);
+      }
       Route(input, parsed->text, parsed->reject);
       if (out_.closed()) return false;
     }
@@ -269,7 +273,7 @@ void Pipeline::Route(Input& input, std::string_view line, Reject reject) {
 
 void Pipeline::ReleaseHeld(bool all) {
   reorder_->Release(all, [&](const ReorderBuffer::Line& held) {
-    record_ = held.record;
+    CopyRecord(held.record, &record_);
     Handle(held.line_no, held.text, Reject::kNone);
   });
 }

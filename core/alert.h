@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/anomaly.h"
 #include "core/cidr.h"
 #include "core/crawlers.h"
 #include "core/log_time.h"
@@ -22,6 +23,7 @@ struct Alert {
   bool simulate = false;      // the scenario only reports, never bans
   const KnownCrawler* crawler = nullptr;  // the crawler the line's user agent claims to be (a claim only)
   std::string_view client_name;           // a client logged by host name: valid during its line
+  const AnomalyExplanation* anomaly = nullptr;  // behaviour-anomaly: why; valid during its line
 };
 
 }  // namespace defender

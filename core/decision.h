@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/anomaly.h"
 #include "core/cidr.h"
 #include "core/log_time.h"
 
@@ -40,6 +41,9 @@ struct Decision {
   // name. Every sink applies it; the fleet's is the one that does not
   // publish it again. Valid while delivered.
   std::string_view fleet_node;
+  // An alert of the behaviour model: the features that drove it. Valid
+  // while delivered.
+  const AnomalyExplanation* anomaly = nullptr;
 };
 
 }  // namespace defender

@@ -43,6 +43,17 @@ void AppendDecisionJson(fmt::memory_buffer& out, const Decision& d) {
     AppendIso8601(out, d.until);
     fmt::format_to(it, "\",\"ban_count\":{}}}", d.ban_count);
   }
+  if (d.anomaly != nullptr) {  // the behaviour model's alert: why
+    const AnomalyExplanation& a = *d.anomaly;
+    fmt::format_to(it, ",\"anomaly\":{{\"score\":{:.1f},\"requests\":{},\"window_s\":{},\"features\":[", a.score,
+                   a.requests, a.window_s);
+    for (int i = 0; i < a.count; ++i) {
+      const AnomalyExplanation::Feature& f = a.features[i];
+      fmt::format_to(it, "{}{{\"name\":\"{}\",\"value\":{:.3g},\"site\":{:.3g},\"z\":{:.1f}}}", i ? "," : "",
+                     f.name, f.value, f.site, f.z);
+    }
+    out.append(std::string_view("]}"));
+  }
   if (!d.fleet_node.empty()) {  // decided by another node of the fleet
     out.append(std::string_view(",\"node\":"));
     str(d.fleet_node);

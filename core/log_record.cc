@@ -1,5 +1,7 @@
 #include "core/log_record.h"
 
+#include <emmintrin.h>
+
 #include <cstring>
 #include <type_traits>
 
@@ -20,11 +22,21 @@ std::string_view EventKindName(EventKind kind) {
   return "unknown";
 }
 
-static_assert(std::is_trivially_copyable_v<LogRecord>);
+static_assert(std::is_trivially_copyable_v<LogRecord> && sizeof(LogRecord) % 8 == 0);
+
+void CopyRecord(const LogRecord& from, LogRecord* to) {
+  const char* src = reinterpret_cast<const char*>(&from);
+  char* dst = reinterpret_cast<char*>(to);
+  size_t i = 0;
+  for (; i + 16 <= sizeof(LogRecord); i += 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+  }
+  for (; i < sizeof(LogRecord); i += 8) std::memcpy(dst + i, src + i, 8);
+}
 
 void ClearRecord(LogRecord* record) {
   static const LogRecord kEmpty;
-  std::memcpy(static_cast<void*>(record), &kEmpty, sizeof(LogRecord));
+  CopyRecord(kEmpty, record);
 }
 
 namespace {

@@ -54,9 +54,12 @@ struct LogRecord {
   std::string_view sender;  // a line received over syslog: the host name of the server that sent it
 };
 
-// Makes `record` a new LogRecord(). Parsers call it first for every line:
-// `*record = LogRecord()` builds a temporary and copies it with `rep movsq`,
-// which was most of the parse's time on the parse-ahead thread.
+// Copies a record 16 bytes at a time. A plain assignment (or memcpy) of
+// its 264 bytes compiles to `rep movsq`, which measured several times
+// slower here on the lines that went between threads (parse-ahead).
+void CopyRecord(const LogRecord& from, LogRecord* to);
+// Makes `record` a new LogRecord(), with CopyRecord: parsers call it first
+// for every line.
 void ClearRecord(LogRecord* record);
 
 // A record kept past its line (read ahead on another thread, held to be put

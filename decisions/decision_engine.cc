@@ -75,6 +75,7 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   d.events_count = a.events_count;
   d.score = scores_.Add(a.client, a.severity, a.time);
   d.client_name = a.client_name;
+  d.anomaly = a.anomaly;
   // A host name is the client's own choice (its PTR record), and not what
   // nginx or a firewall can block: reported, never banned.
   std::string_view allowed = IsHostNameKey(a.source) ? "hostname" : allowlist_.Reason(a.source);

@@ -99,6 +99,10 @@ StatusOr<std::unique_ptr<Detector>> Detector::Create(std::vector<Scenario> scena
       if (int i = d->ScenarioIndex(name); i >= 0) d->app_exempt_ |= ScenarioSet::Of(size_t(i));
     }
   }
+  if (int i = d->ScenarioIndex(kBehaviourScenario); i >= 0 && d->scenarios_[size_t(i)].settings.enabled) {
+    d->behaviour_index_ = i;
+    d->behaviour_ = std::make_unique<BehaviourModel>(d->options_.behaviour);
+  }
   for (uint16_t id = 0; id < d->matcher_->size(); ++id) {
     const int i = d->ScenarioIndex(d->matcher_->scenario(id));
     d->rule_scenario_.push_back(i >= 0 ? ScenarioSet::Of(size_t(i)) : ScenarioSet());
@@ -221,6 +225,33 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
                               r.client_name});
     }
   });
+  if (behaviour_ && r.kind == EventKind::kRequest) ObserveBehaviour(r, client, decoder, alerts);
+}
+
+void Detector::ObserveBehaviour(const LogRecord& r, const Cidr& client, RequestDecoder& decoder,
+                                std::vector<Alert>* alerts) {
+  const SignatureMatcher::RequestFacts& facts = matcher_->facts();
+  BehaviourEvent e;
+  e.time = r.time;
+  e.status = r.status;
+  e.post = r.method == "POST";
+  e.is_static = facts.is_static;
+  e.app = !options_.apps.empty() && apps_->Covers(decoder.DecodeTarget(r).path);
+  e.path_hash = facts.path_hash;
+  e.user_agent_hash = facts.user_agent_hash;
+  e.referer = r.referer;
+  bool app_window = false;
+  const AnomalyExplanation* why = behaviour_->Observe(client.address(), e, &app_window);
+  if (why == nullptr) return;
+  const Scenario& s = scenarios_[size_t(behaviour_index_)];
+  ++counters_[size_t(behaviour_index_)].alerts;
+  counted_ |= ScenarioSet::Of(size_t(behaviour_index_));
+  // The further out, the more it weighs in the threat score.
+  const int severity = std::clamp(int(std::lround(s.settings.severity * why->score / behaviour_->options().threshold)), 1, 100);
+  Alert a{s.name, r.client, client, r.time, why->requests, s.settings.ban_s, severity,
+          s.settings.simulate || app_window, ClaimedCrawler(r.user_agent), r.client_name};
+  a.anomaly = why;
+  alerts->push_back(a);
 }
 
 void Detector::LastSignatures(std::vector<std::string_view>* names) const {

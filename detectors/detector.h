@@ -16,6 +16,7 @@
 #include "core/log_record.h"
 #include "core/status.h"
 #include "detectors/app_profiles.h"
+#include "detectors/behaviour_model.h"
 #include "detectors/client_table.h"
 #include "detectors/scenario.h"
 #include "detectors/scenario_set.h"
@@ -29,7 +30,11 @@ struct DetectorOptions {
   size_t max_buckets = kDefaultMaxBuckets;
   std::vector<std::string> apps;  // app profiles whose paths kAppExemptScenarios do not count
   std::string cache_dir;          // of the compiled signature databases; empty: none (database_cache.h)
+  BehaviourOptions behaviour;     // of the behaviour-anomaly scenario, when enabled
 };
+
+// The scenario the behaviour model raises (detectors/behaviour_model.h).
+inline constexpr std::string_view kBehaviourScenario = "behaviour-anomaly";
 
 struct ScenarioCounters {
   uint64_t events = 0;
@@ -45,6 +50,11 @@ class Detector {
   // Appends the alerts this record raises to *alerts. The record's fields
   // are decoded with `decoder` only as far as detection needs them.
   void Process(const LogRecord& record, RequestDecoder& decoder, std::vector<Alert>* alerts);
+  // Starts fetching what Process(record) will need of its client's state;
+  // for the line after the one being processed.
+  void Prefetch(const LogRecord& record) const {
+    if (behaviour_) behaviour_->Prefetch(ClientOf(record.client).address());
+  }
 
   // What the last Process() saw, for --explain.
   void LastSignatures(std::vector<std::string_view>* names) const;
@@ -57,6 +67,9 @@ class Detector {
   const std::string& signature_origin() const { return matcher_->origin(); }
   uint64_t signature_scan_errors() const { return matcher_->scan_errors(); }
   ClientTable& mutable_table() { return table_; }
+  // The behaviour model; nullptr when behaviour-anomaly is disabled.
+  BehaviourModel* behaviour() { return behaviour_.get(); }
+  const BehaviourModel* behaviour() const { return behaviour_.get(); }
   // The index of the scenario with this name, or -1.
   int ScenarioIndex(std::string_view name) const;
   // The client key of an address: itself, or its IPv6 prefix.
@@ -72,6 +85,8 @@ class Detector {
   // match of a custom rule.
   bool PassesSpecial(EventFilter::Special special, const LogRecord& r) const;
   bool MatchesField(const EventFilter& f, const LogRecord& r, RequestDecoder& decoder) const;
+  // Counts the line in the client's behaviour window; an alert if it stood out.
+  void ObserveBehaviour(const LogRecord& r, const Cidr& client, RequestDecoder& decoder, std::vector<Alert>* alerts);
 
   std::vector<Scenario> scenarios_;
   DetectorOptions options_;
@@ -87,6 +102,8 @@ class Detector {
   uint64_t method_key_ = 0;                 // FilterMask's cache of the last method
   ScenarioSet method_mask_;
   ClientTable table_;
+  std::unique_ptr<BehaviourModel> behaviour_;
+  int behaviour_index_ = -1;
   std::vector<ScenarioCounters> counters_;
   // Per line:
   const SignatureHits* hits_ = nullptr;

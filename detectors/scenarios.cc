@@ -216,6 +216,16 @@ std::vector<Scenario> BuiltinScenarios() {
                       "alert that checks the chain, never a ban", Signature(), 0, 60 * kS, Distinct::kNone, 1);
   test.settings.simulate = true;
   v.push_back(std::move(test));
+  // Not a bucket: the behaviour model (detectors/behaviour_model.h) raises
+  // it; its filter counts no event. It reports by default; `simulate:
+  // false` in config.yaml lets it ban.
+  EventFilter none;
+  none.kinds = 0;
+  Scenario anomaly = Row("behaviour-anomaly", "a client whose behaviour is far from what this site's clients usually "
+                         "do (a model learned from the site's own traffic; --anomaly-threshold)",
+                         std::move(none), 0, 60 * kS, Distinct::kNone, 30);
+  anomaly.settings.simulate = true;
+  v.push_back(std::move(anomaly));
   return v;
 }
 

@@ -1,0 +1,54 @@
+// HugeArray: a fixed-size array of zero bytes for a large table, mapped
+// fresh from the kernel and, from 2 MB, in transparent huge pages when the
+// system allows them (madvise): on a virtual machine every 4 KB page fault
+// of a table of megabytes is dearly paid, a 2 MB one is one fault. T must be
+// an implicit-lifetime type for which all-zero bytes are its empty value.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <cstddef>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+namespace defender {
+
+template <typename T>
+class HugeArray {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  HugeArray() = default;
+  explicit HugeArray(size_t n) : size_(n) {
+    constexpr size_t kHuge = size_t(2) << 20;
+    bytes_ = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
+    void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    madvise(p, bytes_, MADV_HUGEPAGE);  // advice: without it, 4 KB pages
+    data_ = static_cast<T*>(p);
+  }
+  HugeArray(HugeArray&& o) noexcept { *this = std::move(o); }
+  HugeArray& operator=(HugeArray&& o) noexcept {
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    std::swap(bytes_, o.bytes_);
+    return *this;
+  }
+  HugeArray(const HugeArray&) = delete;
+  HugeArray& operator=(const HugeArray&) = delete;
+  ~HugeArray() {
+    if (data_ != nullptr) munmap(data_, bytes_);
+  }
+
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+  size_t size() const { return size_; }
+
+ private:
+  T* data_ = nullptr;
+  size_t size_ = 0;
+  size_t bytes_ = 0;
+};
+
+}  // namespace defender

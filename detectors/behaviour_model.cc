@@ -1,0 +1,280 @@
+#include "detectors/behaviour_model.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <type_traits>
+#include <utility>
+
+#include "core/hash.h"
+
+namespace defender {
+
+namespace {
+
+enum : int { kRate, kErrorShare, kPostShare, kTopPathShare, kStaticShare, kUserAgentChurn, kRareReferer, kQuietHours };
+
+constexpr size_t kInitialSlots = 4096;
+constexpr double kPrior = 8;       // a client's share counts as if it had this many more requests at the site's median
+constexpr double kMaxZ = 8;        // one feature alone says at most this much
+constexpr double kRateScale = 12;  // rate's 0-1 scale: log2(1 + requests a minute) / 12
+constexpr uint32_t kRareReferrer = 5;         // a referring site fewer client windows came from is rare
+constexpr uint64_t kReferrersKnown = 1000;    // ...once this many windows came from any
+constexpr LogTime kEvictIdle = 60 * kSecond;  // at the cap, windows idle this long end first
+
+// The referring site of a Referer value: its host, or the whole value when
+// it is not a URL. (Plain loops: hosts are short, and a library search
+// costs a call per byte.)
+uint32_t ReferrerHash(std::string_view referer) {
+  const char* p = referer.data();
+  const char* end = p + referer.size();
+  const char* scheme_end = p + std::min<size_t>(referer.size(), 16);
+  for (const char* s = p; s + 3 <= scheme_end; ++s) {
+    if (s[0] == ':' && s[1] == '/' && s[2] == '/') {
+      p = s + 3;
+      const char* host_end = p;
+      while (host_end != end && *host_end != '/' && *host_end != '?' && *host_end != '#') ++host_end;
+      end = host_end;
+      break;
+    }
+  }
+  return uint32_t(HashBytes(std::string_view(p, size_t(end - p)))) | 1;
+}
+
+// User agents after the first: linear counting, from the sketch's empty bits.
+template <typename Window>
+double NewAgents(const Window& w) {
+  const int empty = 64 - std::popcount(w.user_agents);
+  const double agents = empty == 0 ? 64 * std::log(64.0) : -64 * std::log(empty / 64.0);
+  return std::clamp(agents - 1, 0.0, double(w.n) - 1);
+}
+
+double RateOf(uint32_t n, LogTime first, LogTime last) {
+  const double minutes = std::max(1.0, double(last - first) / double(60 * kSecond));
+  return double(n) / minutes;
+}
+
+}  // namespace
+
+BehaviourModel::BehaviourModel(BehaviourOptions options)
+    : options_(options), max_slots_(std::bit_ceil(std::max<size_t>(options.max_clients * 2, kInitialSlots))) {
+  static_assert(std::is_trivially_copyable_v<Window>);
+  const uint64_t seed = RandomSeed();
+  seed_[0] = seed;
+  seed_[1] = hash_internal::Mix(seed, 0x9e3779b97f4a7c15ull);
+  slots_ = HugeArray<Window>(kInitialSlots);
+  mask_ = kInitialSlots - 1;
+}
+
+size_t BehaviourModel::Home(const uint64_t key[2]) const {
+  return hash_internal::Mix(key[0] ^ seed_[0], key[1] ^ seed_[1]) & mask_;
+}
+
+void BehaviourModel::Prefetch(const IpAddress& client) const {
+  uint64_t key[2];
+  std::memcpy(key, client.bytes().data(), 16);
+  __builtin_prefetch(&slots_[Home(key)]);
+}
+
+BehaviourModel::Window* BehaviourModel::Find(const IpAddress& client) {
+  uint64_t key[2];
+  std::memcpy(key, client.bytes().data(), 16);
+  for (size_t i = Home(key);; i = (i + 1) & mask_) {
+    Window& w = slots_[i];
+    if (w.key[0] == key[0] && w.key[1] == key[1]) return &w;  // keys are never zero
+    if (!w.used()) return nullptr;
+  }
+}
+
+const BehaviourModel::Window* BehaviourModel::Find(const IpAddress& client) const {
+  return const_cast<BehaviourModel*>(this)->Find(client);
+}
+
+void BehaviourModel::Place(const Window& w) {
+  size_t i = Home(w.key);
+  while (slots_[i].used()) i = (i + 1) & mask_;
+  slots_[i] = w;
+}
+
+template <typename Ends>
+void BehaviourModel::Rebuild(size_t slots, Ends ends) {
+  HugeArray<Window> old = std::exchange(slots_, HugeArray<Window>(slots));
+  mask_ = slots - 1;
+  size_ = 0;
+  for (size_t i = 0; i < old.size(); ++i) {
+    const Window& w = old[i];
+    if (!w.used()) continue;
+    if (ends(w)) {
+      End(w);
+      continue;
+    }
+    Place(w);
+    ++size_;
+  }
+}
+
+void BehaviourModel::MakeRoom(LogTime now) {
+  const size_t slots = mask_ + 1;
+  auto over = [&](const Window& w) { return now - w.last() > options_.gap || now - w.first > options_.max_window; };
+  Rebuild(slots, over);
+  if (size_ * 4 < slots) return;  // the sweep freed enough
+  if (slots < max_slots_) {
+    Rebuild(slots * 2, [](const Window&) { return false; });
+    return;
+  }
+  // At the cap: end the windows idle longest first.
+  const size_t before = size_;
+  Rebuild(slots, [&](const Window& w) { return now - w.last() > kEvictIdle; });
+  if (size_ * 2 >= slots) Rebuild(slots, [](const Window&) { return true; });
+  evictions_ += before - size_;
+}
+
+void BehaviourModel::Start(Window* w, const uint64_t key[2], LogTime t) const {
+  *w = Window{};
+  w->key[0] = key[0];
+  w->key[1] = key[1];
+  w->first = t;
+}
+
+void BehaviourModel::End(const Window& w) {
+  if (w.n < options_.min_requests) return;
+  std::array<double, kBehaviourFeatures> x;
+  Features(w, &x);
+  baseline_.Add(x);
+}
+
+void BehaviourModel::EndAll() {
+  Rebuild(mask_ + 1, [](const Window&) { return true; });
+}
+
+const AnomalyExplanation* BehaviourModel::Observe(const IpAddress& client, const BehaviourEvent& e,
+                                                  bool* app_window) {
+  uint64_t key[2];
+  std::memcpy(key, client.bytes().data(), 16);
+  if ((key[0] | key[1]) == 0) return nullptr;  // "::", the empty slot's key: not a client
+  baseline_.CountHour(e.time);
+  Window* w = Find(client);
+  if (w != nullptr && (e.time - w->last() > options_.gap || e.time - w->first > options_.max_window ||
+                       w->n == UINT16_MAX)) {
+    End(*w);
+    Start(w, key, e.time);  // a new window for the same client, in its slot
+  }
+  if (w == nullptr) {
+    if ((size_ + 1) * 2 > mask_ + 1) MakeRoom(e.time);
+    size_t i = Home(key);
+    while (slots_[i].used()) i = (i + 1) & mask_;
+    w = &slots_[i];
+    Start(w, key, e.time);
+    ++size_;
+  }
+  ++w->n;
+  if (e.time > w->last()) w->last_ms = uint32_t(e.time - w->first);
+  w->errors += e.status >= 400;
+  w->posts += e.post;
+  w->statics += e.is_static;
+  w->apps += e.app;
+  w->user_agents |= uint64_t(1) << ((e.user_agent_hash >> 7) & 63);
+  // Misra-Gries over two counters: a path asked for more than a third of
+  // the time keeps one, within n/3 of its count.
+  const uint16_t path = uint16_t(e.path_hash >> 16);
+  if (w->top_count[0] != 0 && w->top_path[0] == path) {
+    ++w->top_count[0];
+  } else if (w->top_count[1] != 0 && w->top_path[1] == path) {
+    ++w->top_count[1];
+  } else if (w->top_count[0] == 0 || w->top_count[1] == 0) {
+    const int i = w->top_count[0] == 0 ? 0 : 1;
+    w->top_path[i] = path;
+    w->top_count[i] = 1;
+  } else {
+    --w->top_count[0];
+    --w->top_count[1];
+  }
+  if (!e.referer.empty()) {
+    const uint32_t referrer = ReferrerHash(e.referer);
+    uint32_t clients;
+    if (referrer != w->last_referrer) {
+      clients = baseline_.CountReferrer(referrer);
+      w->last_referrer = referrer;
+    } else {
+      clients = baseline_.Referrers(referrer);
+    }
+    w->rare_referers += baseline_.referrer_windows() >= kReferrersKnown && clients < kRareReferrer;
+  }
+  w->quiet += baseline_.quiet_now();
+  if (w->n != uint32_t(options_.min_requests) << w->next_score) return nullptr;
+  ++w->next_score;
+  if (w->alerted || baseline_.windows() < options_.warmup_windows) return nullptr;
+  ++scored_;
+  if (Explain(*w, &explanation_) < options_.threshold) return nullptr;
+  w->alerted = true;
+  ++alerts_;
+  *app_window = w->apps * 2 > w->n;
+  return &explanation_;
+}
+
+double BehaviourModel::Score(const IpAddress& client) const {
+  const Window* w = Find(client);
+  if (w == nullptr || w->n < options_.min_requests || baseline_.windows() < options_.warmup_windows) return 0;
+  AnomalyExplanation unused;
+  return Explain(*w, &unused);
+}
+
+void BehaviourModel::Features(const Window& w, std::array<double, kBehaviourFeatures>* x) const {
+  std::array<double, kBehaviourFeatures> median;
+  for (int f = 0; f < kBehaviourFeatures; ++f) median[size_t(f)] = baseline_.Median(f);
+  auto shrink = [&](int f, double k, double n) { return (k + kPrior * median[size_t(f)]) / (n + kPrior); };
+  const double n = w.n;
+  (*x)[kRate] = std::min(1.0, std::log2(1 + RateOf(w.n, w.first, w.last())) / kRateScale);
+  (*x)[kErrorShare] = shrink(kErrorShare, w.errors, n);
+  (*x)[kPostShare] = shrink(kPostShare, w.posts, n);
+  (*x)[kTopPathShare] = shrink(kTopPathShare, std::max(w.top_count[0], w.top_count[1]), n);
+  (*x)[kStaticShare] = shrink(kStaticShare, w.statics, n);
+  (*x)[kUserAgentChurn] = shrink(kUserAgentChurn, NewAgents(w), n - 1);
+  (*x)[kRareReferer] =
+      baseline_.referrer_windows() >= kReferrersKnown ? shrink(kRareReferer, w.rare_referers, n) : -1;
+  (*x)[kQuietHours] = baseline_.KnowsHours() ? shrink(kQuietHours, w.quiet, n) : -1;
+}
+
+double BehaviourModel::Explain(const Window& w, AnomalyExplanation* out) const {
+  std::array<double, kBehaviourFeatures> x;
+  Features(w, &x);
+  const auto& specs = BehaviourFeatures();
+  std::array<AnomalyExplanation::Feature, kBehaviourFeatures> all;
+  double sum = 0;
+  int count = 0;
+  for (int f = 0; f < kBehaviourFeatures; ++f) {
+    if (x[size_t(f)] < 0) continue;
+    const BehaviourFeatureSpec& spec = specs[size_t(f)];
+    const double median = baseline_.Median(f);
+    const double spread = std::max(1.4826 * baseline_.Mad(f), spec.floor);
+    const double away = spec.high_is_unusual ? x[size_t(f)] - median : median - x[size_t(f)];
+    const double z = std::clamp(away / spread, 0.0, kMaxZ);
+    if (z <= 0) continue;
+    sum += z * z;
+    AnomalyExplanation::Feature& e = all[size_t(count++)];
+    e.name = spec.name;
+    e.z = z;
+    if (f == kRate) {
+      e.value = RateOf(w.n, w.first, w.last());
+      e.site = std::exp2(median * kRateScale) - 1;
+    } else {
+      const double top = std::max(w.top_count[0], w.top_count[1]);
+      const double k[] = {0, double(w.errors), double(w.posts), top, double(w.statics), NewAgents(w),
+                          double(w.rare_referers), double(w.quiet)};
+      e.value = f == kUserAgentChurn ? k[f] / std::max(1, w.n - 1) : k[f] / w.n;
+      e.site = median;
+    }
+  }
+  for (int i = 1; i < count; ++i) {  // largest first (eight at most)
+    for (int k = i; k > 0 && all[size_t(k)].z > all[size_t(k - 1)].z; --k) std::swap(all[size_t(k)], all[size_t(k - 1)]);
+  }
+  out->score = std::sqrt(sum);
+  out->requests = w.n;
+  out->window_s = w.last_ms / kSecond;
+  out->count = std::min(count, AnomalyExplanation::kMaxFeatures);
+  std::copy(all.begin(), all.begin() + out->count, out->features);
+  return out->score;
+}
+
+}  // namespace defender

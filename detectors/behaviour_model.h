@@ -1,0 +1,122 @@
+// BehaviourModel: the behaviour-anomaly scenario. Every client (an address,
+// or its IPv6 prefix) has a window of its recent requests: a few counters and
+// sketches in a bounded table, updated at a fixed cost a line. A window ends
+// when its client has been idle for `gap` or after `max_window`; an ended
+// window of at least `min_requests` requests teaches the site's
+// BehaviourBaseline. While a window runs it is scored against the baseline
+// when its request count reaches min_requests, twice that, four times...:
+// each feature's robust z-score (its distance from the site's median in
+// MADs, in the direction that is suspicious, 0 to 8) and the anomaly score,
+// their root sum of squares. A window whose score reaches the threshold
+// raises one alert, explained by the features that drove it. Nothing is
+// scored before the baseline holds `warmup_windows` windows. Not
+// thread-safe.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "core/anomaly.h"
+#include "core/huge_array.h"
+#include "core/ip_address.h"
+#include "core/log_time.h"
+#include "detectors/behaviour_baseline.h"
+
+namespace defender {
+
+struct BehaviourOptions {
+  double threshold = 12;  // the anomaly score that alerts
+  size_t max_clients = 262144;
+  LogTime gap = 30 * 60 * kSecond;
+  LogTime max_window = 3600 * kSecond;
+  uint32_t min_requests = 5;
+  double warmup_windows = 500;
+};
+
+// What the model takes from a line.
+struct BehaviourEvent {
+  LogTime time = 0;
+  int status = 0;
+  bool post = false;
+  bool is_static = false;
+  bool app = false;  // a path of a configured app profile
+  uint32_t path_hash = 0;
+  uint32_t user_agent_hash = 0;
+  std::string_view referer;
+};
+
+class BehaviourModel {
+ public:
+  explicit BehaviourModel(BehaviourOptions options);
+
+  // Counts the event in `client`'s window. Returns the explanation (valid
+  // until the next call) when this event made the window's score reach the
+  // threshold; a window alerts once. *app_window is set when most of the
+  // window's requests were for an app profile's paths (so never banned).
+  const AnomalyExplanation* Observe(const IpAddress& client, const BehaviourEvent& e, bool* app_window);
+
+  // Starts fetching the slot Observe(client, ...) will look at first.
+  void Prefetch(const IpAddress& client) const;
+
+  // The score `client`'s running window would get now (0 when it has none
+  // or is too short), for the threat score and tests.
+  double Score(const IpAddress& client) const;
+
+  // Ends every window (the end of a run): each teaches the baseline.
+  void EndAll();
+
+  BehaviourBaseline& baseline() { return baseline_; }
+  const BehaviourBaseline& baseline() const { return baseline_; }
+  const BehaviourOptions& options() const { return options_; }
+  size_t clients() const { return size_; }
+  uint64_t scored() const { return scored_; }
+  uint64_t alerts() const { return alerts_; }
+  uint64_t evictions() const { return evictions_; }
+
+ private:
+  // One cache line a client. The all-zero key marks an empty slot (the
+  // unspecified address is never observed). Counts are 16-bit: a window
+  // ends at 65535 requests.
+  struct alignas(64) Window {
+    uint64_t key[2];
+    LogTime first;
+    uint32_t last_ms;        // after `first`; a window lasts an hour at most
+    uint32_t last_referrer;  // the referring site counted last
+    uint64_t user_agents;    // a 64-bit linear-counting sketch of their hashes
+    uint16_t n, errors, posts, statics, rare_referers, quiet, apps;
+    uint8_t next_score;  // scored when n reaches min_requests << next_score
+    bool alerted;
+    uint16_t top_path[2], top_count[2];  // Misra-Gries over 16-bit path fingerprints
+    bool used() const { return (key[0] | key[1]) != 0; }
+    LogTime last() const { return first + last_ms; }
+  };
+  static_assert(sizeof(Window) == 64);
+
+  Window* Find(const IpAddress& client);
+  const Window* Find(const IpAddress& client) const;
+  // Makes *w the new window of `key`, from t.
+  void Start(Window* w, const uint64_t key[2], LogTime t) const;
+  size_t Home(const uint64_t key[2]) const;
+  void Place(const Window& w);
+  // Ends the windows `ends` selects and packs the table again.
+  template <typename Ends>
+  void Rebuild(size_t slots, Ends ends);
+  void MakeRoom(LogTime now);
+  void End(const Window& w);
+  // The window's features on the 0-1 scale (-1: none) and their z-scores.
+  void Features(const Window& w, std::array<double, kBehaviourFeatures>* x) const;
+  double Explain(const Window& w, AnomalyExplanation* out) const;
+
+  BehaviourOptions options_;
+  BehaviourBaseline baseline_;
+  HugeArray<Window> slots_;
+  size_t mask_ = 0;
+  size_t size_ = 0;
+  size_t max_slots_;
+  uint64_t seed_[2];
+  AnomalyExplanation explanation_;
+  uint64_t scored_ = 0, alerts_ = 0, evictions_ = 0;
+};
+
+}  // namespace defender
