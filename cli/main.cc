@@ -102,7 +102,7 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->check(CLI::Range(32, 128))
       ->group(detect);
   app.add_option("--anomaly-threshold", o.anomaly_threshold,
-                 "The score at which behaviour-anomaly alerts (default 12; lower finds more, and more "
+                 "The score at which behaviour-anomaly alerts (default 9; lower finds more, and more "
                  "real users)")
       ->check(CLI::Range(1.0, 100.0))
       ->group(detect);

@@ -24,7 +24,7 @@ struct Options {
   std::vector<std::string> allow;           // CIDRs, added to the config's allowlist
   std::vector<std::string> trusted_proxies; // CIDRs, added to the config's
   int ipv6_prefix = 0;                      // 0: the config's (default 64)
-  double anomaly_threshold = 0;             // 0: the config's (default 12)
+  double anomaly_threshold = 0;             // 0: the config's (default 9)
   bool dry_run = false;
   std::string state;              // the SQLite state database
   int state_wait_s = 10;          // wait this long for another run to finish

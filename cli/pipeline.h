@@ -120,6 +120,8 @@ class Pipeline : public PipelineControl {
   // --state: reads back bans, history, buckets, clock and checkpoints, and
   // runs the actions a crash left pending.
   bool RestoreState();
+  // Puts back the behaviour model --state saved (its baseline and windows).
+  void RestoreBehaviour();
   void ReplayPendingActions(const std::vector<PendingAction>& pending);
   void SaveState();
   // Serve mode, every kSyncSeconds: bans added to or removed from the state

@@ -10,6 +10,13 @@
 
 namespace defender {
 
+namespace {
+
+// The behaviour model's row in the state's models table.
+constexpr const char* kBehaviourModelName = "behaviour";
+
+}  // namespace
+
 bool Pipeline::OpenState() {
   auto opened = StateStore::Open(options_.state, options_.state_wait_s * 1000);
   if (!opened.ok()) {
@@ -66,11 +73,21 @@ bool Pipeline::RestoreState() {
   // meanwhile, gets its ban action before the unban below, never after it
   // (that would leave a firewall rule nothing lifts).
   ReplayPendingActions(pending);
+  RestoreBehaviour();
   last_log_time_ = clock;
   last_line_wall_ = std::chrono::steady_clock::now();
   engine_.Advance(clock, &decisions_);  // bans that ended while nobody ran
   Deliver();
   return true;
+}
+
+void Pipeline::RestoreBehaviour() {
+  BehaviourModel* model = detector_->behaviour();
+  if (model == nullptr) return;
+  std::string data;
+  Status s = state_->LoadModel(kBehaviourModelName, &data);
+  if (s.ok() && !data.empty()) s = model->Parse(data);
+  if (!s.ok()) PrintWarning(fmt::format("{}: {}", options_.state, s.message()));
 }
 
 void Pipeline::ReplayPendingActions(const std::vector<PendingAction>& pending) {
@@ -163,7 +180,9 @@ void Pipeline::SaveState() {
     buckets.push_back(StoredBucket{client, scenarios[scenario].name, last_log_time_, b.blackhole_until,
                                    b.TokensAt(last_log_time_, scenarios[scenario].settings), b.poured, distinct});
   });
-  Status s = state_->SaveRun(checkpoints, buckets, last_log_time_);
+  std::vector<std::pair<std::string, std::string>> models;
+  if (const BehaviourModel* model = detector_->behaviour()) models.emplace_back(kBehaviourModelName, model->Serialize());
+  Status s = state_->SaveRun(checkpoints, buckets, last_log_time_, models);
   if (!s.ok()) {
     PrintError(s.message());
     failed_ = true;

@@ -80,6 +80,10 @@ void BehaviourModel::Prefetch(const IpAddress& client) const {
 BehaviourModel::Window* BehaviourModel::Find(const IpAddress& client) {
   uint64_t key[2];
   std::memcpy(key, client.bytes().data(), 16);
+  return FindKey(key);
+}
+
+BehaviourModel::Window* BehaviourModel::FindKey(const uint64_t key[2]) {
   for (size_t i = Home(key);; i = (i + 1) & mask_) {
     Window& w = slots_[i];
     if (w.key[0] == key[0] && w.key[1] == key[1]) return &w;  // keys are never zero
@@ -144,8 +148,49 @@ void BehaviourModel::End(const Window& w) {
   baseline_.Add(x);
 }
 
-void BehaviourModel::EndAll() {
-  Rebuild(mask_ + 1, [](const Window&) { return true; });
+std::string BehaviourModel::Serialize() const {
+  std::string out;
+  const std::string baseline = baseline_.Serialize();
+  const uint64_t sizes[] = {baseline.size(), size_};
+  out.append(reinterpret_cast<const char*>(sizes), sizeof(sizes));
+  out += baseline;
+  for (size_t i = 0; i <= mask_; ++i) {
+    if (slots_[i].used()) out.append(reinterpret_cast<const char*>(&slots_[i]), sizeof(Window));
+  }
+  return out;
+}
+
+Status BehaviourModel::Parse(std::string_view blob) {
+  uint64_t sizes[2];
+  if (blob.size() < sizeof(sizes)) return Status::Invalid("the saved behaviour model is cut short; learning anew");
+  std::memcpy(sizes, blob.data(), sizeof(sizes));
+  blob.remove_prefix(sizeof(sizes));
+  if (sizes[0] > blob.size() || sizes[1] > options_.max_clients ||
+      (blob.size() - sizes[0]) != sizes[1] * sizeof(Window)) {
+    return Status::Invalid("the saved behaviour model's sizes do not add up; learning anew");
+  }
+  BehaviourBaseline baseline;
+  if (Status s = baseline.Parse(blob.substr(0, sizes[0])); !s.ok()) return s;
+  std::vector<Window> windows(sizes[1]);
+  std::memcpy(static_cast<void*>(windows.data()), blob.data() + sizes[0], sizes[1] * sizeof(Window));
+  for (const Window& w : windows) {
+    const bool sane = w.used() && w.errors <= w.n && w.posts <= w.n && w.statics <= w.n && w.rare_referers <= w.n &&
+                      w.quiet <= w.n && w.apps <= w.n && w.top_count[0] <= w.n && w.top_count[1] <= w.n &&
+                      w.next_score < 16 && LogTime(w.last_ms) <= options_.max_window + options_.gap && w.first >= 0;
+    if (!sane) return Status::Invalid("the saved behaviour model holds an impossible window; learning anew");
+  }
+  baseline_ = std::move(baseline);
+  size_t slots = kInitialSlots;
+  while (windows.size() * 4 >= slots) slots *= 2;
+  slots_ = HugeArray<Window>(slots);
+  mask_ = slots - 1;
+  size_ = 0;
+  for (const Window& w : windows) {
+    if (FindKey(w.key) != nullptr) continue;  // a client twice: the first kept
+    Place(w);
+    ++size_;
+  }
+  return Status::Ok();
 }
 
 const AnomalyExplanation* BehaviourModel::Observe(const IpAddress& client, const BehaviourEvent& e,

@@ -15,18 +15,20 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/anomaly.h"
 #include "core/huge_array.h"
 #include "core/ip_address.h"
 #include "core/log_time.h"
+#include "core/status.h"
 #include "detectors/behaviour_baseline.h"
 
 namespace defender {
 
 struct BehaviourOptions {
-  double threshold = 12;  // the anomaly score that alerts
+  double threshold = 9;  // the anomaly score that alerts
   size_t max_clients = 262144;
   LogTime gap = 30 * 60 * kSecond;
   LogTime max_window = 3600 * kSecond;
@@ -63,8 +65,12 @@ class BehaviourModel {
   // or is too short), for the threat score and tests.
   double Score(const IpAddress& client) const;
 
-  // Ends every window (the end of a run): each teaches the baseline.
-  void EndAll();
+  // The baseline and the running windows, for --state (a cron run goes on
+  // with the windows the last one left); Parse refuses (kInvalid, the model
+  // unchanged) a blob that Serialize did not write whole, or whose windows
+  // do not add up.
+  std::string Serialize() const;
+  Status Parse(std::string_view blob);
 
   BehaviourBaseline& baseline() { return baseline_; }
   const BehaviourBaseline& baseline() const { return baseline_; }
@@ -94,6 +100,7 @@ class BehaviourModel {
   static_assert(sizeof(Window) == 64);
 
   Window* Find(const IpAddress& client);
+  Window* FindKey(const uint64_t key[2]);
   const Window* Find(const IpAddress& client) const;
   // Makes *w the new window of `key`, from t.
   void Start(Window* w, const uint64_t key[2], LogTime t) const;

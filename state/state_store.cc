@@ -38,10 +38,12 @@ CREATE TABLE IF NOT EXISTS buckets (
 CREATE TABLE IF NOT EXISTS actions (
   kind TEXT NOT NULL, target TEXT NOT NULL, reason TEXT NOT NULL, duration INTEGER NOT NULL,
   until INTEGER NOT NULL, PRIMARY KEY (kind, target, until));
+CREATE TABLE IF NOT EXISTS models (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 INSERT OR IGNORE INTO meta VALUES ('schema', 1);
 )sql";
-// The tables above are schema 1; Migrate() brings them to this one.
-constexpr int64_t kSchemaVersion = 2;
+// The tables above are schema 1 (and 3's models table); Migrate() brings
+// them to this one.
+constexpr int64_t kSchemaVersion = 3;
 
 // A prepared statement, finalised at scope end.
 class Stmt {
@@ -116,12 +118,13 @@ Status StateStore::Migrate() {
   Stmt q(db_, "SELECT value FROM meta WHERE key = 'schema'");
   int64_t version = q.ok() && sqlite3_step(q.get()) == SQLITE_ROW ? sqlite3_column_int64(q.get(), 0) : 0;
   if (version == kSchemaVersion) return Status::Ok();
-  if (version != 1) {
+  if (version < 1 || version > kSchemaVersion) {
     return Status::Error(fmt::format("{}: schema {} is not one this defender-scan knows ({})", path_, version,
                                      kSchemaVersion));
   }
   // 1 -> 2: a ban's evidence, a checkpoint's file name.
-  return Exec(R"sql(
+  if (version == 1) {
+    Status s = Exec(R"sql(
 BEGIN IMMEDIATE;
 ALTER TABLE bans ADD COLUMN events INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE bans ADD COLUMN evidence TEXT NOT NULL DEFAULT '';
@@ -129,6 +132,22 @@ ALTER TABLE checkpoints ADD COLUMN path TEXT NOT NULL DEFAULT '';
 UPDATE meta SET value = 2 WHERE key = 'schema';
 COMMIT;
 )sql");
+    if (!s.ok()) return s;
+  }
+  // 2 -> 3: the models table (the behaviour model), made by kSchema.
+  return Exec("UPDATE meta SET value = 3 WHERE key = 'schema'");
+}
+
+Status StateStore::LoadModel(std::string_view name, std::string* data) {
+  Stmt q(db_, "SELECT data FROM models WHERE name = ?");
+  data->clear();
+  if (!q.ok()) return Error("reading the models");
+  sqlite3_bind_text(q.get(), 1, name.data(), int(name.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(q.get()) == SQLITE_ROW) {
+    const void* p = sqlite3_column_blob(q.get(), 0);
+    if (p != nullptr) data->assign(static_cast<const char*>(p), size_t(sqlite3_column_bytes(q.get(), 0)));
+  }
+  return Status::Ok();
 }
 
 Status StateStore::Lock(int wait_ms) {
@@ -320,7 +339,7 @@ Status StateStore::DeleteBan(const Cidr& target, const PendingAction* action) {
 }
 
 Status StateStore::SaveRun(const std::vector<Checkpoint>& checkpoints, const std::vector<StoredBucket>& buckets,
-                           LogTime clock) {
+                           LogTime clock, const std::vector<std::pair<std::string, std::string>>& models) {
   if (Status s = Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
   bool ok = Exec("DELETE FROM buckets").ok();
   {
@@ -350,6 +369,16 @@ Status StateStore::SaveRun(const std::vector<Checkpoint>& checkpoints, const std
       sqlite3_bind_double(put.get(), 5, b.tokens);
       sqlite3_bind_int64(put.get(), 6, b.poured);
       sqlite3_bind_blob(put.get(), 7, b.distinct.data(), int(b.distinct.size() * 4), SQLITE_TRANSIENT);
+      ok = sqlite3_step(put.get()) == SQLITE_DONE;
+    }
+  }
+  {
+    Stmt put(db_, "INSERT OR REPLACE INTO models VALUES (?, ?)");
+    for (const auto& [name, data] : models) {
+      if (!ok) break;
+      sqlite3_reset(put.get());
+      sqlite3_bind_text(put.get(), 1, name.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_blob(put.get(), 2, data.data(), int(data.size()), SQLITE_TRANSIENT);
       ok = sqlite3_step(put.get()) == SQLITE_DONE;
     }
   }

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/cidr.h"
@@ -98,10 +100,13 @@ class StateStore {
   Status LoadPendingActions(std::vector<PendingAction>* actions, size_t* refused);
   Status ActionDone(const PendingAction& action);
 
-  // The end of a run: checkpoints, buckets and the clock replace the stored
-  // ones in one transaction.
+  // The end of a run: checkpoints, buckets, the clock and the models (name,
+  // data) replace the stored ones in one transaction.
   Status SaveRun(const std::vector<Checkpoint>& checkpoints, const std::vector<StoredBucket>& buckets,
-                 LogTime clock);
+                 LogTime clock, const std::vector<std::pair<std::string, std::string>>& models = {});
+  // A learned model saved by SaveRun under `name` (the behaviour model's
+  // baseline and windows), or empty.
+  Status LoadModel(std::string_view name, std::string* data);
 
   const std::string& path() const { return path_; }
 

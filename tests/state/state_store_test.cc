@@ -112,11 +112,18 @@ TEST_CASE("a schema-1 file gets the newer columns; a newer schema is refused") {
     REQUIRE(bans.size() == 1);
     CHECK(bans[0].evidence.empty());
     CHECK(bans[0].events == 0);
+    // Schema 3's models table is there too.
+    REQUIRE(store->SaveRun({}, {}, 5, {{"behaviour", std::string("a\0b", 3)}}).ok());
+    std::string data;
+    REQUIRE(store->LoadModel("behaviour", &data).ok());
+    CHECK(data == std::string("a\0b", 3));
+    REQUIRE(store->LoadModel("other", &data).ok());
+    CHECK(data.empty());
   }
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "UPDATE meta SET value = 3 WHERE key = 'schema'", nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, "UPDATE meta SET value = 4 WHERE key = 'schema'", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   auto refused = StateStore::Open(path, 0);
   CHECK(!refused.ok());
-  CHECK(refused.status().message().find("schema 3") != std::string::npos);
+  CHECK(refused.status().message().find("schema 4") != std::string::npos);
 }
