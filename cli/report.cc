@@ -47,6 +47,7 @@ void ReportCollector::OnDecision(const Decision& d) {
     c.evidence.assign(d.evidence.substr(0, kMaxEvidence));
   }
   if (!d.host_name.empty() && c.host.empty()) c.host.assign(d.host_name.substr(0, 255));
+  if (d.anomaly != nullptr && c.anomaly.empty()) c.anomaly = DescribeAnomaly(*d.anomaly);
 }
 
 }  // namespace defender

@@ -32,6 +32,7 @@ struct ReportClient {
   std::vector<std::string> scenarios;  // at most kMaxScenarios, in the order first seen
   std::string evidence;                // the line that decided its first ban (or first alert)
   std::string host;                    // the server that logged it (syslog), if known
+  std::string anomaly;                 // why behaviour-anomaly found it unusual (DescribeAnomaly), if it did
 };
 
 struct ReportScenario {

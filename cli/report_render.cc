@@ -173,7 +173,13 @@ std::string RenderReportHtml(const ReportCollector& r, const ReportContext& cont
                    c->alerts, c->bans, c->events, c->score);
     out.append(std::string_view("<td><pre class=\"evidence\">"));
     text(c->evidence);
-    out.append(std::string_view("</pre></td></tr>\n"));
+    out.append(std::string_view("</pre>"));
+    if (!c->anomaly.empty()) {
+      out.append(std::string_view("<p class=\"anomaly\">behaviour-anomaly: "));
+      text(c->anomaly);
+      out.append(std::string_view("</p>"));
+    }
+    out.append(std::string_view("</td></tr>\n"));
   }
   out.append(std::string_view("</tbody></table>\n"));
 
@@ -271,6 +277,8 @@ std::string RenderReportJson(const ReportCollector& r, const ReportContext& cont
     str(c.host);
     out.append(std::string_view(",\"evidence\":"));
     str(c.evidence);
+    out.append(std::string_view(",\"anomaly\":"));
+    str(c.anomaly);
     out.push_back('}');
   }
   fmt::format_to(it, "],\"clients\":{},\"clients_not_followed\":{},\"scenarios\":{{", r.clients().size(),

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace defender {
@@ -22,5 +23,9 @@ struct AnomalyExplanation {
   Feature features[kMaxFeatures];  // the ones that drove the score, largest first
   int count = 0;
 };
+
+// One line for people: "score 10.6 over 5 requests in 85 s: post_share 1
+// (site 0.029, z 7.5), ...".
+std::string DescribeAnomaly(const AnomalyExplanation& a);
 
 }  // namespace defender
