@@ -6,7 +6,9 @@ source "$(dirname "$0")/lib/common.sh"
 corpus="$SOURCE_DIR/tests/corpus"
 
 rules=$("$DEFENDER_SCAN" rules)
-scenarios=$(awk 'NR > 1 && NF == 0 {exit} NR > 1 {print $1}' <<<"$rules")
+# behaviour-anomaly is a model that learns the site first: one file of its
+# own cannot show it (tests/e2e/behaviour.sh and bench/behaviour.sh do).
+scenarios=$(awk 'NR > 1 && NF == 0 {exit} NR > 1 && $1 != "behaviour-anomaly" {print $1}' <<<"$rules")
 # Everything on, so that a scenario that is off by default is tested too.
 {
   echo "scenarios:"

@@ -66,7 +66,7 @@ INSERT INTO meta VALUES ('schema', 1);
 INSERT INTO bans VALUES ('198.51.100.44', '198.51.100.44', 'http-probing', 1700000000000, 4102444800000, 1, 30);
 INSERT INTO checkpoints VALUES (1, 2, 'x', 10, 0);" > /dev/null
 expect_contains "schema 1: its ban is listed" "$("$DEFENDER_SCAN" bans list --state "$old")" "198.51.100.44"
-expect_eq "schema 1: now 2" "$(sqlite3 "$old" "select value from meta where key = 'schema'")" 2
+expect_eq "schema 1: now 3" "$(sqlite3 "$old" "select value from meta where key = 'schema'")" 3
 expect_contains "schema 1: its checkpoint, without a name" "$("$DEFENDER_SCAN" status --state "$old")" \
   "(device 1, inode 2)  read 10 bytes; saved by an older version"
 "$DEFENDER_SCAN" --state "$old" --format combined "$log" --nginx-conf "$TMP/blocks.conf" > /dev/null
