@@ -22,6 +22,14 @@ void Pipeline::Report(double seconds) {
   }
   fmt::format_to(it, "defender-scan: stats: buckets {} (cap {}), evicted {}\n", detector_->table().size(),
                  detector_->table().max_buckets(), detector_->table().evictions());
+  if (const BehaviourModel* b = detector_->behaviour()) {
+    fmt::format_to(it, "defender-scan: stats: behaviour model: client windows {} (cap {}), evicted {}, learned {:.0f}{}, "
+                   "scored {}, alerts {}\n", b->clients(), b->options().max_clients, b->evictions(),
+                   b->baseline().windows(),
+                   b->learning() ? fmt::format(" (still learning: nothing scored before {:.0f})", b->options().warmup_windows)
+                                 : std::string(),
+                   b->scored(), b->alerts());
+  }
   if (config_.verify_crawlers) {
     const auto& k = crawler_check_.counters();
     fmt::format_to(it, "defender-scan: stats: crawler claims checked by DNS {}, verified {}, not verified {}, "
@@ -76,6 +84,14 @@ void Pipeline::AppendMetrics(std::string* out) {
   m.Sample("tracked_buckets", detector_->table().size());
   m.Family("bucket_evictions_total", "counter", "Buckets evicted because the client table was full.");
   m.Sample("bucket_evictions_total", detector_->table().evictions());
+  if (const BehaviourModel* b = detector_->behaviour()) {
+    m.Family("behaviour_windows", "gauge", "Client windows the behaviour model follows.");
+    m.Sample("behaviour_windows", b->clients());
+    m.Family("behaviour_learned_windows", "gauge", "Ended client windows in the behaviour baseline (after fading).");
+    m.Sample("behaviour_learned_windows", uint64_t(b->baseline().windows()));
+    m.Family("behaviour_scored_total", "counter", "Client windows scored by the behaviour model.");
+    m.Sample("behaviour_scored_total", b->scored());
+  }
   m.Family("clock_seconds", "gauge", "The pipeline's clock (log time).");
   m.Sample("clock_seconds", engine_.now() / kSecond);
   AppendFleetMetrics(m);

@@ -176,7 +176,7 @@ Status BehaviourModel::Parse(std::string_view blob) {
   for (const Window& w : windows) {
     const bool sane = w.used() && w.errors <= w.n && w.posts <= w.n && w.statics <= w.n && w.rare_referers <= w.n &&
                       w.quiet <= w.n && w.apps <= w.n && w.top_count[0] <= w.n && w.top_count[1] <= w.n &&
-                      w.next_score < 16 && LogTime(w.last_ms) <= options_.max_window + options_.gap && w.first >= 0;
+                      w.next_score < 16 && w.flags < 4 && LogTime(w.last_ms) <= options_.max_window + options_.gap && w.first >= 0;
     if (!sane) return Status::Invalid("the saved behaviour model holds an impossible window; learning anew");
   }
   baseline_ = std::move(baseline);
@@ -236,23 +236,23 @@ const AnomalyExplanation* BehaviourModel::Observe(const IpAddress& client, const
     --w->top_count[1];
   }
   if (!e.referer.empty()) {
+    // A referring site is judged when the window first comes from it.
     const uint32_t referrer = ReferrerHash(e.referer);
-    uint32_t clients;
     if (referrer != w->last_referrer) {
-      clients = baseline_.CountReferrer(referrer);
+      const bool rare = baseline_.CountReferrer(referrer) < kRareReferrer &&
+                        baseline_.referrer_windows() >= kReferrersKnown;
+      w->flags = uint8_t((w->flags & ~kRareReferrer) | (rare ? kRareReferrer : 0));
       w->last_referrer = referrer;
-    } else {
-      clients = baseline_.Referrers(referrer);
     }
-    w->rare_referers += baseline_.referrer_windows() >= kReferrersKnown && clients < kRareReferrer;
+    w->rare_referers += (w->flags & kRareReferrer) != 0;
   }
   w->quiet += baseline_.quiet_now();
   if (w->n != uint32_t(options_.min_requests) << w->next_score) return nullptr;
   ++w->next_score;
-  if (w->alerted || baseline_.windows() < options_.warmup_windows) return nullptr;
+  if ((w->flags & kAlerted) != 0 || learning()) return nullptr;
   ++scored_;
   if (Explain(*w, &explanation_) < options_.threshold) return nullptr;
-  w->alerted = true;
+  w->flags |= kAlerted;
   ++alerts_;
   *app_window = w->apps * 2 > w->n;
   return &explanation_;
@@ -260,7 +260,7 @@ const AnomalyExplanation* BehaviourModel::Observe(const IpAddress& client, const
 
 double BehaviourModel::Score(const IpAddress& client) const {
   const Window* w = Find(client);
-  if (w == nullptr || w->n < options_.min_requests || baseline_.windows() < options_.warmup_windows) return 0;
+  if (w == nullptr || w->n < options_.min_requests || learning()) return 0;
   AnomalyExplanation unused;
   return Explain(*w, &unused);
 }

@@ -76,6 +76,8 @@ class BehaviourModel {
   const BehaviourBaseline& baseline() const { return baseline_; }
   const BehaviourOptions& options() const { return options_; }
   size_t clients() const { return size_; }
+  // True until the baseline holds warmup_windows windows: nothing is scored.
+  bool learning() const { return baseline_.windows() < options_.warmup_windows; }
   uint64_t scored() const { return scored_; }
   uint64_t alerts() const { return alerts_; }
   uint64_t evictions() const { return evictions_; }
@@ -92,12 +94,13 @@ class BehaviourModel {
     uint64_t user_agents;    // a 64-bit linear-counting sketch of their hashes
     uint16_t n, errors, posts, statics, rare_referers, quiet, apps;
     uint8_t next_score;  // scored when n reaches min_requests << next_score
-    bool alerted;
+    uint8_t flags;       // kAlerted, kRareReferrer (the verdict on last_referrer)
     uint16_t top_path[2], top_count[2];  // Misra-Gries over 16-bit path fingerprints
     bool used() const { return (key[0] | key[1]) != 0; }
     LogTime last() const { return first + last_ms; }
   };
   static_assert(sizeof(Window) == 64);
+  static constexpr uint8_t kAlerted = 1, kRareReferrer = 2;
 
   Window* Find(const IpAddress& client);
   Window* FindKey(const uint64_t key[2]);
