@@ -577,6 +577,7 @@ void Pipeline::Reload() {
     int index = detector->ScenarioIndex(old_scenarios[scenario].name);
     if (index >= 0) detector->mutable_table().Restore(client, uint16_t(index), bucket, distinct);
   });
+  if (detector_->behaviour() && detector->behaviour()) detector->behaviour()->Adopt(std::move(*detector_->behaviour()));
   std::vector<std::string> changes;
   for (const Scenario& s : config.scenarios) {
     int old = detector_->ScenarioIndex(s.name);
@@ -591,7 +592,7 @@ void Pipeline::Reload() {
   }
   fmt::print(stderr,
              "defender-scan: reloaded {}: scenarios changed: {}; allowlist {} entries (was {}), trusted proxies {} "
-             "(was {}); bans and buckets kept\n",
+             "(was {}); bans, buckets and the behaviour model kept\n",
              options_.config.empty() ? "the command line" : options_.config,
              changes.empty() ? "none" : fmt::format("{}", fmt::join(changes, " ")), config.allowlist.size(),
              config_.allowlist.size(), config.trusted_proxies.size(), config_.trusted_proxies.size());

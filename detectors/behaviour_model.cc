@@ -148,6 +148,29 @@ void BehaviourModel::End(const Window& w) {
   baseline_.Add(x);
 }
 
+void BehaviourModel::Adopt(BehaviourModel&& old) {
+  baseline_ = std::move(old.baseline_);
+  slots_ = std::move(old.slots_);
+  mask_ = old.mask_;
+  size_ = old.size_;
+  seed_[0] = old.seed_[0];
+  seed_[1] = old.seed_[1];
+  scored_ = old.scored_;
+  alerts_ = old.alerts_;
+  evictions_ = old.evictions_;
+  if (size_ * 2 > max_slots_) {  // a smaller cap now: the windows idle longest end first
+    const size_t before = size_;
+    LogTime newest = 0;
+    for (size_t i = 0; i <= mask_; ++i) newest = std::max(newest, slots_[i].used() ? slots_[i].last() : 0);
+    for (LogTime idle = options_.gap; size_ * 2 > max_slots_ && idle > 0; idle /= 2) {
+      Rebuild(mask_ + 1, [&](const Window& w) { return newest - w.last() > idle; });
+    }
+    if (size_ * 2 > max_slots_) Rebuild(mask_ + 1, [](const Window&) { return true; });
+    evictions_ += before - size_;
+  }
+  if (mask_ + 1 > max_slots_) Rebuild(max_slots_, [](const Window&) { return false; });
+}
+
 std::string BehaviourModel::Serialize() const {
   std::string out;
   const std::string baseline = baseline_.Serialize();

@@ -29,7 +29,7 @@ namespace defender {
 
 struct BehaviourOptions {
   double threshold = 9;  // the anomaly score that alerts
-  size_t max_clients = 262144;
+  size_t max_clients = 262144;  // windows followed at most (never fewer than 2048: the least table)
   LogTime gap = 30 * 60 * kSecond;
   LogTime max_window = 3600 * kSecond;
   uint32_t min_requests = 5;
@@ -64,6 +64,10 @@ class BehaviourModel {
   // The score `client`'s running window would get now (0 when it has none
   // or is too short), for the threat score and tests.
   double Score(const IpAddress& client) const;
+
+  // Takes what `old` learned and follows (its baseline and windows), keeping
+  // this model's options: a reload of the configuration (SIGHUP).
+  void Adopt(BehaviourModel&& old);
 
   // The baseline and the running windows, for --state (a cron run goes on
   // with the windows the last one left); Parse refuses (kInvalid, the model

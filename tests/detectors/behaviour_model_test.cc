@@ -191,3 +191,30 @@ TEST_CASE("a saved model with any byte changed is refused or works: never a cras
   }
   CHECK(accepted > 0);  // most single-byte changes are to counts, which are still sane
 }
+
+TEST_CASE("a reloaded model keeps what the old one learned and follows, within its own cap") {
+  BehaviourOptions long_windows;
+  long_windows.gap = 24 * 3600 * kSecond;
+  long_windows.max_window = 48 * 3600 * kSecond;
+  long_windows.warmup_windows = 0;
+  BehaviourModel old(long_windows);
+  LogTime t = Teach(old, 3000, kStart);  // 3000 windows still open
+  bool app = false;
+  for (int k = 0; k < 3; ++k) old.Observe(Client(900002), BruteForce(t += 20 * kSecond), &app);
+  REQUIRE(old.clients() == 3001);
+
+  BehaviourOptions o = long_windows;
+  o.threshold = 8;
+  o.max_clients = 200;  // the table's least: 4096 slots, 2048 windows
+  BehaviourModel reloaded(o);
+  reloaded.Adopt(std::move(old));
+  CHECK(reloaded.options().threshold == 8);
+  CHECK(reloaded.clients() <= 2048);
+  CHECK(reloaded.evictions() >= 3001 - 2048);
+  CHECK(reloaded.baseline().windows() >= 3001 - 2048);  // the windows that ended taught it
+  // The newest windows stayed: the brute force's goes on, and two more
+  // requests make the 5 at which it is scored.
+  const uint64_t scored = reloaded.scored();
+  for (int k = 0; k < 2; ++k) reloaded.Observe(Client(900002), BruteForce(t += 20 * kSecond), &app);
+  CHECK(reloaded.scored() == scored + 1);
+}
