@@ -43,6 +43,10 @@ bool Take(std::string_view* in, T* v) {
 
 bool Sane(double d) { return std::isfinite(d) && d >= 0 && d <= 1e12; }
 
+// The hour a log time is in, from 1970 (a log may say year 400: before it).
+LogTime HourOf(LogTime t) { return t >= 0 ? t / kHour : -((-t + kHour - 1) / kHour); }
+size_t HourOfDay(LogTime t) { return size_t((HourOf(t) % 24 + 24) % 24); }
+
 }  // namespace
 
 BehaviourBaseline::BehaviourBaseline() : referrers_(kReferrerSlots, 0) {}
@@ -109,17 +113,17 @@ const BehaviourBaseline::FeatureStats& BehaviourBaseline::Stats(int feature) con
 }
 
 void BehaviourBaseline::StartHour(LogTime t) {
-  hour_from_ = t / kHour * kHour;
-  hour_index_ = size_t((t / kHour) % 24);
-  if (hours_from_ == 0 || hour_from_ < hours_from_) hours_from_ = hour_from_;
-  if (hour_from_ + kHour > hours_to_) hours_to_ = hour_from_ + kHour;
+  hour_from_ = HourOf(t) * kHour;
+  hour_index_ = HourOfDay(t);
+  if (hour_from_ == last_hour_ + kHour) ++hours_known_;
+  if (hour_from_ > last_hour_) last_hour_ = hour_from_;
   quiet_now_ = KnowsHours() && QuietHour(t);
 }
 
 bool BehaviourBaseline::QuietHour(LogTime t) const {
   double total = 0;
   for (double h : hours_) total += h;
-  return hours_[size_t((t / kHour) % 24)] < total / 24 / 4;
+  return hours_[HourOfDay(t)] < total / 24 / 4;
 }
 
 uint32_t BehaviourBaseline::CountReferrer(uint32_t host_hash) {
@@ -141,8 +145,8 @@ std::string BehaviourBaseline::Serialize() const {
   for (double w : feature_weight_) Put(&out, w);
   Put(&out, weight_);
   for (double h : hours_) Put(&out, h);
-  Put(&out, hours_from_);
-  Put(&out, hours_to_);
+  Put(&out, hours_known_);
+  Put(&out, last_hour_);
   Put(&out, uint32_t(kReferrerSlots));
   out.append(reinterpret_cast<const char*>(referrers_.data()), referrers_.size() * sizeof(uint16_t));
   Put(&out, referrer_total_);
@@ -172,7 +176,7 @@ Status BehaviourBaseline::Parse(std::string_view blob) {
   for (double& h : b.hours_) {
     if (!Take(&blob, &h) || !Sane(h)) return refuse("an hour count");
   }
-  if (!Take(&blob, &b.hours_from_) || !Take(&blob, &b.hours_to_) || b.hours_from_ < 0 || b.hours_to_ < b.hours_from_) {
+  if (!Take(&blob, &b.hours_known_) || !Take(&blob, &b.last_hour_) || b.hours_known_ < 0) {
     return refuse("the hour profile's span");
   }
   if (!Take(&blob, &slots) || slots != kReferrerSlots || blob.size() != slots * sizeof(uint16_t) + sizeof(uint64_t)) {

@@ -55,8 +55,9 @@ class BehaviourBaseline {
     if (t < hour_from_ || t >= hour_from_ + kHourMs) StartHour(t);
     hours_[hour_index_] += 1;
   }
-  // True once two days of log time are in the hour profile.
-  bool KnowsHours() const { return hours_to_ - hours_from_ >= 36 * 3600 * kSecond; }
+  // True once the hour profile has followed the log through 36 hours, one
+  // after the other (a line dated years away does not make it so).
+  bool KnowsHours() const { return hours_known_ >= 36; }
   // An hour with under a quarter of the mean hour's requests.
   bool QuietHour(LogTime t) const;
   // QuietHour() of the hour CountHour() counted last.
@@ -88,8 +89,9 @@ class BehaviourBaseline {
   std::array<double, kBehaviourFeatures> feature_weight_{};
   double weight_ = 0;
   std::array<double, 24> hours_{};
-  LogTime hours_from_ = 0, hours_to_ = 0;
-  LogTime hour_from_ = 0;  // the hour CountHour counts in, from its start
+  int64_t hours_known_ = 0;  // steps of CountHour from one hour to the next
+  LogTime last_hour_ = 0;    // the start of the hour counted before this one's
+  LogTime hour_from_ = 0;    // the hour CountHour counts in, from its start
   size_t hour_index_ = 0;
   bool quiet_now_ = false;
   std::vector<uint16_t> referrers_;

@@ -218,3 +218,18 @@ TEST_CASE("a reloaded model keeps what the old one learned and follows, within i
   for (int k = 0; k < 2; ++k) reloaded.Observe(Client(900002), BruteForce(t += 20 * kSecond), &app);
   CHECK(reloaded.scored() == scored + 1);
 }
+
+// (A line dated ahead of the machine's clock never reaches the model: the
+// pipeline leaves it out.)
+TEST_CASE("the hour profile knows the site's hours only after following 36 of them, whatever a line's date") {
+  BehaviourBaseline b;
+  const LogTime hour = 3600 * kSecond;
+  b.CountHour(-50000LL * 24 * hour);  // a line dated in the year 400: before 1970
+  b.CountHour(kStart);
+  CHECK_FALSE(b.KnowsHours());
+  for (int h = 0; h < 35; ++h) b.CountHour(kStart + h * hour + 1);
+  CHECK_FALSE(b.KnowsHours());
+  for (int h = 35; h < 40; ++h) b.CountHour(kStart + h * hour + 1);
+  CHECK(b.KnowsHours());
+  CHECK_FALSE(b.QuietHour(-7 * hour - 1));  // any time has an hour of the day
+}
