@@ -19,7 +19,7 @@ constexpr size_t kInitialSlots = 4096;
 constexpr double kPrior = 8;       // a client's share counts as if it had this many more requests at the site's median
 constexpr double kMaxZ = 8;        // one feature alone says at most this much
 constexpr double kRateScale = 12;  // rate's 0-1 scale: log2(1 + requests a minute) / 12
-constexpr uint32_t kRareReferrer = 5;         // a referring site fewer client windows came from is rare
+constexpr uint32_t kRareBelow = 5;            // a referring site fewer client windows came from is rare
 constexpr uint64_t kReferrersKnown = 1000;    // ...once this many windows came from any
 constexpr LogTime kEvictIdle = 60 * kSecond;  // at the cap, windows idle this long end first
 
@@ -262,12 +262,12 @@ const AnomalyExplanation* BehaviourModel::Observe(const IpAddress& client, const
     // A referring site is judged when the window first comes from it.
     const uint32_t referrer = ReferrerHash(e.referer);
     if (referrer != w->last_referrer) {
-      const bool rare = baseline_.CountReferrer(referrer) < kRareReferrer &&
+      const bool rare = baseline_.CountReferrer(referrer) < kRareBelow &&
                         baseline_.referrer_windows() >= kReferrersKnown;
-      w->flags = uint8_t((w->flags & ~kRareReferrer) | (rare ? kRareReferrer : 0));
+      w->flags = uint8_t((w->flags & ~kReferrerRare) | (rare ? kReferrerRare : 0));
       w->last_referrer = referrer;
     }
-    w->rare_referers += (w->flags & kRareReferrer) != 0;
+    w->rare_referers += (w->flags & kReferrerRare) != 0;
   }
   w->quiet += baseline_.quiet_now();
   if (w->n != uint32_t(options_.min_requests) << w->next_score) return nullptr;

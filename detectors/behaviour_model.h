@@ -98,13 +98,13 @@ class BehaviourModel {
     uint64_t user_agents;    // a 64-bit linear-counting sketch of their hashes
     uint16_t n, errors, posts, statics, rare_referers, quiet, apps;
     uint8_t next_score;  // scored when n reaches min_requests << next_score
-    uint8_t flags;       // kAlerted, kRareReferrer (the verdict on last_referrer)
+    uint8_t flags;       // kAlerted, kReferrerRare (the verdict on last_referrer)
     uint16_t top_path[2], top_count[2];  // Misra-Gries over 16-bit path fingerprints
     bool used() const { return (key[0] | key[1]) != 0; }
     LogTime last() const { return first + last_ms; }
   };
   static_assert(sizeof(Window) == 64);
-  static constexpr uint8_t kAlerted = 1, kRareReferrer = 2;
+  static constexpr uint8_t kAlerted = 1, kReferrerRare = 2;
 
   Window* Find(const IpAddress& client);
   Window* FindKey(const uint64_t key[2]);
