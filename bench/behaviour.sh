@@ -79,6 +79,31 @@ for t in (5, 6, 7, 8, 9, 10, 12, 15):
     print(f"threshold {t:>2}: recall {len(found)}/{total} = {len(found) / total:.2f}, precision {good}/{alerts} = "
           f"{good / max(alerts, 1):.2f}, false alerts on {lines} benign lines: {benign} ({benign * 1e6 / lines:.1f} per million)")
 PY
+echo "== the same with a model learned the day before (--state after a benign day, as cron or a service runs it): behaviour-anomaly's clients per kind, and its false alerts"
+./build/bench/loggen --lines "$lines" --seed 24 --benign-only --start $((1711843200 - 86400)) > "$tmp/day-before.log"
+./build/cli/defender-scan --format defender --state "$tmp/learned.db" "$tmp/day-before.log" > /dev/null
+cp "$tmp/learned.db" "$tmp/learned-benign.db"
+./build/cli/defender-scan --format defender --state "$tmp/learned.db" "$tmp/access.log" > "$tmp/warm.jsonl"
+./build/cli/defender-scan --format defender --state "$tmp/learned-benign.db" "$tmp/benign.log" > "$tmp/warm-benign.jsonl"
+python3 - "$tmp/truth.tsv" "$tmp/warm.jsonl" "$tmp/warm-benign.jsonl" "$lines" <<'PY'
+import ipaddress, json, sys
+truth = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
+flagged = set()
+for line in open(sys.argv[2]):
+    d = json.loads(line)
+    if d["rule"]["name"] == "behaviour-anomaly":
+        flagged.add(ipaddress.ip_address(d["source"]["ip"]))
+kinds = {}
+for client, kind, _ in truth:
+    net = ipaddress.ip_network(client, strict=False)
+    k = kinds.setdefault(kind, [0, 0])
+    k[0] += 1
+    k[1] += any(a in net for a in flagged)
+for kind, (n, f) in sorted(kinds.items()):
+    print(f"{kind}: {n} clients, behaviour-anomaly {f}")
+benign = sum(1 for line in open(sys.argv[3]) if '"behaviour-anomaly"' in line)
+print(f"false alerts on {sys.argv[4]} benign lines: {benign}")
+PY
 echo "== what the model costs: the 1M-line benchmark log with behaviour-anomaly on vs off (median of 11 paired runs)"
 log=bench/data/access-1000000.log
 if [[ -f "$log" ]]; then

@@ -16,7 +16,7 @@
 // benign users labelled benign:heavy-user (who must not be flagged).
 //
 //   loggen [--lines N] [--seed S] [--benign-only] [--behaviour] [--truth FILE]
-//          [--unique-clients] [--rate LINES_PER_S] > access.log
+//          [--unique-clients] [--rate LINES_PER_S] [--start UNIX_SECONDS] > access.log
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -46,7 +46,7 @@ struct Rng {
   bool Chance(double p) { return Unit() < p; }
 };
 
-constexpr int64_t kStart = 1711843200;  // 2024-03-31T00:00:00Z
+int64_t kStart = 1711843200;  // 2024-03-31T00:00:00Z unless --start
 
 std::string TimeLocal(double t) {
   static const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -365,9 +365,10 @@ int main(int argc, char** argv) {
     else if (a == "--benign-only") benign_only = true;
     else if (a == "--unique-clients") unique_clients = true;
     else if (a == "--behaviour") behaviour = true;
+    else if (a == "--start") kStart = std::strtoll(next(), nullptr, 10);
     else {
       fmt::print(stderr, "usage: loggen [--lines N] [--seed S] [--rate R] [--benign-only] [--behaviour] [--truth FILE] "
-                         "[--unique-clients]\n");
+                         "[--unique-clients] [--start UNIX_SECONDS]\n");
       return 2;
     }
   }
