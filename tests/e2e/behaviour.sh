@@ -5,7 +5,8 @@
 # ordinary client; it reports by default and bans only when configured,
 # never an allowlisted client; its baseline and windows carry over --state,
 # so a cron run scores at once where a fresh one is still learning; a
-# damaged saved model is said and learned anew.
+# damaged saved model is said and learned anew. A claimed crawler is
+# reported, never banned by it.
 source "$(dirname "$0")/lib/common.sh"
 
 "$LOGGEN" --lines 400000 --seed 5 --benign-only --behaviour --truth "$TMP/truth.tsv" > "$TMP/behaviour.log"
@@ -53,13 +54,19 @@ start=$(date -u -d "$(echo "$last" | sed -E 's#^([0-9]+)/([A-Za-z]+)/([0-9]+):([
 for k in $(seq 1 12); do
   t=$(date -u -d "@$((start + 60 + k * 20))" '+%d/%b/%Y:%H:%M:%S +0000')
   echo "198.51.100.77 - - [$t] \"POST /wp-admin/admin-ajax.php HTTP/1.1\" 200 812 \"-\" \"curl/8.4\" 0.020 0.020 \"-\""
+  # The same from a client that says it is Googlebot: reported, never banned by the model.
+  echo "198.51.100.78 - - [$t] \"POST /wp-admin/admin-ajax.php HTTP/1.1\" 200 812 \"-\" \"Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)\" 0.020 0.020 \"-\""
 done > "$TMP/later.log"
 "$DEFENDER_SCAN" --format defender --state "$TMP/state.db" "$TMP/benign.log" > /dev/null 2> "$TMP/err" || fail "first cron run: $(cat "$TMP/err")"
 expect_eq "the model is saved" "$(sqlite3 "$TMP/state.db" "SELECT name, length(data) > 100000 FROM models")" "behaviour|1"
 "$DEFENDER_SCAN" --format defender "$TMP/later.log" > "$TMP/fresh.jsonl" 2> "$TMP/err" || fail "fresh run: $(cat "$TMP/err")"
 expect_eq "a fresh run is still learning" "$(grep -c '"behaviour-anomaly"' "$TMP/fresh.jsonl")" 0
-"$DEFENDER_SCAN" --format defender --state "$TMP/state.db" "$TMP/later.log" > "$TMP/cron.jsonl" 2> "$TMP/err" || fail "second cron run: $(cat "$TMP/err")"
-expect_contains "the next cron run scores at once" "$(grep '"behaviour-anomaly"' "$TMP/cron.jsonl")" '"ip":"198.51.100.77"'
+"$DEFENDER_SCAN" --format defender --config "$TMP/ban.yaml" --state "$TMP/state.db" "$TMP/later.log" > "$TMP/cron.jsonl" 2> "$TMP/err" ||
+  fail "second cron run: $(cat "$TMP/err")"
+expect_contains "the next cron run scores at once, and bans as configured" \
+  "$(grep '"behaviour-anomaly"' "$TMP/cron.jsonl" | grep -F '"ip":"198.51.100.77"')" '"action":"ban"'
+expect_contains "a claimed crawler is only reported" \
+  "$(grep '"behaviour-anomaly"' "$TMP/cron.jsonl" | grep -F '"ip":"198.51.100.78"')" '"suppressed":"simulate"'
 
 # A damaged saved model: said, learned anew, the run goes on.
 sqlite3 "$TMP/state.db" "UPDATE models SET data = X'00010203' WHERE name = 'behaviour'"
