@@ -39,8 +39,27 @@ wait_until() {
     sleep 0.05
   done
 }
-# free_port: a TCP port on loopback that nothing listens on now.
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# free_port: a TCP port on loopback that nothing uses now, below the
+# kernel's ephemeral range (ip_local_port_range), so that no outgoing
+# connection (a curl of a test running alongside) takes it before the test
+# listens on it; port 0 would give one from that range.
+free_port() {
+  python3 - <<'PY'
+import random, socket
+low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+for _ in range(1000):
+    port = random.randrange(10000, low)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    break
+PY
+}
 # start_serve PORT ARGS...: defender-scan serve on 127.0.0.1:PORT, in the
 # background ($serve is its pid), once /healthz answers.
 start_serve() {
