@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -23,10 +24,18 @@ class HugeArray {
   explicit HugeArray(size_t n) : size_(n) {
     constexpr size_t kHuge = size_t(2) << 20;
     bytes_ = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
-    void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // Mapped a huge page larger, and the part aligned to 2 MB kept: only
+    // aligned 2 MB can be a huge page.
+    void* p = mmap(nullptr, bytes_ + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
-    madvise(p, bytes_, MADV_HUGEPAGE);  // advice: without it, 4 KB pages
-    data_ = static_cast<T*>(p);
+    const uintptr_t start = reinterpret_cast<uintptr_t>(p);
+    const uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;
+    if (aligned > start) munmap(p, aligned - start);
+    if (const uintptr_t end = start + bytes_ + kHuge; end > aligned + bytes_) {
+      munmap(reinterpret_cast<void*>(aligned + bytes_), end - aligned - bytes_);
+    }
+    madvise(reinterpret_cast<void*>(aligned), bytes_, MADV_HUGEPAGE);  // advice: without it, 4 KB pages
+    data_ = reinterpret_cast<T*>(aligned);
   }
   HugeArray(HugeArray&& o) noexcept { *this = std::move(o); }
   HugeArray& operator=(HugeArray&& o) noexcept {

@@ -60,7 +60,9 @@ void BehaviourBaseline::Add(const std::array<double, kBehaviourFeatures>& x) {
   }
   weight_ += 1;
   if (weight_ >= kMaxWindows) Fade();
-  ++stale_;
+  // Often at first, so that the first windows count at once; then every
+  // kRefresh windows.
+  if (++stale_ >= kRefresh || weight_ < 2 * kRefresh) Refresh();
 }
 
 void BehaviourBaseline::Fade() {
@@ -74,42 +76,39 @@ void BehaviourBaseline::Fade() {
   referrer_total_ /= 2;
 }
 
-const BehaviourBaseline::FeatureStats& BehaviourBaseline::Stats(int feature) const {
-  if (stale_ >= kRefresh) {
-    stale_ = 0;
-    for (int f = 0; f < kBehaviourFeatures; ++f) {
-      const auto& h = hist_[size_t(f)];
-      const double total = feature_weight_[size_t(f)];
-      FeatureStats& s = stats_[size_t(f)];
-      if (total <= 0) {
-        s = FeatureStats();
-        continue;
-      }
-      // The mass below x, the counts spread evenly within each bin.
-      std::array<double, kBins + 1> cumulative{};
-      for (int i = 0; i < kBins; ++i) cumulative[size_t(i) + 1] = cumulative[size_t(i)] + h[size_t(i)];
-      auto below = [&](double x) {
-        if (x <= 0) return 0.0;
-        if (x >= 1) return total;
-        const double pos = x * kBins;
-        const int bin = int(pos);
-        return cumulative[size_t(bin)] + h[size_t(bin)] * (pos - bin);
-      };
-      double lo = 0, hi = 1;
-      for (int i = 0; i < 30; ++i) {
-        const double mid = (lo + hi) / 2;
-        (below(mid) < total / 2 ? lo : hi) = mid;
-      }
-      s.median = (lo + hi) / 2;
-      lo = 0, hi = 1;
-      for (int i = 0; i < 30; ++i) {
-        const double d = (lo + hi) / 2;
-        (below(s.median + d) - below(s.median - d) < total / 2 ? lo : hi) = d;
-      }
-      s.mad = (lo + hi) / 2;
+void BehaviourBaseline::Refresh() {
+  stale_ = 0;
+  for (int f = 0; f < kBehaviourFeatures; ++f) {
+    const auto& h = hist_[size_t(f)];
+    const double total = feature_weight_[size_t(f)];
+    FeatureStats& s = stats_[size_t(f)];
+    if (total <= 0) {
+      s = FeatureStats();
+      continue;
     }
+    // The mass below x, the counts spread evenly within each bin.
+    std::array<double, kBins + 1> cumulative{};
+    for (int i = 0; i < kBins; ++i) cumulative[size_t(i) + 1] = cumulative[size_t(i)] + h[size_t(i)];
+    auto below = [&](double x) {
+      if (x <= 0) return 0.0;
+      if (x >= 1) return total;
+      const double pos = x * kBins;
+      const int bin = int(pos);
+      return cumulative[size_t(bin)] + h[size_t(bin)] * (pos - bin);
+    };
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 30; ++i) {
+      const double mid = (lo + hi) / 2;
+      (below(mid) < total / 2 ? lo : hi) = mid;
+    }
+    s.median = (lo + hi) / 2;
+    lo = 0, hi = 1;
+    for (int i = 0; i < 30; ++i) {
+      const double d = (lo + hi) / 2;
+      (below(s.median + d) - below(s.median - d) < total / 2 ? lo : hi) = d;
+    }
+    s.mad = (lo + hi) / 2;
   }
-  return stats_[size_t(feature)];
 }
 
 void BehaviourBaseline::StartHour(LogTime t) {
@@ -187,7 +186,7 @@ Status BehaviourBaseline::Parse(std::string_view blob) {
   Take(&blob, &b.referrer_total_);
   *this = std::move(b);
   hour_from_ = 0;
-  stale_ = kRefresh;
+  Refresh();
   return Status::Ok();
 }
 

@@ -47,8 +47,9 @@ class BehaviourBaseline {
   void Add(const std::array<double, kBehaviourFeatures>& x);
   // Windows learned (after fading).
   double windows() const { return weight_; }
-  double Median(int feature) const { return Stats(feature).median; }
-  double Mad(int feature) const { return Stats(feature).mad; }
+  // Read again after every kRefresh windows added.
+  double Median(int feature) const { return stats_[size_t(feature)].median; }
+  double Mad(int feature) const { return stats_[size_t(feature)].mad; }
 
   // The site's requests by hour of the day (UTC, log time).
   void CountHour(LogTime t) {
@@ -81,7 +82,7 @@ class BehaviourBaseline {
     double median = 0, mad = 0;
   };
   static constexpr LogTime kHourMs = 3600 * kSecond;
-  const FeatureStats& Stats(int feature) const;
+  void Refresh();  // the medians and MADs from the histograms
   void StartHour(LogTime t);
   void Fade();
 
@@ -96,10 +97,9 @@ class BehaviourBaseline {
   bool quiet_now_ = false;
   std::vector<uint16_t> referrers_;
   uint64_t referrer_total_ = 0;
-  // Median and MAD, read again after every kRefresh windows.
   static constexpr uint32_t kRefresh = 64;
-  mutable std::array<FeatureStats, kBehaviourFeatures> stats_{};
-  mutable uint32_t stale_ = kRefresh;
+  std::array<FeatureStats, kBehaviourFeatures> stats_{};
+  uint32_t stale_ = 0;  // windows added since Refresh()
 };
 
 }  // namespace defender

@@ -23,25 +23,6 @@ constexpr uint32_t kRareBelow = 5;            // a referring site fewer client w
 constexpr uint64_t kReferrersKnown = 1000;    // ...once this many windows came from any
 constexpr LogTime kEvictIdle = 60 * kSecond;  // at the cap, windows idle this long end first
 
-// The referring site of a Referer value: its host, or the whole value when
-// it is not a URL. (Plain loops: hosts are short, and a library search
-// costs a call per byte.)
-uint32_t ReferrerHash(std::string_view referer) {
-  const char* p = referer.data();
-  const char* end = p + referer.size();
-  const char* scheme_end = p + std::min<size_t>(referer.size(), 16);
-  for (const char* s = p; s + 3 <= scheme_end; ++s) {
-    if (s[0] == ':' && s[1] == '/' && s[2] == '/') {
-      p = s + 3;
-      const char* host_end = p;
-      while (host_end != end && *host_end != '/' && *host_end != '?' && *host_end != '#') ++host_end;
-      end = host_end;
-      break;
-    }
-  }
-  return uint32_t(HashBytes(std::string_view(p, size_t(end - p)))) | 1;
-}
-
 // User agents after the first: linear counting, from the sketch's empty bits.
 template <typename Window>
 double NewAgents(const Window& w) {
@@ -103,19 +84,28 @@ void BehaviourModel::Place(const Window& w) {
 
 template <typename Ends>
 void BehaviourModel::Rebuild(size_t slots, Ends ends) {
-  HugeArray<Window> old = std::exchange(slots_, HugeArray<Window>(slots));
-  mask_ = slots - 1;
-  size_ = 0;
-  for (size_t i = 0; i < old.size(); ++i) {
-    const Window& w = old[i];
+  // The windows that stay are set aside, and put back into a table of the
+  // new size; of the same size, the table is cleared in place (a new
+  // mapping costs page faults, and unmapping the old one the other
+  // thread's TLB).
+  kept_.clear();
+  for (size_t i = 0; i <= mask_; ++i) {
+    const Window& w = slots_[i];
     if (!w.used()) continue;
     if (ends(w)) {
       End(w);
-      continue;
+    } else {
+      kept_.push_back(w);
     }
-    Place(w);
-    ++size_;
   }
+  if (slots != mask_ + 1) {
+    slots_ = HugeArray<Window>(slots);
+    mask_ = slots - 1;
+  } else {
+    std::memset(static_cast<void*>(&slots_[0]), 0, slots * sizeof(Window));
+  }
+  for (const Window& w : kept_) Place(w);
+  size_ = kept_.size();
 }
 
 void BehaviourModel::MakeRoom(LogTime now) {
@@ -258,9 +248,9 @@ const AnomalyExplanation* BehaviourModel::Observe(const IpAddress& client, const
     --w->top_count[0];
     --w->top_count[1];
   }
-  if (!e.referer.empty()) {
+  if (e.referrer_hash != 0) {
     // A referring site is judged when the window first comes from it.
-    const uint32_t referrer = ReferrerHash(e.referer);
+    const uint32_t referrer = e.referrer_hash;
     if (referrer != w->last_referrer) {
       const bool rare = baseline_.CountReferrer(referrer) < kRareBelow &&
                         baseline_.referrer_windows() >= kReferrersKnown;

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/anomaly.h"
 #include "core/huge_array.h"
@@ -45,7 +46,7 @@ struct BehaviourEvent {
   bool app = false;  // a path of a configured app profile
   uint32_t path_hash = 0;
   uint32_t user_agent_hash = 0;
-  std::string_view referer;
+  uint32_t referrer_hash = 0;  // the referring site (ReferrerHash); 0: no referer
 };
 
 class BehaviourModel {
@@ -125,6 +126,7 @@ class BehaviourModel {
   BehaviourOptions options_;
   BehaviourBaseline baseline_;
   HugeArray<Window> slots_;
+  std::vector<Window> kept_;  // Rebuild's windows that stay
   size_t mask_ = 0;
   size_t size_ = 0;
   size_t max_slots_;

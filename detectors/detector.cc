@@ -239,7 +239,7 @@ void Detector::ObserveBehaviour(const LogRecord& r, const Cidr& client, RequestD
   e.app = !options_.apps.empty() && apps_->Covers(decoder.DecodeTarget(r).path);
   e.path_hash = facts.path_hash;
   e.user_agent_hash = facts.user_agent_hash;
-  e.referer = r.referer;
+  e.referrer_hash = facts.referrer_hash;
   bool app_window = false;
   const AnomalyExplanation* why = behaviour_->Observe(client.address(), e, &app_window);
   if (why == nullptr) return;

@@ -190,6 +190,23 @@ void SignatureMatcher::Remember(Cache c, const Key& key, uint32_t hash0, uint32_
   e.is_static = is_static;
 }
 
+uint32_t ReferrerHash(std::string_view referer) {
+  // Plain loops: a host is short, and a library search costs a call a byte.
+  const char* p = referer.data();
+  const char* end = p + referer.size();
+  const char* scheme_end = p + std::min<size_t>(referer.size(), 16);
+  for (const char* s = p; s + 3 <= scheme_end; ++s) {
+    if (s[0] == ':' && s[1] == '/' && s[2] == '/') {
+      p = s + 3;
+      const char* host_end = p;
+      while (host_end != end && *host_end != '/' && *host_end != '?' && *host_end != '#') ++host_end;
+      end = host_end;
+      break;
+    }
+  }
+  return uint32_t(HashBytes(std::string_view(p, size_t(end - p)))) | 1;
+}
+
 void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   // The target as logged: path and query are usually one piece of the line.
   const std::string_view path = RequestDecoder::TargetPath(r);
@@ -219,28 +236,35 @@ void SignatureMatcher::ScanTarget(const LogRecord& r, RequestDecoder& decoder) {
   if (scanned) Remember(kTargetCache, key, facts_.uri_hash, facts_.path_hash, facts_.is_static);
 }
 
-inline uint32_t SignatureMatcher::ScanHeader(Database f, const LogRecord& r, RequestDecoder& decoder) {
+inline uint32_t SignatureMatcher::ScanHeader(Database f, const LogRecord& r, RequestDecoder& decoder,
+                                            uint32_t* referrer) {
   const bool agent = f == kUserAgentDb;
   const Cache cache = agent ? kUserAgentCache : kRefererCache;
   const std::string_view raw = agent ? r.user_agent : r.referer;
   if (raw.empty()) return DistinctHash(raw);
   const Key key{raw, 0};
-  if (const ValueCache::Entry* e = Recall(cache, key)) return e->hashes[0];
+  if (const ValueCache::Entry* e = Recall(cache, key)) {
+    if (referrer != nullptr) *referrer = e->hashes[1];
+    return e->hashes[0];
+  }
   const DecodedRequest& d = decoder.DecodeHeaders(r);
   const std::string_view value = agent ? d.user_agent : d.referer;
   field_hits_.count = 0;
   const bool scanned = ScanDatabase(f, value);
   AddHits(field_hits_.ids, field_hits_.count);
   const uint32_t value_hash = DistinctHash(value);
-  if (scanned) Remember(cache, key, value_hash);
+  const uint32_t site = agent ? 0 : ReferrerHash(raw);
+  if (referrer != nullptr) *referrer = site;
+  if (scanned) Remember(cache, key, value_hash, site);
   return value_hash;
 }
 
 const SignatureHits& SignatureMatcher::Scan(const LogRecord& record, RequestDecoder& decoder) {
   hits_.count = 0;
   ScanTarget(record, decoder);
-  facts_.user_agent_hash = ScanHeader(kUserAgentDb, record, decoder);
-  ScanHeader(kRefererDb, record, decoder);
+  facts_.user_agent_hash = ScanHeader(kUserAgentDb, record, decoder, nullptr);
+  facts_.referrer_hash = 0;
+  ScanHeader(kRefererDb, record, decoder, &facts_.referrer_hash);
   return hits_;
 }
 

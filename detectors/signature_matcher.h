@@ -43,6 +43,10 @@ struct SignatureHits {
   }
 };
 
+// The referring site of a Referer value as logged: a hash of its host, or
+// of the whole value when it is not a URL; never 0.
+uint32_t ReferrerHash(std::string_view referer);
+
 class SignatureMatcher {
  public:
   ~SignatureMatcher();
@@ -75,6 +79,7 @@ class SignatureMatcher {
   // distinct counts (never 0), and whether the path is a static asset.
   struct RequestFacts {
     uint32_t uri_hash = 1, path_hash = 1, user_agent_hash = 1;
+    uint32_t referrer_hash = 0;  // ReferrerHash of the referer as logged; 0: none
     bool is_static = false;
   };
   const RequestFacts& facts() const { return facts_; }
@@ -108,8 +113,8 @@ class SignatureMatcher {
   enum Database { kUriDb, kPathDb, kUserAgentDb, kRefererDb };
   enum Cache { kTargetCache, kUserAgentCache, kRefererCache };
   // Scans a header (kUserAgentDb or kRefererDb); returns the distinct hash
-  // of its decoded value.
-  uint32_t ScanHeader(Database field, const LogRecord& record, RequestDecoder& decoder);
+  // of its decoded value. For the referer, *referrer gets its ReferrerHash.
+  uint32_t ScanHeader(Database f, const LogRecord& r, RequestDecoder& decoder, uint32_t* referrer);
   // Runs database `field` over `value`, adding to field_hits_; false (and
   // counted) when Hyperscan failed, so the result is not cached.
   bool ScanDatabase(Database field, std::string_view value);

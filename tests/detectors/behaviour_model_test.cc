@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/hash.h"
+#include "detectors/signature_matcher.h"
 
 using namespace defender;
 
@@ -33,7 +34,7 @@ BehaviourEvent Browse(int client, int k, LogTime t) {
   e.is_static = kind < 3;
   e.path_hash = Hash("/page/" + std::to_string((client + k * 31) % 500));
   e.user_agent_hash = Hash("Mozilla/5.0 " + std::to_string(client % 40));
-  e.referer = kind < 6 ? "https://shop.example/" : "https://www.google.com/";
+  e.referrer_hash = ReferrerHash(kind < 6 ? "https://shop.example/" : "https://www.google.com/");
   return e;
 }
 
@@ -232,4 +233,11 @@ TEST_CASE("the hour profile knows the site's hours only after following 36 of th
   for (int h = 35; h < 40; ++h) b.CountHour(kStart + h * hour + 1);
   CHECK(b.KnowsHours());
   CHECK_FALSE(b.QuietHour(-7 * hour - 1));  // any time has an hour of the day
+}
+
+TEST_CASE("a referring site is its host, whatever the page") {
+  CHECK(ReferrerHash("https://best-seo.example/") == ReferrerHash("http://best-seo.example/page?x=1#y"));
+  CHECK(ReferrerHash("https://best-seo.example/") != ReferrerHash("https://shop.example/"));
+  CHECK(ReferrerHash("android-app://com.google.android.gm/") == ReferrerHash("android-app://com.google.android.gm/x"));
+  CHECK(ReferrerHash("not a url") != 0);
 }
