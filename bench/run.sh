@@ -60,7 +60,7 @@ zm=$(printf '%s\n' "${z[@]}" | median); pm=$(printf '%s\n' "${p[@]}" | median)
 echo "gzip -dc > /dev/null:                ${gm} s"
 echo "input layer (inflate + lines) .gz:   ${im} s   speed-up: $(echo "scale=2; $gm / $im" | bc)x"
 echo "whole default run on the .gz:        ${zm} s"
-echo "whole default run on the plain file: ${pm} s   (read and parsed on a second thread; the .gz's second thread inflates)"
+echo "whole default run on the plain file: ${pm} s   (both read, inflated and parsed on a second thread)"
 
 echo "== report: defender-scan report (the HTML page) vs a dry run over the 1M-line log (issue 21: <= 1.20)"
 dr=(); rp=()

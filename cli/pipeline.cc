@@ -121,6 +121,7 @@ bool Pipeline::OpenInputs() {
   if (names.size() > 1 && !options_.follow) stats_.order = names;
   InputOptions in_options;
   in_options.follow = options_.follow;
+  in_options.read_ahead = tasks_ != nullptr || options_.follow;  // a batch replay reads ahead itself (ParseAhead)
   size_t absent = 0;
   for (const std::string& name : names) {
     ++stats_.inputs;
@@ -482,10 +483,8 @@ void Pipeline::RunBatch() {
   StartProgress();
   uint64_t done_bytes = 0;  // of the inputs read to their end
   for (Input& in : inputs_) {
-    // A plain file is read and parsed on a thread of its own. A compressed
-    // one already inflates on its own (sources/read_ahead.h): on two cores
-    // a third busy thread made it slower, not faster.
-    if (!in.compressed) in.ahead = std::make_unique<ParseAhead>(in.reader.get(), std::move(in.parser));
+    // Each input is read (and inflated) and parsed on a thread of its own.
+    in.ahead = std::make_unique<ParseAhead>(in.reader.get(), std::move(in.parser));
     while (!StopRequested() && Drain(in, 4096)) {
       if (TakeReloadRequest()) Reload();
       TakeFleetDecisions();

@@ -192,6 +192,7 @@ void Detector::Process(const LogRecord& r, RequestDecoder& decoder, std::vector<
   // ones this line will likely pour into now, so that the signature scan
   // runs while they arrive.
   table_.Prefetch(client.address(), filtered & ~signature_only_);
+  if (behaviour_) behaviour_->Prefetch(client.address());  // a line ahead too when read ahead (Prefetch below)
   hits_ = &matcher_->Scan(r, decoder);
   signature_scenarios_ = ScenarioSet();
   for (int i = 0; i < hits_->count; ++i) signature_scenarios_ |= rule_scenario_[hits_->ids[i]];

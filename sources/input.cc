@@ -146,7 +146,7 @@ Status OpenInput(const std::string& name, const InputOptions& options, OpenedInp
     return Status::Ok();
   }
   source = Decompress(out->compression, std::move(source), display);
-  if (out->compression != Compression::kNone) {
+  if (out->compression != Compression::kNone && options.read_ahead) {
     source = NewReadAheadSource(std::move(source));
   }
   out->source = std::move(source);

@@ -18,6 +18,11 @@ struct InputOptions {
   FollowOptions follow_options;  // with follow: where to resume
   int idle_ms = 250;          // live inputs report idle this often
   uint64_t start_offset = 0;  // uncompressed regular files: start reading here
+  // A compressed input inflates on a thread of its own (read_ahead.h). A
+  // batch replay, which reads and parses each input on a thread of its own
+  // anyway (cli/parse_ahead.h), asks for none: a third busy thread on two
+  // cores made it slower.
+  bool read_ahead = true;
 };
 
 struct OpenedInput {
