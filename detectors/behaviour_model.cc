@@ -21,7 +21,8 @@ constexpr double kMaxZ = 8;        // one feature alone says at most this much
 constexpr double kRateScale = 12;  // rate's 0-1 scale: log2(1 + requests a minute) / 12
 constexpr uint32_t kRareBelow = 5;            // a referring site fewer client windows came from is rare
 constexpr uint64_t kReferrersKnown = 1000;    // ...once this many windows came from any
-constexpr LogTime kEvictIdle = 60 * kSecond;  // at the cap, windows idle this long end first
+constexpr size_t kEvictProbe = 8;            // at the cap, a new window looks this far for one to replace
+constexpr LogTime kEvictIdle = 60 * kSecond;  // Shed() ends windows idle this long
 
 // User agents after the first: linear counting, from the sketch's empty bits.
 template <typename Window>
@@ -39,7 +40,9 @@ double RateOf(uint32_t n, LogTime first, LogTime last) {
 }  // namespace
 
 BehaviourModel::BehaviourModel(BehaviourOptions options)
-    : options_(options), max_slots_(std::bit_ceil(std::max<size_t>(options.max_clients * 2, kInitialSlots))) {
+    : options_(options),
+      max_slots_(std::bit_ceil(std::max<size_t>(options.max_clients * 2, kInitialSlots))),
+      max_windows_(max_slots_ / 4 * 3) {
   static_assert(std::is_trivially_copyable_v<Window>);
   const uint64_t seed = RandomSeed();
   seed_[0] = seed;
@@ -110,18 +113,69 @@ void BehaviourModel::Rebuild(size_t slots, Ends ends) {
 
 void BehaviourModel::MakeRoom(LogTime now) {
   const size_t slots = mask_ + 1;
-  auto over = [&](const Window& w) { return now - w.last() > options_.gap || now - w.first > options_.max_window; };
-  Rebuild(slots, over);
-  if (size_ * 4 < slots) return;  // the sweep freed enough
-  if (slots < max_slots_) {
-    Rebuild(slots * 2, [](const Window&) { return false; });
-    return;
+  Rebuild(slots, [&](const Window& w) { return Over(w, now); });
+  if (size_ * 4 >= slots) Rebuild(slots * 2, [](const Window&) { return false; });  // the sweep freed too little
+}
+
+bool BehaviourModel::Over(const Window& w, LogTime now) const {
+  return now - w.last() > options_.gap || now - w.first > options_.max_window;
+}
+
+BehaviourModel::Window* BehaviourModel::Insert(const uint64_t key[2], LogTime t) {
+  if ((size_ + 1) * 2 > mask_ + 1) {
+    if (mask_ + 1 < max_slots_) {
+      MakeRoom(t);
+    } else if (size_ + 1 > max_windows_) {
+      Shed(t);
+    }
   }
-  // At the cap: end the windows idle longest first.
+  size_t i = Home(key);
+  if ((size_ + 1) * 2 <= mask_ + 1) {
+    while (slots_[i].used()) i = (i + 1) & mask_;
+    ++size_;
+  } else {
+    // At the cap (a flood of new addresses): the new window takes the place
+    // of one in its probe run, in place, so that no run breaks: one that is
+    // over or too short to be scored yet; else an empty slot if the run
+    // ends within a few (the table then goes past half full, up to the
+    // cap, at most 3/4, when Shed() makes room); else the one idle longest.
+    size_t victim = i;
+    bool found = false;
+    for (size_t k = 0; k < kEvictProbe; ++k, i = (i + 1) & mask_) {
+      const Window& w = slots_[i];
+      if (!w.used() || Over(w, t) || w.n < options_.min_requests) {
+        victim = i;
+        found = true;
+        break;
+      }
+      if (w.last() < slots_[victim].last()) victim = i;
+    }
+    i = victim;
+    if (!slots_[i].used()) {
+      ++size_;
+    } else {
+      if (!found || !Over(slots_[i], t)) ++evictions_;
+      End(slots_[i]);
+    }
+  }
+  Window* w = &slots_[i];
+  Start(w, key, t);
+  return w;
+}
+
+void BehaviourModel::Shed(LogTime now) {
+  // Rare: the probe runs kept finding empty slots up to the cap. The
+  // windows that are over or too short end, then those idle a minute, then
+  // all, until the table is at most half full.
   const size_t before = size_;
-  Rebuild(slots, [&](const Window& w) { return now - w.last() > kEvictIdle; });
-  if (size_ * 2 >= slots) Rebuild(slots, [](const Window&) { return true; });
-  evictions_ += before - size_;
+  size_t over = 0;
+  Rebuild(mask_ + 1, [&](const Window& w) {
+    if (Over(w, now)) return ++over, true;
+    return w.n < options_.min_requests;
+  });
+  if (size_ * 2 > mask_ + 1) Rebuild(mask_ + 1, [&](const Window& w) { return now - w.last() > kEvictIdle; });
+  if (size_ * 2 > mask_ + 1) Rebuild(mask_ + 1, [](const Window&) { return true; });
+  evictions_ += before - size_ - over;
 }
 
 void BehaviourModel::Start(Window* w, const uint64_t key[2], LogTime t) const {
@@ -148,7 +202,7 @@ void BehaviourModel::Adopt(BehaviourModel&& old) {
   scored_ = old.scored_;
   alerts_ = old.alerts_;
   evictions_ = old.evictions_;
-  if (size_ * 2 > max_slots_) {  // a smaller cap now: the windows idle longest end first
+  if (size_ * 2 > max_slots_) {  // a smaller table now: the windows idle longest end first
     const size_t before = size_;
     LogTime newest = 0;
     for (size_t i = 0; i <= mask_; ++i) newest = std::max(newest, slots_[i].used() ? slots_[i].last() : 0);
@@ -218,14 +272,7 @@ const AnomalyExplanation* BehaviourModel::Observe(const IpAddress& client, const
     End(*w);
     Start(w, key, e.time);  // a new window for the same client, in its slot
   }
-  if (w == nullptr) {
-    if ((size_ + 1) * 2 > mask_ + 1) MakeRoom(e.time);
-    size_t i = Home(key);
-    while (slots_[i].used()) i = (i + 1) & mask_;
-    w = &slots_[i];
-    Start(w, key, e.time);
-    ++size_;
-  }
+  if (w == nullptr) w = Insert(key, e.time);
   ++w->n;
   if (e.time > w->last()) w->last_ms = uint32_t(e.time - w->first);
   w->errors += e.status >= 400;

@@ -30,7 +30,11 @@ namespace defender {
 
 struct BehaviourOptions {
   double threshold = 9;  // the anomaly score that alerts
-  size_t max_clients = 262144;  // windows followed at most (never fewer than 2048: the least table)
+  // Windows followed (at least 2048) before new ones take the place of
+  // others (those too short to be scored first); a flood of new addresses
+  // may fill the table further, to 3/4 of its slots (a power of two, at
+  // least twice this). 8 MB at this one.
+  size_t max_clients = 65536;
   LogTime gap = 30 * 60 * kSecond;
   LogTime max_window = 3600 * kSecond;
   uint32_t min_requests = 5;
@@ -117,7 +121,14 @@ class BehaviourModel {
   // Ends the windows `ends` selects and packs the table again.
   template <typename Ends>
   void Rebuild(size_t slots, Ends ends);
+  // Below the cap: ends the windows that are over, and doubles the table
+  // if that freed too little.
   void MakeRoom(LogTime now);
+  bool Over(const Window& w, LogTime now) const;
+  // A slot for a new window of `key`, started at t.
+  Window* Insert(const uint64_t key[2], LogTime t);
+  // At max_windows_: ends windows until the table is at most half full.
+  void Shed(LogTime now);
   void End(const Window& w);
   // The window's features on the 0-1 scale (-1: none) and their z-scores.
   void Features(const Window& w, std::array<double, kBehaviourFeatures>* x) const;
@@ -129,7 +140,8 @@ class BehaviourModel {
   std::vector<Window> kept_;  // Rebuild's windows that stay
   size_t mask_ = 0;
   size_t size_ = 0;
-  size_t max_slots_;
+  size_t max_slots_;    // the power of two that holds max_clients at most half full
+  size_t max_windows_;  // 3/4 of it: a flood of new addresses fills the table this far
   uint64_t seed_[2];
   AnomalyExplanation explanation_;
   uint64_t scored_ = 0, alerts_ = 0, evictions_ = 0;
