@@ -232,7 +232,7 @@ Status BehaviourModel::Parse(std::string_view blob) {
   if (blob.size() < sizeof(sizes)) return Status::Invalid("the saved behaviour model is cut short; learning anew");
   std::memcpy(sizes, blob.data(), sizeof(sizes));
   blob.remove_prefix(sizeof(sizes));
-  if (sizes[0] > blob.size() || sizes[1] > options_.max_clients ||
+  if (sizes[0] > blob.size() || sizes[1] > max_windows_ ||
       (blob.size() - sizes[0]) != sizes[1] * sizeof(Window)) {
     return Status::Invalid("the saved behaviour model's sizes do not add up; learning anew");
   }
@@ -248,7 +248,7 @@ Status BehaviourModel::Parse(std::string_view blob) {
   }
   baseline_ = std::move(baseline);
   size_t slots = kInitialSlots;
-  while (windows.size() * 4 >= slots) slots *= 2;
+  while (slots < max_slots_ && windows.size() * 2 > slots) slots *= 2;  // at most 3/4 full
   slots_ = HugeArray<Window>(slots);
   mask_ = slots - 1;
   size_ = 0;
