@@ -10,19 +10,19 @@ constexpr size_t kFirstSlots = 1024;  // 64 KB
 }
 
 ValueCache::ValueCache(size_t max_entries, size_t max_bytes)
-    : max_entries_(max_entries), max_bytes_(max_bytes), seed_(RandomSeed()) {
+    : max_entries_(max_entries), max_bytes_(max_bytes), long_values_(max_bytes), seed_(RandomSeed()) {
   Resize(kFirstSlots);
 }
 
 void ValueCache::Resize(size_t slots) {
-  std::unique_ptr<Entry[]> old = std::exchange(slots_, std::unique_ptr<Entry[]>(new Entry[slots]()));
-  const size_t old_slots = old ? mask_ + 1 : 0;
+  HugeArray<Entry> old = std::exchange(slots_, HugeArray<Entry>(slots));
+  const size_t old_slots = old.size();
   mask_ = slots - 1;
   for (size_t i = 0; i < old_slots; ++i) {
     if (!old[i].used) continue;
     size_t j = Home(old[i].value(), old[i].split);
     while (slots_[j].used) j = (j + 1) & mask_;
-    slots_[j] = std::move(old[i]);
+    slots_[j] = old[i];
   }
 }
 
@@ -36,8 +36,9 @@ ValueCache::Entry& ValueCache::Insert(std::string_view value, uint16_t split) {
   e.split = split;
   char* to = e.inline_value;
   if (value.size() > Entry::kInline) {
-    e.long_value = std::make_unique<char[]>(value.size());
-    to = e.long_value.get();
+    to = &long_values_[long_used_];  // within max_bytes_: the caller checked full()
+    e.long_value = to;
+    long_used_ += value.size();
   }
   std::copy(value.begin(), value.end(), to);
   ++size_;
@@ -52,7 +53,7 @@ void ValueCache::Clear() {
   for (size_t i = 0; i <= mask_; ++i) {
     if (slots_[i].used) slots_[i] = Entry();
   }
-  size_ = bytes_ = 0;
+  size_ = bytes_ = long_used_ = 0;
 }
 
 }  // namespace defender

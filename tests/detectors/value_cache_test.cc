@@ -55,3 +55,20 @@ TEST_CASE("the cache grows as it fills, every value still found, until a bound m
   CHECK(!small_bytes.full(10));
   CHECK(small_bytes.full(11));
 }
+
+TEST_CASE("long values are kept in the cache's arena, which Clear() gives back") {
+  ValueCache c(100, 400);
+  const std::string a(100, 'a'), b(120, 'b');
+  Insert(c, a).count = 1;
+  Insert(c, b).count = 2;
+  REQUIRE(Find(c, a) != nullptr);
+  CHECK(Find(c, a)->value() == a);
+  CHECK(Find(c, b)->value() == b);
+  CHECK(c.full(200));
+  c.Clear();
+  const std::string d(300, 'd');
+  REQUIRE(!c.full(d.size()));
+  Insert(c, d).count = 3;
+  CHECK(Find(c, d)->value() == d);
+  CHECK(Find(c, a) == nullptr);
+}
