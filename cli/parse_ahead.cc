@@ -14,9 +14,12 @@ constexpr size_t kBatchLines = 1024;
 constexpr size_t kBatchBytes = 256 << 10;
 constexpr size_t kMaxBatches = 4;
 
-// Text that stays where it is until Clear(): chunks that never move.
+// Text that stays where it is until Clear(): chunks that never move. The
+// first is given (a share of ParseAhead's text pool); more are made for
+// what does not fit in it.
 class TextArena {
  public:
+  TextArena(char* first, size_t size) { chunks_.push_back(Chunk{first, size, nullptr}); }
   char* Allocate(size_t n) {
     while (chunk_ < chunks_.size() && chunks_[chunk_].size - at_ < n) {
       ++chunk_;
@@ -24,10 +27,11 @@ class TextArena {
     }
     if (chunk_ == chunks_.size()) {
       const size_t size = std::max(n, kBatchBytes);
-      chunks_.push_back(Chunk{std::unique_ptr<char[]>(new char[size]), size});
+      auto owned = std::make_unique<char[]>(size);
+      chunks_.push_back(Chunk{owned.get(), size, std::move(owned)});
       at_ = 0;
     }
-    char* p = chunks_[chunk_].data.get() + at_;
+    char* p = chunks_[chunk_].data + at_;
     at_ += n;
     used_ += n;
     return p;
@@ -39,8 +43,9 @@ class TextArena {
 
  private:
   struct Chunk {
-    std::unique_ptr<char[]> data;
+    char* data;
     size_t size;
+    std::unique_ptr<char[]> owned;
   };
   std::vector<Chunk> chunks_;
   size_t chunk_ = 0, at_ = 0, used_ = 0;
@@ -51,15 +56,22 @@ class TextArena {
 struct ParseAhead::Batch {
   // Made once and written over: a fresh ParsedLine() per line is a `rep
   // stos`, whose stores bypass the cache, so the parser's writes that
-  // follow missed it (the parse took twice as long on this thread).
-  std::unique_ptr<ParsedLine[]> lines{new ParsedLine[kBatchLines]};
+  // follow missed it (the parse took twice as long on this thread). Lines
+  // and text are shares of the pools (kTextShare: a batch ends past
+  // kBatchBytes, so its last line fits unless longer than that).
+  static constexpr size_t kTextShare = 2 * kBatchBytes;
+  Batch(ParsedLine* pool_lines, char* pool_text) : lines(pool_lines), text(pool_text, kTextShare) {}
+  ParsedLine* lines;  // kBatchLines
   size_t count = 0;
   TextArena text;
   uint64_t position = 0;
 };
 
 ParseAhead::ParseAhead(LineReader* reader, std::unique_ptr<LineParser> parser)
-    : reader_(reader), parser_(std::move(parser)) {
+    : reader_(reader),
+      parser_(std::move(parser)),
+      lines_(kMaxBatches * kBatchLines),
+      text_(kMaxBatches * Batch::kTextShare) {
   worker_ = std::thread([this] { Run(); });
 }
 
@@ -112,7 +124,7 @@ void ParseAhead::Run() {
         batch = std::move(free_.back());
         free_.pop_back();
       } else {
-        batch = std::make_unique<Batch>();
+        batch = std::make_unique<Batch>(&lines_[batches_ * kBatchLines], &text_[batches_ * Batch::kTextShare]);
         ++batches_;
       }
     }

@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/huge_array.h"
 #include "core/log_record.h"
 #include "parsers/line_parser.h"
 #include "sources/line_reader.h"
@@ -59,6 +60,10 @@ class ParseAhead {
 
   LineReader* reader_;
   std::unique_ptr<LineParser> parser_;
+  // Every batch's lines and text, in 2 MB pages (in 4 KB ones, the first
+  // fill of the batches was 800 page faults of ~11 us on a VM).
+  HugeArray<ParsedLine> lines_;
+  HugeArray<char> text_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::unique_ptr<Batch>> full_;

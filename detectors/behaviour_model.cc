@@ -91,14 +91,15 @@ void BehaviourModel::Rebuild(size_t slots, Ends ends) {
   // new size; of the same size, the table is cleared in place (a new
   // mapping costs page faults, and unmapping the old one the other
   // thread's TLB).
-  kept_.clear();
+  if (kept_.size() < size_) kept_ = HugeArray<Window>(mask_ + 1);
+  size_t kept = 0;
   for (size_t i = 0; i <= mask_; ++i) {
     const Window& w = slots_[i];
     if (!w.used()) continue;
     if (ends(w)) {
       End(w);
     } else {
-      kept_.push_back(w);
+      kept_[kept++] = w;
     }
   }
   if (slots != mask_ + 1) {
@@ -107,8 +108,8 @@ void BehaviourModel::Rebuild(size_t slots, Ends ends) {
   } else {
     std::memset(static_cast<void*>(&slots_[0]), 0, slots * sizeof(Window));
   }
-  for (const Window& w : kept_) Place(w);
-  size_ = kept_.size();
+  for (size_t i = 0; i < kept; ++i) Place(kept_[i]);
+  size_ = kept;
 }
 
 void BehaviourModel::MakeRoom(LogTime now) {

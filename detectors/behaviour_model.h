@@ -137,7 +137,7 @@ class BehaviourModel {
   BehaviourOptions options_;
   BehaviourBaseline baseline_;
   HugeArray<Window> slots_;
-  std::vector<Window> kept_;  // Rebuild's windows that stay
+  HugeArray<Window> kept_;  // Rebuild's windows that stay (a vector grew in 4 KB page faults)
   size_t mask_ = 0;
   size_t size_ = 0;
   size_t max_slots_;    // the power of two that holds max_clients at most half full

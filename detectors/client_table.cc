@@ -27,8 +27,8 @@ IpAddress ClientTable::ClientOf(const Slot& s) {
 }
 
 void ClientTable::Resize(size_t slots) {
-  std::unique_ptr<Slot[]> old = std::exchange(slots_, std::unique_ptr<Slot[]>(new Slot[slots]()));
-  const size_t old_slots = old ? mask_ + 1 : 0;
+  HugeArray<Slot> old = std::exchange(slots_, HugeArray<Slot>(slots));
+  const size_t old_slots = old.size();
   mask_ = slots - 1;
   for (size_t i = 0; i < old_slots; ++i) {
     if (old[i].tag == 0) continue;

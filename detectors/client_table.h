@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/hash.h"
+#include "core/huge_array.h"
 #include "core/ip_address.h"
 #include "detectors/leaky_bucket.h"
 #include "detectors/scenario.h"
@@ -141,7 +142,7 @@ class ClientTable {
 
   size_t max_buckets_;
   size_t max_slots_;  // the power of two that holds max_buckets_ at most 25/32 full
-  std::unique_ptr<Slot[]> slots_;
+  HugeArray<Slot> slots_;  // in 2 MB pages: grown in 4 KB ones, a page fault every 64 slots
   size_t mask_ = 0;  // slots - 1
   size_t size_ = 0;
   size_t room_until_ = 0;  // the size at which MakeRoom runs

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string_view>
 
+#include "core/huge_array.h"
 #include "core/status.h"
 #include "sources/byte_source.h"
 
@@ -44,7 +45,7 @@ class LineReader {
   size_t max_line_;
   bool hold_partial_tail_;
   // Not zeroed: a run over a short input touches only the pages it reads into.
-  std::unique_ptr<char[]> buf_;
+  HugeArray<char> buf_;  // in 2 MB pages: in 4 KB ones, its first fill was 270 page faults
   size_t buf_size_;
   size_t begin_ = 0, end_ = 0;
   size_t scan_from_ = 0;  // no '\n' in [begin_, scan_from_)

@@ -97,3 +97,29 @@ TEST_CASE("an empty input ends at once") {
   CHECK(ahead.Next() == nullptr);
   CHECK(ahead.consumed_offset() == 0);
 }
+
+TEST_CASE("lines longer than a batch's share of the text pool come out whole") {
+  TempDir dir;
+  std::string log;
+  std::vector<std::string> agents;
+  for (int i = 0; i < 40; ++i) {
+    // Some over 512 KB (a batch's share), some around 256 KB (where a batch
+    // ends), between short ones.
+    agents.push_back(std::string(i % 3 == 0 ? 600000 + i : i % 3 == 1 ? 262000 + i : 10, char('a' + i % 26)));
+    log += fmt::format(R"({{"remote_addr":"10.0.0.{}","time_iso8601":"2024-03-31T01:00:00+00:00",)"
+                       R"("request":"GET /p{} HTTP/1.1","status":200,"http_user_agent":"{}"}})",
+                       i, i, agents.back()) +
+           "\n";
+  }
+  WriteFile(dir.File("a.log"), log);
+  auto reader = Reader(dir.File("a.log"), 0, 1 << 20);
+  ParseAhead ahead(reader.get(), Must(NewParser("json")));
+  size_t i = 0;
+  while (const ParsedLine* line = ahead.Next()) {
+    REQUIRE(line->reject == Reject::kNone);
+    CHECK(line->record.user_agent == agents[i]);
+    CHECK(line->record.path == fmt::format("/p{}", i));
+    ++i;
+  }
+  CHECK(i == agents.size());
+}
