@@ -24,12 +24,17 @@ constexpr uint64_t kReferrersKnown = 1000;    // ...once this many windows came 
 constexpr size_t kEvictProbe = 8;            // at the cap, a new window looks this far for one to replace
 constexpr LogTime kEvictIdle = 60 * kSecond;  // Shed() ends windows idle this long
 
-// User agents after the first: linear counting, from the sketch's empty bits.
+// User agents after the first: linear counting, from the sketch's empty
+// bits (the estimate for each count of them, made once).
+const std::array<double, 65> kAgentsByEmptyBits = [] {
+  std::array<double, 65> a;
+  for (int empty = 0; empty <= 64; ++empty) a[size_t(empty)] = empty == 0 ? 64 * std::log(64.0) : -64 * std::log(empty / 64.0);
+  return a;
+}();
+
 template <typename Window>
 double NewAgents(const Window& w) {
-  const int empty = 64 - std::popcount(w.user_agents);
-  const double agents = empty == 0 ? 64 * std::log(64.0) : -64 * std::log(empty / 64.0);
-  return std::clamp(agents - 1, 0.0, double(w.n) - 1);
+  return std::clamp(kAgentsByEmptyBits[size_t(64 - std::popcount(w.user_agents))] - 1, 0.0, double(w.n) - 1);
 }
 
 double RateOf(uint32_t n, LogTime first, LogTime last) {
@@ -47,7 +52,7 @@ BehaviourModel::BehaviourModel(BehaviourOptions options)
   const uint64_t seed = RandomSeed();
   seed_[0] = seed;
   seed_[1] = hash_internal::Mix(seed, 0x9e3779b97f4a7c15ull);
-  slots_ = HugeArray<Window>(kInitialSlots);
+  slots_ = HugeArray<Window>(max_slots_);  // mapped, not touched (see Rebuild)
   mask_ = kInitialSlots - 1;
 }
 
@@ -87,11 +92,13 @@ void BehaviourModel::Place(const Window& w) {
 
 template <typename Ends>
 void BehaviourModel::Rebuild(size_t slots, Ends ends) {
-  // The windows that stay are set aside, and put back into a table of the
-  // new size; of the same size, the table is cleared in place (a new
-  // mapping costs page faults, and unmapping the old one the other
-  // thread's TLB).
-  if (kept_.size() < size_) kept_ = HugeArray<Window>(mask_ + 1);
+  // The windows that stay are set aside and put back into the table,
+  // cleared in place. Its mapping is made for the largest table
+  // (max_slots_) from the start, of which the first `slots` are used: a
+  // table that grows touches no memory but its new part (fresh memory is
+  // dear on a VM: a new mapping at each growth was 8 % of a run here, in the
+  // kernel clearing pages).
+  if (kept_.size() < mask_ + 1) kept_ = HugeArray<Window>(slots_.size());
   size_t kept = 0;
   for (size_t i = 0; i <= mask_; ++i) {
     const Window& w = slots_[i];
@@ -102,12 +109,12 @@ void BehaviourModel::Rebuild(size_t slots, Ends ends) {
       kept_[kept++] = w;
     }
   }
-  if (slots != mask_ + 1) {
-    slots_ = HugeArray<Window>(slots);
-    mask_ = slots - 1;
+  if (slots > slots_.size()) {
+    slots_ = HugeArray<Window>(slots);  // an adopted table, made for a smaller cap
   } else {
-    std::memset(static_cast<void*>(&slots_[0]), 0, slots * sizeof(Window));
+    std::memset(static_cast<void*>(&slots_[0]), 0, (mask_ + 1) * sizeof(Window));  // past it, never used
   }
+  mask_ = slots - 1;
   for (size_t i = 0; i < kept; ++i) Place(kept_[i]);
   size_ = kept;
 }
@@ -250,7 +257,8 @@ Status BehaviourModel::Parse(std::string_view blob) {
   baseline_ = std::move(baseline);
   size_t slots = kInitialSlots;
   while (slots < max_slots_ && windows.size() * 2 > slots) slots *= 2;  // at most 3/4 full
-  slots_ = HugeArray<Window>(slots);
+  std::memset(static_cast<void*>(&slots_[0]), 0, (mask_ + 1) * sizeof(Window));
+  if (slots > slots_.size()) slots_ = HugeArray<Window>(slots);
   mask_ = slots - 1;
   size_ = 0;
   for (const Window& w : windows) {
@@ -312,18 +320,16 @@ const AnomalyExplanation* BehaviourModel::Observe(const IpAddress& client, const
   ++w->next_score;
   if ((w->flags & kAlerted) != 0 || learning()) return nullptr;
   ++scored_;
-  if (Explain(*w, &explanation_) < options_.threshold) return nullptr;
+  // The score alone first: most windows scored are far below the threshold.
+  std::array<double, kBehaviourFeatures> x, z;
+  Features(*w, &x);
+  const double score = Distances(x, &z);
+  if (score < options_.threshold) return nullptr;
+  Explain(*w, z, score, &explanation_);
   w->flags |= kAlerted;
   ++alerts_;
   *app_window = w->apps * 2 > w->n;
   return &explanation_;
-}
-
-double BehaviourModel::Score(const IpAddress& client) const {
-  const Window* w = Find(client);
-  if (w == nullptr || w->n < options_.min_requests || learning()) return 0;
-  AnomalyExplanation unused;
-  return Explain(*w, &unused);
 }
 
 void BehaviourModel::Features(const Window& w, std::array<double, kBehaviourFeatures>* x) const {
@@ -342,25 +348,35 @@ void BehaviourModel::Features(const Window& w, std::array<double, kBehaviourFeat
   (*x)[kQuietHours] = baseline_.KnowsHours() ? shrink(kQuietHours, w.quiet, n) : -1;
 }
 
-double BehaviourModel::Explain(const Window& w, AnomalyExplanation* out) const {
-  std::array<double, kBehaviourFeatures> x;
-  Features(w, &x);
+double BehaviourModel::Distances(const std::array<double, kBehaviourFeatures>& x,
+                                 std::array<double, kBehaviourFeatures>* z) const {
   const auto& specs = BehaviourFeatures();
-  std::array<AnomalyExplanation::Feature, kBehaviourFeatures> all;
   double sum = 0;
-  int count = 0;
   for (int f = 0; f < kBehaviourFeatures; ++f) {
-    if (x[size_t(f)] < 0) continue;
+    double& d = (*z)[size_t(f)];
+    d = 0;
+    if (x[size_t(f)] < 0) continue;  // not known yet
     const BehaviourFeatureSpec& spec = specs[size_t(f)];
     const double median = baseline_.Median(f);
     const double spread = std::max(1.4826 * baseline_.Mad(f), spec.floor);
     const double away = spec.high_is_unusual ? x[size_t(f)] - median : median - x[size_t(f)];
-    const double z = std::clamp(away / spread, 0.0, kMaxZ);
-    if (z <= 0) continue;
-    sum += z * z;
+    d = std::clamp(away / spread, 0.0, kMaxZ);
+    sum += d * d;
+  }
+  return std::sqrt(sum);
+}
+
+void BehaviourModel::Explain(const Window& w, const std::array<double, kBehaviourFeatures>& z, double score,
+                             AnomalyExplanation* out) const {
+  const auto& specs = BehaviourFeatures();
+  std::array<AnomalyExplanation::Feature, kBehaviourFeatures> all;
+  int count = 0;
+  for (int f = 0; f < kBehaviourFeatures; ++f) {
+    if (z[size_t(f)] <= 0) continue;
     AnomalyExplanation::Feature& e = all[size_t(count++)];
-    e.name = spec.name;
-    e.z = z;
+    e.name = specs[size_t(f)].name;
+    e.z = z[size_t(f)];
+    const double median = baseline_.Median(f);
     if (f == kRate) {
       e.value = RateOf(w.n, w.first, w.last());
       e.site = std::exp2(median * kRateScale) - 1;
@@ -375,12 +391,11 @@ double BehaviourModel::Explain(const Window& w, AnomalyExplanation* out) const {
   for (int i = 1; i < count; ++i) {  // largest first (eight at most)
     for (int k = i; k > 0 && all[size_t(k)].z > all[size_t(k - 1)].z; --k) std::swap(all[size_t(k)], all[size_t(k - 1)]);
   }
-  out->score = std::sqrt(sum);
+  out->score = score;
   out->requests = w.n;
   out->window_s = w.last_ms / kSecond;
   out->count = std::min(count, AnomalyExplanation::kMaxFeatures);
   std::copy(all.begin(), all.begin() + out->count, out->features);
-  return out->score;
 }
 
 }  // namespace defender

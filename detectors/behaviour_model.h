@@ -66,10 +66,6 @@ class BehaviourModel {
   // Starts fetching the slot Observe(client, ...) will look at first.
   void Prefetch(const IpAddress& client) const;
 
-  // The score `client`'s running window would get now (0 when it has none
-  // or is too short), for the threat score and tests.
-  double Score(const IpAddress& client) const;
-
   // Takes what `old` learned and follows (its baseline and windows), keeping
   // this model's options: a reload of the configuration (SIGHUP).
   void Adopt(BehaviourModel&& old);
@@ -132,7 +128,15 @@ class BehaviourModel {
   void End(const Window& w);
   // The window's features on the 0-1 scale (-1: none) and their z-scores.
   void Features(const Window& w, std::array<double, kBehaviourFeatures>* x) const;
-  double Explain(const Window& w, AnomalyExplanation* out) const;
+  // Each feature's distance from the site's median in robust spreads (1.4826
+  // MADs, at least the feature's floor), in its unusual direction, capped at
+  // kMaxZ; 0 for a feature not known yet. Returns the score: their root sum
+  // of squares.
+  double Distances(const std::array<double, kBehaviourFeatures>& x, std::array<double, kBehaviourFeatures>* z) const;
+  // What drove a window's score: its features by distance, with its value
+  // and the site's median of each.
+  void Explain(const Window& w, const std::array<double, kBehaviourFeatures>& z, double score,
+               AnomalyExplanation* out) const;
 
   BehaviourOptions options_;
   BehaviourBaseline baseline_;

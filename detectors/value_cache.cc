@@ -1,7 +1,8 @@
 #include "detectors/value_cache.h"
 
 #include <algorithm>
-#include <utility>
+#include <bit>
+#include <cstring>
 
 namespace defender {
 
@@ -10,19 +11,29 @@ constexpr size_t kFirstSlots = 1024;  // 64 KB
 }
 
 ValueCache::ValueCache(size_t max_entries, size_t max_bytes)
-    : max_entries_(max_entries), max_bytes_(max_bytes), long_values_(max_bytes), seed_(RandomSeed()) {
-  Resize(kFirstSlots);
-}
+    : max_entries_(max_entries),
+      max_bytes_(max_bytes),
+      slots_(std::bit_ceil(std::max(2 * max_entries, kFirstSlots))),
+      long_values_(max_bytes),
+      mask_(kFirstSlots - 1),
+      seed_(RandomSeed()) {}
 
 void ValueCache::Resize(size_t slots) {
-  HugeArray<Entry> old = std::exchange(slots_, HugeArray<Entry>(slots));
-  const size_t old_slots = old.size();
+  // In place: the mapping holds the largest table from the start, so a
+  // growing one touches no memory but its new part (a new mapping at each
+  // doubling cleared megabytes of fresh pages, dear on a VM). The entries
+  // are set aside in `moving_` meanwhile.
+  if (moving_.size() == 0) moving_ = HugeArray<Entry>(max_entries_ + 1);
+  size_t n = 0;
+  for (size_t i = 0; i <= mask_; ++i) {
+    if (slots_[i].used) moving_[n++] = slots_[i];
+  }
+  std::memset(static_cast<void*>(&slots_[0]), 0, (mask_ + 1) * sizeof(Entry));
   mask_ = slots - 1;
-  for (size_t i = 0; i < old_slots; ++i) {
-    if (!old[i].used) continue;
-    size_t j = Home(old[i].value(), old[i].split);
+  for (size_t k = 0; k < n; ++k) {
+    size_t j = Home(moving_[k].value(), moving_[k].split);
     while (slots_[j].used) j = (j + 1) & mask_;
-    slots_[j] = old[i];
+    slots_[j] = moving_[k];
   }
 }
 

@@ -7,9 +7,10 @@
 // kept apart, in an arena of the cache's. Open addressing with linear
 // probing, at most half full; there is no removal but Clear(), as the
 // matcher empties a full cache and starts over (keeping its slots: at most
-// 2 * max_entries of 64 bytes). Slots and arena are HugeArrays: grown in 4
-// KB pages, the three caches of a run took 2 000 page faults, 6 % of the
-// benchmark's time on this VM. Not thread-safe.
+// 2 * max_entries of 64 bytes). Slots and arena are HugeArrays, mapped at
+// their largest and touched as they fill: grown in new 4 KB pages, the three
+// caches of a run took 2 000 page faults, 6 % of the benchmark's time on
+// this VM. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -69,6 +70,7 @@ class ValueCache {
 
   size_t max_entries_, max_bytes_;
   HugeArray<Entry> slots_;
+  HugeArray<Entry> moving_;      // Resize's entries on their way
   HugeArray<char> long_values_;  // max_bytes_, of which long_used_ are taken
   size_t long_used_ = 0;
   size_t mask_ = 0;
