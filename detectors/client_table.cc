@@ -1,6 +1,7 @@
 #include "detectors/client_table.h"
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <utility>
 
@@ -17,7 +18,9 @@ constexpr size_t kFirstSlots = 1024;  // 64 KB
 ClientTable::ClientTable(size_t max_buckets) : max_buckets_(std::max<size_t>(max_buckets, 1)), max_slots_(8) {
   while (max_slots_ / 32 * 25 < max_buckets_) max_slots_ *= 2;
   for (uint64_t& s : seed_) s = RandomSeed();
-  Resize(std::min(kFirstSlots, max_slots_));
+  slots_ = HugeArray<Slot>(max_slots_);
+  mask_ = std::min(kFirstSlots, max_slots_) - 1;
+  room_until_ = mask_ + 1 < max_slots_ ? (mask_ + 1) / 2 : max_buckets_;
 }
 
 IpAddress ClientTable::ClientOf(const Slot& s) {
@@ -27,14 +30,19 @@ IpAddress ClientTable::ClientOf(const Slot& s) {
 }
 
 void ClientTable::Resize(size_t slots) {
-  HugeArray<Slot> old = std::exchange(slots_, HugeArray<Slot>(slots));
-  const size_t old_slots = old.size();
+  // In place: the mapping holds the largest table from the start (see
+  // slots_), the buckets set aside in `moving_` meanwhile.
+  if (moving_.size() < size_) moving_ = HugeArray<Slot>(max_buckets_);
+  size_t n = 0;
+  for (size_t i = 0; i <= mask_; ++i) {
+    if (slots_[i].tag != 0) moving_[n++] = slots_[i];
+  }
+  std::memset(static_cast<void*>(&slots_[0]), 0, (mask_ + 1) * sizeof(Slot));
   mask_ = slots - 1;
-  for (size_t i = 0; i < old_slots; ++i) {
-    if (old[i].tag == 0) continue;
-    size_t j = Home(old[i]);
+  for (size_t k = 0; k < n; ++k) {
+    size_t j = Home(moving_[k]);
     while (slots_[j].tag != 0) j = (j + 1) & mask_;
-    slots_[j] = old[i];
+    slots_[j] = moving_[k];
   }
   room_until_ = slots < max_slots_ ? slots / 2 : max_buckets_;
 }

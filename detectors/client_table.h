@@ -142,7 +142,11 @@ class ClientTable {
 
   size_t max_buckets_;
   size_t max_slots_;  // the power of two that holds max_buckets_ at most 25/32 full
-  HugeArray<Slot> slots_;  // in 2 MB pages: grown in 4 KB ones, a page fault every 64 slots
+  // Mapped for max_slots_ and touched as the table grows into it, in 2 MB
+  // pages: fresh memory is dear on a VM (in 4 KB pages, a fault every 64
+  // slots; a new mapping at each doubling, megabytes of pages to clear).
+  HugeArray<Slot> slots_;
+  HugeArray<Slot> moving_;  // Resize's buckets on their way
   size_t mask_ = 0;  // slots - 1
   size_t size_ = 0;
   size_t room_until_ = 0;  // the size at which MakeRoom runs
