@@ -11,32 +11,40 @@ namespace {
 
 constexpr std::array<uint8_t, 12> kV4MappedPrefix = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
-// Strict dotted quad: four decimal parts 0-255, no leading zeros, nothing else.
-std::optional<uint32_t> ParseV4(std::string_view s) {
+// Strict dotted quad: four decimal parts 0-255, no leading zeros, nothing
+// else. An out-parameter rather than std::optional<uint32_t>, which GCC
+// builds with two stores and reads back with one wider load (see
+// IpAddress::Parse(text, out)).
+bool ParseV4(std::string_view s, uint32_t* out) {
   const char* p = s.data();
   const char* const end = p + s.size();
   auto digit = [&](unsigned* d) { return p != end && (*d = unsigned(uint8_t(*p)) - '0') <= 9; };
   uint32_t result = 0;
   for (int part = 0; part < 4; ++part) {
-    if (part > 0 && (p == end || *p++ != '.')) return std::nullopt;
+    if (part > 0 && (p == end || *p++ != '.')) return false;
     unsigned value, d;
-    if (!digit(&value)) return std::nullopt;
+    if (!digit(&value)) return false;
     ++p;
     for (int more = 0; more < 2 && digit(&d); ++more, ++p) {
-      if (value == 0) return std::nullopt;  // a leading zero
+      if (value == 0) return false;  // a leading zero
       value = value * 10 + d;
     }
-    if (value > 255) return std::nullopt;
+    if (value > 255) return false;
     result = result << 8 | value;
   }
-  if (p != end) return std::nullopt;
-  return result;
+  if (p != end) return false;
+  *out = result;
+  return true;
 }
 
 // RFC 4291 text form with inet_pton's rules: 1-4 hex digits per group, at
 // most one "::", an optional dotted-quad tail in the last 32 bits, nothing else.
-// One pass over the text.
-std::optional<std::array<uint8_t, 16>> ParseV6(std::string_view s) {
+// One pass over the text, the groups gathered in registers and written to
+// *out (only when valid) as two words: groups kept in an array and read
+// back wider than written waited on the stores before them (see
+// IpAddress::Parse(text, out)).
+bool ParseV6(std::string_view s, std::array<uint8_t, 16>* out) {
+  __extension__ using Groups = unsigned __int128;
   static constexpr auto kHex = [] {
     std::array<uint8_t, 256> t{};
     t.fill(0xff);
@@ -45,13 +53,18 @@ std::optional<std::array<uint8_t, 16>> ParseV6(std::string_view s) {
     for (int c = 'A'; c <= 'F'; ++c) t[size_t(c)] = uint8_t(c - 'A' + 10);
     return t;
   }();
-  uint16_t groups[8] = {};
+  Groups head = 0, tail = 0;  // the groups before "::" (all of them without one) and after it
   int n = 0;         // groups read
   int gap_at = -1;   // group index where "::" stands
+  auto add = [&](unsigned group) {
+    Groups& to = gap_at < 0 ? head : tail;
+    to = to << 16 | group;
+    ++n;
+  };
   size_t i = 0;
-  if (s.size() < 2) return std::nullopt;
+  if (s.size() < 2) return false;
   if (s[0] == ':') {
-    if (s[1] != ':') return std::nullopt;
+    if (s[1] != ':') return false;
     gap_at = 0;
     i = 2;
   }
@@ -60,36 +73,32 @@ std::optional<std::array<uint8_t, 16>> ParseV6(std::string_view s) {
     unsigned value = 0;
     for (uint8_t h; i < s.size() && (h = kHex[static_cast<unsigned char>(s[i])]) != 0xff; ++i) value = value << 4 | h;
     if (i < s.size() && s[i] == '.') {  // a dotted quad in place of the last two groups
-      if (n > 6) return std::nullopt;
-      auto v4 = ParseV4(s.substr(start));
-      if (!v4) return std::nullopt;
-      groups[n++] = uint16_t(*v4 >> 16);
-      groups[n++] = uint16_t(*v4);
+      if (n > 6) return false;
+      uint32_t v4;
+      if (!ParseV4(s.substr(start), &v4)) return false;
+      add(v4 >> 16);
+      add(v4 & 0xffff);
       break;
     }
-    if (i == start || i - start > 4 || n == 8) return std::nullopt;
-    groups[n++] = uint16_t(value);
+    if (i == start || i - start > 4 || n == 8) return false;
+    add(value);
     if (i == s.size()) break;
-    if (s[i] != ':') return std::nullopt;
+    if (s[i] != ':') return false;
     ++i;
     if (i < s.size() && s[i] == ':') {
-      if (gap_at >= 0) return std::nullopt;  // a second "::"
+      if (gap_at >= 0) return false;  // a second "::"
       gap_at = n;
       ++i;
     } else if (i == s.size()) {
-      return std::nullopt;  // a single trailing ':'
+      return false;  // a single trailing ':'
     }
   }
-  if (gap_at < 0 ? n != 8 : n == 8) return std::nullopt;  // "::" stands for at least one group
-  std::array<uint8_t, 16> out{};
-  // The groups after the gap go to the end.
-  const int tail = gap_at < 0 ? 0 : n - gap_at;
-  for (int g = 0; g < n; ++g) {
-    const int at = g < n - tail ? g : 8 - (n - g);
-    out[size_t(at) * 2] = uint8_t(groups[g] >> 8);
-    out[size_t(at) * 2 + 1] = uint8_t(groups[g]);
-  }
-  return out;
+  if (gap_at < 0 ? n != 8 : n == 8) return false;  // "::" stands for at least one group
+  // The groups after the gap go to the end (gap_at is 0 to 7 here).
+  const Groups all = gap_at < 0 ? head : (gap_at == 0 ? 0 : head << (16 * (8 - gap_at))) | tail;
+  const uint64_t words[2] = {htobe64(uint64_t(all >> 64)), htobe64(uint64_t(all))};
+  std::memcpy(out->data(), words, 16);
+  return true;
 }
 
 }  // namespace
@@ -111,12 +120,19 @@ IpAddress IpAddress::FromBytes(const std::array<uint8_t, 16>& bytes) {
 }
 
 std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
+  IpAddress a;
+  if (!Parse(text, &a)) return std::nullopt;
+  return a;
+}
+
+bool IpAddress::Parse(std::string_view text, IpAddress* out) {
   // An IPv6 address fails ParseV4 within its first group.
-  if (auto v4 = ParseV4(text)) return FromV4(*v4);
-  if (text.size() > INET6_ADDRSTRLEN - 1) return std::nullopt;
-  auto bytes = ParseV6(text);
-  if (!bytes) return std::nullopt;
-  return FromBytes(*bytes);
+  if (uint32_t v4; ParseV4(text, &v4)) {
+    *out = FromV4(v4);
+    return true;
+  }
+  if (text.size() > INET6_ADDRSTRLEN - 1) return false;
+  return ParseV6(text, &out->bytes_);
 }
 
 uint32_t IpAddress::v4() const {

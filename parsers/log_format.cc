@@ -95,10 +95,7 @@ bool IsMethodChar(char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-
 }  // namespace
 
 Reject ParseClient(std::string_view text, LogRecord* r) {
-  if (auto a = IpAddress::Parse(text)) {
-    r->client = *a;
-    return Reject::kNone;
-  }
+  if (IpAddress::Parse(text, &r->client)) return Reject::kNone;
   if (!IsHostName(text)) return Reject::kBadClient;
   r->client = HostNameKey(text);
   r->client_name = text;
@@ -107,7 +104,12 @@ Reject ParseClient(std::string_view text, LogRecord* r) {
 
 void SplitRequest(std::string_view request, LogRecord* r) {
   r->request = request;
-  r->method = r->path = r->query = r->protocol = {};
+  // One by one: a chained assignment reads each back with a wider load
+  // than the stores it follows, which waits for them (IpAddress::Parse).
+  r->method = {};
+  r->path = {};
+  r->query = {};
+  r->protocol = {};
   // The method: 1 to 24 method characters, then a space.
   const size_t max = std::min<size_t>(request.size(), 25);
   size_t sp = 0;
@@ -281,9 +283,7 @@ inline Reject LogFormat::Assign(Field field, std::string_view v, LogRecord* r) {
     case Field::kTimeLocal:
     case Field::kTimeIso8601:
     case Field::kMsec: {
-      auto t = ParseTime(field, v);
-      if (!t) return Reject::kBadTime;
-      r->time = *t;
+      if (!ParseTime(field, v, &r->time)) return Reject::kBadTime;
       r->has_time = true;
       break;
     }
@@ -415,21 +415,24 @@ Reject LogFormat::Parse(std::string_view line, LogRecord* record) {
   }
 }
 
-std::optional<LogTime> LogFormat::ParseTime(Field field, std::string_view v) {
+bool LogFormat::ParseTime(Field field, std::string_view v, LogTime* out) {
   if (field == cached_time_field_ && v.size() == cached_time_len_ &&
       std::memcmp(v.data(), cached_time_text_, v.size()) == 0) {
-    return cached_time_;
+    *out = cached_time_;
+    return true;
   }
   auto t = field == Field::kTimeLocal     ? ParseTimeLocal(v)
            : field == Field::kTimeIso8601 ? ParseTimeIso8601(v)
                                           : ParseTimeMsec(v);
-  if (t && v.size() <= sizeof(cached_time_text_)) {
+  if (!t) return false;
+  if (v.size() <= sizeof(cached_time_text_)) {
     std::memcpy(cached_time_text_, v.data(), v.size());
     cached_time_len_ = v.size();
     cached_time_field_ = field;
     cached_time_ = *t;
   }
-  return t;
+  *out = *t;
+  return true;
 }
 
 }  // namespace defender

@@ -62,7 +62,10 @@ class LogFormat : public LineParser {
   // variable nginx does not have.
   Status CheckVariable(std::string_view var);
   Reject Assign(Field field, std::string_view value, LogRecord* record);
-  std::optional<LogTime> ParseTime(Field field, std::string_view value);
+  // A line's time, from the last line's when its text is the same. Written
+  // to *out rather than returned as an optional, which GCC copies through
+  // memory in a way that cannot be store-forwarded (see IpAddress::Parse).
+  bool ParseTime(Field field, std::string_view value, LogTime* out);
   // The first of `step`'s separator in [from, end) of the line starting at
   // `begin`, or nullptr.
   const char* FindSeparator(const char* begin, const char* from, const char* end, const Step& step) const;
