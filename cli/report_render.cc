@@ -97,6 +97,11 @@ std::string RenderReportHtml(const ReportCollector& r, const ReportContext& cont
   fmt::memory_buffer out;
   auto it = std::back_inserter(out);
   auto text = [&](std::string_view s) { AppendHtml(out, s); };
+  auto in_tags = [&](std::string_view open, std::string_view s, std::string_view close) {
+    out.append(open);
+    text(s);
+    out.append(close);
+  };
   out.append(std::string_view(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
@@ -155,11 +160,7 @@ std::string RenderReportHtml(const ReportCollector& r, const ReportContext& cont
     out.append(std::string_view("<tr><td><code>"));
     text(target->ToString());
     out.append(std::string_view("</code>"));
-    if (!c->host.empty()) {
-      out.append(std::string_view("<br><span class=\"muted\">on "));
-      text(c->host);
-      out.append(std::string_view("</span>"));
-    }
+    if (!c->host.empty()) in_tags("<br><span class=\"muted\">on ", c->host, "</span>");
     out.append(std::string_view("</td><td>"));
     for (size_t i = 0; i < c->scenarios.size(); ++i) {
       if (i) out.append(std::string_view("<br>"));
@@ -174,11 +175,7 @@ std::string RenderReportHtml(const ReportCollector& r, const ReportContext& cont
     out.append(std::string_view("<td><pre class=\"evidence\">"));
     text(c->evidence);
     out.append(std::string_view("</pre>"));
-    if (!c->anomaly.empty()) {
-      out.append(std::string_view("<p class=\"anomaly\">behaviour-anomaly: "));
-      text(c->anomaly);
-      out.append(std::string_view("</p>"));
-    }
+    if (!c->anomaly.empty()) in_tags("<p class=\"anomaly\">behaviour-anomaly: ", c->anomaly, "</p>");
     out.append(std::string_view("</td></tr>\n"));
   }
   out.append(std::string_view("</tbody></table>\n"));
