@@ -26,7 +26,11 @@ class HugeArray {
     bytes_ = (n * sizeof(T) + kHuge - 1) / kHuge * kHuge;
     // Mapped a huge page larger, and the part aligned to 2 MB kept: only
     // aligned 2 MB can be a huge page.
-    void* p = mmap(nullptr, bytes_ + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    // MAP_NORESERVE: tables are mapped at the largest size they may grow to
+    // and touched as they fill, so only what is touched has to exist (the
+    // kernel's overcommit check refused a client table mapped for
+    // max_buckets: 1000000000 on a 24 GB machine).
+    void* p = mmap(nullptr, bytes_ + kHuge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     const uintptr_t start = reinterpret_cast<uintptr_t>(p);
     const uintptr_t aligned = (start + kHuge - 1) / kHuge * kHuge;

@@ -222,3 +222,17 @@ TEST_CASE("a flood of new clients within one log second keeps probe runs short a
   MESSAGE("longest run ", t.LongestRun(), " of ", t.slots(), " slots");
   CHECK(t.LongestRun() < t.slots() / 32);
 }
+
+TEST_CASE("the largest cap the configuration takes makes a table at once, which grows as used") {
+  // Its slots are mapped for the cap from the start (2^31 of 64 bytes): that
+  // must not need the memory itself (a bad_alloc on start-up with
+  // max_buckets: 1000000000 once).
+  ClientTable t(1'000'000'000);
+  BucketSettings s = Bucket(2, 10 * kSecond);
+  for (uint32_t i = 0; i < 5000; ++i) {
+    CHECK(!t.Pour(IpAddress::FromV4(0x0a000000 + i), 0, s, 0, 0).overflow);
+  }
+  CHECK(t.size() == 5000);
+  CHECK(t.Pour(IpAddress::FromV4(0x0a000000), 0, s, 0, 0).overflow == false);
+  CHECK(t.Pour(IpAddress::FromV4(0x0a000000), 0, s, 0, 0).overflow);
+}
