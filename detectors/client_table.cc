@@ -18,8 +18,9 @@ constexpr size_t kFirstSlots = 1024;  // 64 KB
 ClientTable::ClientTable(size_t max_buckets) : max_buckets_(std::max<size_t>(max_buckets, 1)), max_slots_(8) {
   while (max_slots_ / 32 * 25 < max_buckets_) max_slots_ *= 2;
   for (uint64_t& s : seed_) s = RandomSeed();
-  slots_ = HugeArray<Slot>(max_slots_);
+  slots_ = HugeArray<Slot>(max_slots_, HugeArray<Slot>::Reserve{});
   mask_ = std::min(kFirstSlots, max_slots_) - 1;
+  slots_.Commit(mask_ + 1);
   room_until_ = mask_ + 1 < max_slots_ ? (mask_ + 1) / 2 : max_buckets_;
 }
 
@@ -31,8 +32,11 @@ IpAddress ClientTable::ClientOf(const Slot& s) {
 
 void ClientTable::Resize(size_t slots) {
   // In place: the mapping holds the largest table from the start (see
-  // slots_), the buckets set aside in `moving_` meanwhile.
-  if (moving_.size() < size_) moving_ = HugeArray<Slot>(max_buckets_);
+  // slots_; made usable as far as it is used), the buckets set aside in
+  // `moving_` meanwhile.
+  if (moving_.size() < size_) moving_ = HugeArray<Slot>(max_buckets_, HugeArray<Slot>::Reserve{});
+  moving_.Commit(size_);
+  slots_.Commit(slots);
   size_t n = 0;
   for (size_t i = 0; i <= mask_; ++i) {
     if (slots_[i].tag != 0) moving_[n++] = slots_[i];

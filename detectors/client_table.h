@@ -142,9 +142,11 @@ class ClientTable {
 
   size_t max_buckets_;
   size_t max_slots_;  // the power of two that holds max_buckets_ at most 25/32 full
-  // Mapped for max_slots_ and touched as the table grows into it, in 2 MB
-  // pages: fresh memory is dear on a VM (in 4 KB pages, a fault every 64
-  // slots; a new mapping at each doubling, megabytes of pages to clear).
+  // Reserved for max_slots_ and committed and touched as the table grows
+  // into it, in 2 MB pages: fresh memory is dear on a VM (in 4 KB pages, a
+  // fault every 64 slots; a new mapping at each doubling, megabytes of
+  // pages to clear), and a cap of a billion buckets must not claim 128 GB
+  // of the system's commit limit before it is used.
   HugeArray<Slot> slots_;
   HugeArray<Slot> moving_;  // Resize's buckets on their way
   size_t mask_ = 0;  // slots - 1
