@@ -1,7 +1,5 @@
 #include "core/ban_target.h"
 
-#include "core/client_name.h"
-
 #include <fmt/format.h>
 
 namespace defender {
@@ -25,10 +23,6 @@ bool IsPlainReason(std::string_view reason) {
   return !reason.empty() && reason.size() <= 64 &&
          reason.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
              std::string_view::npos;
-}
-
-Cidr ClientTarget(const IpAddress& client, int ipv6_prefix) {
-  return client.is_v4() || IsHostNameKey(client) ? Cidr::Host(client) : Cidr(client, ipv6_prefix);
 }
 
 Cidr GivenTarget(const Cidr& given, int ipv6_prefix) {

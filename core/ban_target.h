@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/cidr.h"
+#include "core/client_name.h"
 #include "core/status.h"
 
 namespace defender {
@@ -21,7 +22,15 @@ Status ValidateBanTarget(const Cidr& target, int min_prefix_v4 = kMinBanPrefixV4
 // The target a client is counted and banned as, written once for the
 // detector, the API and `bans`: an IPv4 address (or a host name's key)
 // itself, an IPv6 address its /ipv6_prefix (a site's one client).
-Cidr ClientTarget(const IpAddress& client, int ipv6_prefix);
+inline bool CountedWhole(const IpAddress& client) { return client.is_v4() || IsHostNameKey(client); }
+inline Cidr ClientTarget(const IpAddress& client, int ipv6_prefix) {
+  return CountedWhole(client) ? Cidr::Host(client) : Cidr(client, ipv6_prefix);
+}
+// ClientTarget(client, ipv6_prefix).address(), without making a Cidr (the
+// detector asks it of every line ahead of time).
+inline IpAddress ClientAddress(const IpAddress& client, int ipv6_prefix) {
+  return CountedWhole(client) ? client : client.Masked(ipv6_prefix);
+}
 // A target a person or the API names: a single IPv6 address means its
 // client's prefix, as detection bans it; a prefix stays as given.
 Cidr GivenTarget(const Cidr& given, int ipv6_prefix);

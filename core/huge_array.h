@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -57,6 +58,7 @@ class HugeArray {
 
   T& operator[](size_t i) { return data_[i]; }
   const T& operator[](size_t i) const { return data_[i]; }
+  T* data() { return data_; }
   size_t size() const { return size_; }
 
  private:
@@ -88,5 +90,21 @@ class HugeArray {
   size_t bytes_ = 0;
   size_t committed_ = 0;  // bytes from the start that may be touched
 };
+
+// The first half of rehashing a table in place: the elements of
+// table[0, n) that `keep` selects are copied to the start of `aside` (room
+// for them made usable), and table[0, n) is cleared. Returns how many were
+// copied; the caller puts them back.
+template <typename T, typename Keep>
+size_t SetAside(HugeArray<T>& table, size_t n, HugeArray<T>& aside, Keep keep) {
+  size_t kept = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!keep(table[i])) continue;
+    aside.Commit(kept + 1);
+    aside[kept++] = table[i];
+  }
+  std::memset(static_cast<void*>(table.data()), 0, n * sizeof(T));
+  return kept;
+}
 
 }  // namespace defender

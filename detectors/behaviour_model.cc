@@ -6,6 +6,7 @@
 #include <cstring>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "core/hash.h"
 
@@ -99,21 +100,15 @@ void BehaviourModel::Rebuild(size_t slots, Ends ends) {
   // dear on a VM: a new mapping at each growth was 8 % of a run here, in the
   // kernel clearing pages).
   if (kept_.size() < mask_ + 1) kept_ = HugeArray<Window>(slots_.size());
-  size_t kept = 0;
-  for (size_t i = 0; i <= mask_; ++i) {
-    const Window& w = slots_[i];
-    if (!w.used()) continue;
-    if (ends(w)) {
-      End(w);
-    } else {
-      kept_[kept++] = w;
-    }
-  }
-  if (slots > slots_.size()) {
-    slots_ = HugeArray<Window>(slots);  // an adopted table, made for a smaller cap
-  } else {
-    std::memset(static_cast<void*>(&slots_[0]), 0, (mask_ + 1) * sizeof(Window));  // past it, never used
-  }
+  const size_t kept = SetAside(slots_, mask_ + 1, kept_, [&](const Window& w) {
+    if (!w.used()) return false;
+    if (!ends(w)) return true;
+    End(w);
+    return false;
+  });
+  // Past mask_ the table was never used; an adopted one may be made for a
+  // smaller cap.
+  if (slots > slots_.size()) slots_ = HugeArray<Window>(slots);
   mask_ = slots - 1;
   for (size_t i = 0; i < kept; ++i) Place(kept_[i]);
   size_ = kept;

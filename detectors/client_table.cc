@@ -35,13 +35,8 @@ void ClientTable::Resize(size_t slots) {
   // slots_; made usable as far as it is used), the buckets set aside in
   // `moving_` meanwhile.
   if (moving_.size() < size_) moving_ = HugeArray<Slot>(max_buckets_, HugeArray<Slot>::Reserve{});
-  moving_.Commit(size_);
   slots_.Commit(slots);
-  size_t n = 0;
-  for (size_t i = 0; i <= mask_; ++i) {
-    if (slots_[i].tag != 0) moving_[n++] = slots_[i];
-  }
-  std::memset(static_cast<void*>(&slots_[0]), 0, (mask_ + 1) * sizeof(Slot));
+  const size_t n = SetAside(slots_, mask_ + 1, moving_, [](const Slot& s) { return s.tag != 0; });
   mask_ = slots - 1;
   for (size_t k = 0; k < n; ++k) {
     size_t j = Home(moving_[k]);

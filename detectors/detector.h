@@ -53,11 +53,8 @@ class Detector {
   // Starts fetching what Process(record) will need of its client's state;
   // for the line after the one being processed.
   void Prefetch(const LogRecord& record) const {
-    // ClientOf()'s address, without making a Cidr (a tenth of the model's
-    // cost): a host-name key is masked like an IPv6 address here, which
-    // only fetches a slot in vain.
-    const IpAddress& a = record.client;
-    if (behaviour_) behaviour_->Prefetch(a.is_v4() ? a : a.Masked(options_.ipv6_prefix));
+    // ClientOf()'s address, without making a Cidr (a tenth of the model's cost).
+    if (behaviour_) behaviour_->Prefetch(ClientAddress(record.client, options_.ipv6_prefix));
   }
 
   // What the last Process() saw, for --explain.

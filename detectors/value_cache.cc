@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 
 namespace defender {
 
@@ -24,11 +23,7 @@ void ValueCache::Resize(size_t slots) {
   // doubling cleared megabytes of fresh pages, dear on a VM). The entries
   // are set aside in `moving_` meanwhile.
   if (moving_.size() == 0) moving_ = HugeArray<Entry>(max_entries_ + 1);
-  size_t n = 0;
-  for (size_t i = 0; i <= mask_; ++i) {
-    if (slots_[i].used) moving_[n++] = slots_[i];
-  }
-  std::memset(static_cast<void*>(&slots_[0]), 0, (mask_ + 1) * sizeof(Entry));
+  const size_t n = SetAside(slots_, mask_ + 1, moving_, [](const Entry& e) { return e.used; });
   mask_ = slots - 1;
   for (size_t k = 0; k < n; ++k) {
     size_t j = Home(moving_[k].value(), moving_[k].split);

@@ -11,19 +11,19 @@ constexpr size_t kReadSize = 1 << 20;
 
 LineReader::LineReader(std::unique_ptr<ByteSource> source, size_t max_line, bool hold_partial_tail)
     : source_(std::move(source)), max_line_(max_line), hold_partial_tail_(hold_partial_tail),
-      buf_(max_line + kReadSize + 1), buf_size_(max_line + kReadSize + 1) {}
+      buf_(max_line + kReadSize + 1) {}
 
 bool LineReader::Fill(bool* idle) {
   *idle = false;
   if (eof_) return false;
   if (begin_ > 0) {  // make room at the end
-    std::memmove(&buf_[0], &buf_[0] + begin_, end_ - begin_);
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
     end_ -= begin_;
     scan_from_ -= begin_;
     begin_ = 0;
   }
   ReadResult r;
-  Status s = source_->Read(&buf_[0] + end_, buf_size_ - end_, &r);
+  Status s = source_->Read(buf_.data() + end_, buf_.size() - end_, &r);
   end_ += r.n;
   bytes_read_ += r.n;
   if (!s.ok()) {
@@ -41,10 +41,10 @@ LineReader::Result LineReader::Next(std::string_view* line) {
   while (true) {
     char* nl = nullptr;
     if (scan_from_ < end_) {
-      nl = static_cast<char*>(std::memchr(&buf_[0] + scan_from_, '\n', end_ - scan_from_));
+      nl = static_cast<char*>(std::memchr(buf_.data() + scan_from_, '\n', end_ - scan_from_));
     }
     if (nl != nullptr) {
-      size_t pos = size_t(nl - &buf_[0]);
+      size_t pos = size_t(nl - buf_.data());
       size_t start = begin_;
       begin_ = scan_from_ = pos + 1;
       if (skipping_) {
@@ -57,7 +57,7 @@ LineReader::Result LineReader::Next(std::string_view* line) {
         continue;
       }
       if (len > 0 && buf_[pos - 1] == '\r') --len;
-      *line = std::string_view(&buf_[0] + start, len);
+      *line = std::string_view(buf_.data() + start, len);
       return Result::kLine;
     }
     scan_from_ = end_;
@@ -82,7 +82,7 @@ LineReader::Result LineReader::Next(std::string_view* line) {
       size_t len = end_ - begin_;
       begin_ = scan_from_ = end_;
       if (len > 0 && buf_[start + len - 1] == '\r') --len;
-      *line = std::string_view(&buf_[0] + start, len);
+      *line = std::string_view(buf_.data() + start, len);
       return Result::kLine;
     }
     return Result::kEnd;

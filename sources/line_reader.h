@@ -46,7 +46,6 @@ class LineReader {
   bool hold_partial_tail_;
   // Not zeroed: a run over a short input touches only the pages it reads into.
   HugeArray<char> buf_;  // in 2 MB pages: in 4 KB ones, its first fill was 270 page faults
-  size_t buf_size_;
   size_t begin_ = 0, end_ = 0;
   size_t scan_from_ = 0;  // no '\n' in [begin_, scan_from_)
   bool eof_ = false;

@@ -29,3 +29,13 @@ TEST_CASE("a client is counted and banned as its address, or its IPv6 prefix; a 
   CHECK(GivenTarget(*Cidr::Parse("2001:db8::/48"), 64).ToString() == "2001:db8::/48");
   CHECK(GivenTarget(*Cidr::Parse("198.51.100.0/24"), 64).ToString() == "198.51.100.0/24");
 }
+
+TEST_CASE("ClientAddress is ClientTarget's address, host-name keys and all") {
+  for (const char* a : {"203.0.113.7", "2001:db8:1:2::7", "::ffff:10.0.0.1"}) {
+    const IpAddress ip = *IpAddress::Parse(a);
+    for (int prefix : {48, 64, 128}) CHECK(ClientAddress(ip, prefix) == ClientTarget(ip, prefix).address());
+  }
+  const IpAddress host = HostNameKey("client.example.net");
+  CHECK(ClientAddress(host, 64) == host);
+  CHECK(ClientTarget(host, 64).address() == host);
+}
