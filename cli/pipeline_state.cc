@@ -32,9 +32,10 @@ bool Pipeline::RestoreState() {
   std::vector<std::pair<Cidr, int>> history;
   std::vector<StoredBucket> buckets;
   LogTime clock = 0;
-  size_t refused = 0;
-  for (Status s : {state_->LoadBans(&bans, &refused), state_->LoadHistory(&history), state_->LoadBuckets(&buckets),
-                   state_->LoadCheckpoints(&checkpoints_), state_->LoadClock(&clock)}) {
+  size_t refused = 0, refused_buckets = 0;
+  for (Status s : {state_->LoadBans(&bans, &refused), state_->LoadHistory(&history),
+                   state_->LoadBuckets(&buckets, &refused_buckets), state_->LoadCheckpoints(&checkpoints_),
+                   state_->LoadClock(&clock)}) {
     if (!s.ok()) {
       PrintError(s.message());
       return false;
@@ -44,6 +45,10 @@ bool Pipeline::RestoreState() {
     PrintWarning(fmt::format("{}: {} ban rows refused (a target that must not be banned, a "
                              "reason that is not a plain name, or impossible times); they are not enforced",
                              options_.state, refused));
+  }
+  if (refused_buckets > 0) {
+    PrintWarning(fmt::format("{}: {} bucket rows refused (impossible times or tokens); those clients' counts start anew",
+                             options_.state, refused_buckets));
   }
   // The actions a crash left pending, read before this run adds its own.
   std::vector<PendingAction> pending;

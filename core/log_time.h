@@ -15,6 +15,13 @@ namespace defender {
 using LogTime = int64_t;  // ms since 1970-01-01T00:00:00Z
 constexpr LogTime kSecond = 1000;
 
+// A time within 2^53 ms (285 000 years) of 1970: every time the parsers
+// give (12-digit $msec seconds reach year 33658) and every ban's end, and
+// far enough from the limits of 64 bits that sums and differences of two
+// such times cannot overflow. A time read back from a saved state that is
+// not is damage.
+constexpr bool PlausibleLogTime(LogTime t) { return t >= -(LogTime(1) << 53) && t <= (LogTime(1) << 53); }
+
 // "10/Oct/2000:13:55:36 -0700"
 std::optional<LogTime> ParseTimeLocal(std::string_view s);
 // "2000-10-10T13:55:36-07:00", "+00:00" or "Z", optional ".fff" fraction.

@@ -246,7 +246,8 @@ Status BehaviourModel::Parse(std::string_view blob) {
   for (const Window& w : windows) {
     const bool sane = w.used() && w.errors <= w.n && w.posts <= w.n && w.statics <= w.n && w.rare_referers <= w.n &&
                       w.quiet <= w.n && w.apps <= w.n && w.top_count[0] <= w.n && w.top_count[1] <= w.n &&
-                      w.next_score < 16 && w.flags < 4 && LogTime(w.last_ms) <= options_.max_window + options_.gap;
+                      w.next_score < 16 && w.flags < 4 && LogTime(w.last_ms) <= options_.max_window + options_.gap &&
+                      PlausibleLogTime(w.first);
     if (!sane) return Status::Invalid("the saved behaviour model holds an impossible window; learning anew");
   }
   baseline_ = std::move(baseline);

@@ -1,5 +1,6 @@
 #include "state/state_store.h"
 
+#include <cmath>
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <thread>
@@ -178,7 +180,8 @@ Status StateStore::LoadBans(std::vector<StoredBan>* bans, size_t* refused) {
                       uint32_t(std::clamp<int64_t>(sqlite3_column_int64(q.get(), 7), 0, UINT32_MAX)),
                       std::string(Text(q.get(), 8).substr(0, kMaxEvidence))};
     }
-    if (ban.reason.empty() || ban.until <= ban.since || ban.count < 1 || ban.score < 0 || ban.score > 100) {
+    if (ban.reason.empty() || ban.until <= ban.since || !PlausibleLogTime(ban.since) || !PlausibleLogTime(ban.until) ||
+        ban.count < 1 || ban.score < 0 || ban.score > 100) {
       ++*refused;
       continue;
     }
@@ -209,9 +212,10 @@ Status StateStore::LoadCheckpoints(std::vector<Checkpoint>* checkpoints) {
   return Status::Ok();
 }
 
-Status StateStore::LoadBuckets(std::vector<StoredBucket>* buckets) {
+Status StateStore::LoadBuckets(std::vector<StoredBucket>* buckets, size_t* refused) {
   Stmt q(db_, "SELECT client, scenario, last, blackhole_until, tokens, poured, distinct_values FROM buckets");
   if (!q.ok()) return Error("reading buckets");
+  *refused = 0;
   while (sqlite3_step(q.get()) == SQLITE_ROW) {
     std::string_view client = Blob(q.get(), 0);
     if (client.size() != 16) continue;
@@ -224,6 +228,10 @@ Status StateStore::LoadBuckets(std::vector<StoredBucket>* buckets) {
     b.blackhole_until = sqlite3_column_int64(q.get(), 3);
     b.tokens = sqlite3_column_double(q.get(), 4);
     b.poured = uint32_t(sqlite3_column_int64(q.get(), 5));
+    if (!PlausibleLogTime(b.last) || !PlausibleLogTime(b.blackhole_until) || !std::isfinite(b.tokens)) {
+      ++*refused;
+      continue;
+    }
     std::string_view d = Blob(q.get(), 6);
     b.distinct.resize(d.size() / 4);
     if (!b.distinct.empty()) std::memcpy(b.distinct.data(), d.data(), b.distinct.size() * 4);  // an empty blob is NULL
@@ -236,6 +244,7 @@ Status StateStore::LoadClock(LogTime* clock) {
   Stmt q(db_, "SELECT value FROM meta WHERE key = 'clock'");
   *clock = 0;
   if (q.ok() && sqlite3_step(q.get()) == SQLITE_ROW) *clock = sqlite3_column_int64(q.get(), 0);
+  if (!PlausibleLogTime(*clock)) *clock = 0;  // damage: as if none was saved
   return Status::Ok();
 }
 
@@ -282,7 +291,8 @@ Status StateStore::LoadPendingActions(std::vector<PendingAction>* actions, size_
     std::string_view kind = Text(q.get(), 0);
     auto target = Cidr::Parse(Text(q.get(), 1));
     if ((kind != "ban" && kind != "unban") || !target || !ValidateBanTarget(*target).ok() ||
-        !IsPlainReason(Text(q.get(), 2)) || sqlite3_column_int64(q.get(), 3) < 0) {
+        !IsPlainReason(Text(q.get(), 2)) || sqlite3_column_int64(q.get(), 3) < 0 ||
+        !PlausibleLogTime(sqlite3_column_int64(q.get(), 4))) {
       ++*refused;
       continue;
     }

@@ -85,7 +85,10 @@ class StateStore {
   Status LoadBans(std::vector<StoredBan>* bans, size_t* refused);
   Status LoadHistory(std::vector<std::pair<Cidr, int>>* history);
   Status LoadCheckpoints(std::vector<Checkpoint>* checkpoints);
-  Status LoadBuckets(std::vector<StoredBucket>* buckets);
+  // A bucket whose times no log can hold (PlausibleLogTime) or whose tokens
+  // are not a number is left out and counted in *refused.
+  Status LoadBuckets(std::vector<StoredBucket>* buckets, size_t* refused);
+  // 0 if none was saved, or if the saved one is no time a log can hold.
   Status LoadClock(LogTime* clock);
   // When the last run saved its state (wall clock; 0 if none has).
   Status LoadLastRun(LogTime* saved);

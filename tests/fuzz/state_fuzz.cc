@@ -102,11 +102,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::pair<Cidr, int>> history;
   std::vector<StoredBucket> buckets;
   if (!store->LoadBans(&bans, &refused).ok() || !store->LoadHistory(&history).ok() ||
-      !store->LoadBuckets(&buckets).ok()) {
+      !store->LoadBuckets(&buckets, &refused).ok()) {
     __builtin_trap();
   }
   for (const StoredBan& b : bans) {
-    if (!ValidateBanTarget(b.target).ok() || !IsPlainReason(b.reason) || b.until <= b.since) __builtin_trap();
+    if (!ValidateBanTarget(b.target).ok() || !IsPlainReason(b.reason) || b.until <= b.since ||
+        !PlausibleLogTime(b.since) || !PlausibleLogTime(b.until)) {
+      __builtin_trap();
+    }
     if (b.evidence.size() > kMaxEvidence) __builtin_trap();
   }
   // What the pipeline does with them: escalation from the history, tokens.
@@ -124,8 +127,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bucket.SetTokens(b.last, b.tokens, settings);
     bucket.last = b.last;
     bucket.blackhole_until = b.blackhole_until;
+    if (!PlausibleLogTime(b.last) || !PlausibleLogTime(b.blackhole_until) || !std::isfinite(b.tokens)) __builtin_trap();
     table.Restore(b.client, 0, bucket, b.distinct);
-    table.Pour(b.client, 0, settings, b.last, 0);
+    // Lines at the bucket's time, then at the earliest and latest times a
+    // line can carry (a late one is counted at the bucket's time).
+    for (LogTime t : {b.last, -(LogTime(1) << 53), LogTime(1) << 53}) table.Pour(b.client, 0, settings, t, 0);
   }
   return 0;
 }

@@ -80,13 +80,60 @@ TEST_CASE("a run's checkpoints, buckets and clock replace the saved ones in one 
   CHECK(checkpoints[0].offset == 84);
   CHECK(checkpoints[0].path == "/var/log/nginx/access.log");
   std::vector<StoredBucket> buckets;
-  REQUIRE(store->LoadBuckets(&buckets).ok());
+  size_t refused = 1;
+  REQUIRE(store->LoadBuckets(&buckets, &refused).ok());
   CHECK(buckets.empty());
+  CHECK(refused == 0);
   LogTime clock = 0;
   REQUIRE(store->LoadClock(&clock).ok());
   CHECK(clock == 6000);
   REQUIRE(store->LoadLastRun(&saved).ok());
   CHECK(saved > 0);
+}
+
+TEST_CASE("rows with times no log can hold are refused and counted: bans, buckets, actions, the clock") {
+  // A damaged or hand-edited state file: restored as they are, such times
+  // overflowed a bucket's arithmetic or a ban's duration at the next line.
+  TempDir dir;
+  const std::string path = dir.File("state.db");
+  {
+    auto store = OpenStore(path);
+    StoredBucket bucket{*IpAddress::Parse("198.51.100.7"), "http-probing", 5000, 0, 2.5, 3, {7, 9}};
+    REQUIRE(store->SaveRun({}, {bucket}, 5000).ok());
+    REQUIRE(store->PutBan(StoredBan{*Cidr::Parse("198.51.100.7/32"), *IpAddress::Parse("198.51.100.7"),
+                                    "http-probing", 1000, 2000, 1, 40, 1, ""}).ok());
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "INSERT INTO buckets VALUES (zeroblob(16), 'http-flood', 9223372036854775000, 0, 1, 1, NULL);"
+                       "INSERT INTO buckets VALUES (zeroblob(16), 'http-crawl-non_statics', 5000, -9223372036854775000, 1, 1, NULL);"
+                       "INSERT INTO buckets VALUES (zeroblob(16), 'http-dos-random-uri', 5000, 0, 1e308 * 10, 1, NULL);"
+                       "INSERT INTO bans VALUES ('198.51.100.8', '198.51.100.8', 'http-probing', -9223372036854775000, 2000, 1, 40, 1, '');"
+                       "INSERT INTO bans VALUES ('198.51.100.9', '198.51.100.9', 'http-probing', 1000, 9223372036854775000, 1, 40, 1, '');"
+                       "INSERT INTO actions VALUES ('unban', '198.51.100.9', 'http-probing', 60, 9223372036854775000);"
+                       "UPDATE meta SET value = 9223372036854775000 WHERE key = 'clock';",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto store = OpenStore(path);
+  std::vector<StoredBucket> buckets;
+  size_t refused = 0;
+  REQUIRE(store->LoadBuckets(&buckets, &refused).ok());
+  REQUIRE(buckets.size() == 1);
+  CHECK(buckets[0].scenario == "http-probing");
+  CHECK(refused == 3);
+  std::vector<StoredBan> bans;
+  REQUIRE(store->LoadBans(&bans, &refused).ok());
+  REQUIRE(bans.size() == 1);
+  CHECK(bans[0].target == *Cidr::Parse("198.51.100.7/32"));
+  CHECK(refused == 2);
+  LogTime clock = 1;
+  REQUIRE(store->LoadClock(&clock).ok());
+  CHECK(clock == 0);  // as if none was saved
+  std::vector<PendingAction> pending;
+  REQUIRE(store->LoadPendingActions(&pending, &refused).ok());
+  CHECK(pending.empty());
+  CHECK(refused == 1);
 }
 
 TEST_CASE("a schema-1 file gets the newer columns; a newer schema is refused") {
