@@ -15,12 +15,14 @@ namespace defender {
 using LogTime = int64_t;  // ms since 1970-01-01T00:00:00Z
 constexpr LogTime kSecond = 1000;
 
-// A time within 2^53 ms (285 000 years) of 1970: every time the parsers
-// give (12-digit $msec seconds reach year 33658) and every ban's end, and
-// far enough from the limits of 64 bits that sums and differences of two
-// such times cannot overflow. A time read back from a saved state that is
-// not is damage.
-constexpr bool PlausibleLogTime(LogTime t) { return t >= -(LogTime(1) << 53) && t <= (LogTime(1) << 53); }
+// A time within 2^60 ms (36 million years) of 1970: every time the
+// parsers give (12-digit $msec seconds reach year 33658) and every ban's end
+// (the longest duration the options take, 999999999d, after the latest
+// line), yet far enough from the limits of 64 bits that sums and
+// differences of two such times cannot overflow. A time read back from a
+// saved state that is not is damage.
+constexpr LogTime kTimeLimit = LogTime(1) << 60;
+constexpr bool PlausibleLogTime(LogTime t) { return t >= -kTimeLimit && t <= kTimeLimit; }
 
 // "10/Oct/2000:13:55:36 -0700"
 std::optional<LogTime> ParseTimeLocal(std::string_view s);

@@ -129,9 +129,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     bucket.blackhole_until = b.blackhole_until;
     if (!PlausibleLogTime(b.last) || !PlausibleLogTime(b.blackhole_until) || !std::isfinite(b.tokens)) __builtin_trap();
     table.Restore(b.client, 0, bucket, b.distinct);
-    // Lines at the bucket's time, then at the earliest and latest times a
-    // line can carry (a late one is counted at the bucket's time).
-    for (LogTime t : {b.last, -(LogTime(1) << 53), LogTime(1) << 53}) table.Pour(b.client, 0, settings, t, 0);
+    // Lines at the bucket's time, then at the extremes of the times a
+    // saved state may hold (a late one is counted at the bucket's time).
+    for (LogTime t : {b.last, -kTimeLimit, kTimeLimit}) table.Pour(b.client, 0, settings, t, 0);
   }
   return 0;
 }

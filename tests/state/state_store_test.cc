@@ -100,8 +100,10 @@ TEST_CASE("rows with times no log can hold are refused and counted: bans, bucket
     auto store = OpenStore(path);
     StoredBucket bucket{*IpAddress::Parse("198.51.100.7"), "http-probing", 5000, 0, 2.5, 3, {7, 9}};
     REQUIRE(store->SaveRun({}, {bucket}, 5000).ok());
+    // The longest ban `bans add --duration` takes is no damage.
+    const LogTime longest = *ParseDuration("999999999d");
     REQUIRE(store->PutBan(StoredBan{*Cidr::Parse("198.51.100.7/32"), *IpAddress::Parse("198.51.100.7"),
-                                    "http-probing", 1000, 2000, 1, 40, 1, ""}).ok());
+                                    "http-probing", 1000, 1000 + longest, 1, 40, 1, ""}).ok());
   }
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
