@@ -4,6 +4,8 @@
 #include <chrono>
 #include <cstring>
 
+#include "core/thread_cpu.h"
+
 namespace defender {
 
 namespace {
@@ -114,6 +116,11 @@ const ParsedLine* ParseAhead::Peek() const {
 }
 
 void ParseAhead::Run() {
+  Produce();
+  cpu_seconds_ = ThreadCpuSeconds();
+}
+
+void ParseAhead::Produce() {
   while (true) {
     std::unique_ptr<Batch> batch;
     {

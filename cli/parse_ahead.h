@@ -51,10 +51,15 @@ class ParseAhead {
   uint64_t consumed_offset() const { return consumed_offset_; }
   // How far the source was read when that line's batch was made (--progress).
   uint64_t position() const { return position_; }
+  // The worker's CPU time (--stats); final once Next() has returned nullptr
+  // or Stop() has returned.
+  double cpu_seconds() const { return cpu_seconds_; }
 
  private:
   struct Batch;
+  // The worker: Produce(), then its CPU time.
   void Run();
+  void Produce();
   // Reads and parses lines into `batch` until it is full; true at the end.
   bool Fill(Batch& batch);
 
@@ -75,6 +80,7 @@ class ParseAhead {
   size_t next_ = 0;                 // in current_
   uint64_t consumed_offset_ = 0;
   uint64_t position_ = 0;
+  double cpu_seconds_ = 0;  // written by the worker as it ends, read after join
   std::thread worker_;
 };
 

@@ -493,7 +493,10 @@ void Pipeline::RunBatch() {
         progress_->Update(done_bytes + position, stats_.lines, engine_.counters().bans);
       }
     }
-    if (in.ahead) in.ahead->Stop();  // the reader is ours again
+    if (in.ahead) {
+      in.ahead->Stop();  // the reader is ours again
+      stats_.parse_ahead_cpu_s += in.ahead->cpu_seconds();
+    }
     done_bytes += in.size;
     if (out_.closed() || StopRequested()) break;
   }

@@ -6,12 +6,14 @@
 #include "cli/pipeline.h"
 #include "core/json.h"
 #include "core/prometheus_text.h"
+#include "core/thread_cpu.h"
 
 namespace defender {
 
 void Pipeline::Report(double seconds) {
   fmt::memory_buffer report;
   auto it = std::back_inserter(report);
+  stats_.pipeline_cpu_s = ThreadCpuSeconds();  // Run()'s thread
   stats_.AppendReport(report, seconds);
   const auto& c = engine_.counters();
   fmt::format_to(it, "defender-scan: stats: bans {}, unbans {}, suppressed alerts {}, active bans {}\n", c.bans,

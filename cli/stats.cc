@@ -14,6 +14,10 @@ void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
   if (truncated > 0) fmt::format_to(it, ", cut short in their last field {}", truncated);
   if (named_clients > 0) fmt::format_to(it, ", clients logged by host name {} (never banned)", named_clients);
   fmt::format_to(it, "\n");
+  fmt::format_to(it, "defender-scan: stats: CPU time: detecting thread {:.3f} s (with start-up and output)",
+                 pipeline_cpu_s);
+  if (parse_ahead_cpu_s > 0) fmt::format_to(it, ", reading and parsing thread {:.3f} s", parse_ahead_cpu_s);
+  fmt::format_to(it, "\n");
   if (order.size() > 1) fmt::format_to(it, "defender-scan: stats: inputs oldest first: {}\n", fmt::join(order, ", "));
   if (reordered_s > 0) {
     fmt::format_to(it, "defender-scan: stats: lines out of time order by up to {} s, read back in time order\n",

@@ -22,9 +22,13 @@ struct Stats {
   uint64_t late = 0;    // parsed, but older than the newest line by more than --late-tolerance
   uint64_t future = 0;  // parsed, but ahead of the wall clock
   uint64_t truncated = 0;      // parsed lines cut inside their last quoted field
-  uint64_t named_clients = 0;
+  uint64_t named_clients = 0;  // parsed lines whose client is a host name (counted, never banned)
   uint64_t fleet_not_applied = 0;  // --redis: other nodes' bans not applied (ended, allowlisted here)
-  int64_t reordered_s = 0;     // batch runs: how far out of time order the lines were (then read back in order)  // parsed lines whose client is a host name (counted, never banned)
+  int64_t reordered_s = 0;     // batch runs: how far out of time order the lines were (then read back in order)
+  // CPU seconds of the thread that ran the pipeline (start-up, detection,
+  // decisions, output) and of the threads that read and parsed the inputs
+  // ahead of it (batch runs of files; 0 otherwise).
+  double pipeline_cpu_s = 0, parse_ahead_cpu_s = 0;
   std::vector<std::string> order;  // the inputs, in the order read (when more than one)
   std::array<uint64_t, size_t(Reject::kCount)> rejects{};
   SyslogCounters syslog;  // --syslog-listen: datagrams received and dropped

@@ -94,6 +94,17 @@ set -o pipefail
 expect_eq "rules | head: exit 0" "$status" 0
 expect_eq "rules | head: nothing on stderr" "$(cat "$TMP/rules.err")" ""
 
+# --stats says which thread carries a replay: the input is read and parsed
+# on a thread of its own, ahead of the detecting one.
+: "${LOGGEN:?set by ctest}"
+"$LOGGEN" --lines 50000 --seed 3 > "$TMP/cpu.log"
+stats=$("$DEFENDER_SCAN" --stats "$TMP/cpu.log" 2>&1 >/dev/null)
+cpu_line=$(grep "stats: CPU time:" <<<"$stats")
+expect_contains "--stats: a file's run has both threads' CPU time" "$cpu_line" "reading and parsing thread"
+detecting=$(sed -n 's/.*detecting thread \([0-9.]*\) s.*/\1/p' <<<"$cpu_line")
+reading=$(sed -n 's/.*reading and parsing thread \([0-9.]*\) s.*/\1/p' <<<"$cpu_line")
+if awk -v d="$detecting" -v r="$reading" 'BEGIN { exit !(d > 0 && r > 0) }'; then ok; else fail "CPU times not both positive: $cpu_line"; fi
+
 warnings=$(LC_ALL=C.UTF-8 groff -man -ww -Tutf8 -z "$man" 2>&1)
 expect_eq "groff -man -ww is clean" "$warnings" ""
 
