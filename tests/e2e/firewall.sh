@@ -90,6 +90,14 @@ expect_eq "nft: one drop rule per family" "$(nft list chain inet defender input 
 check_enforced nft
 "$actions/nft-ban.sh" 203.0.113.50 60  # banned again: the new timeout
 expect_contains "nft: banned again" "$(nft list set inet defender ban4)" "203.0.113.50 timeout 1m"
+# A ban longer than nft takes as a timeout (99 999 999 s, about 3 years;
+# `bans add` and the API take 10 years): the element has none, and the
+# unban action lifts it.
+"$actions/nft-ban.sh" 203.0.113.50 315360000 || fail "nft: a 10-year ban failed"
+set4=$(nft list set inet defender ban4)
+expect_contains "nft: a 10-year ban" "$set4" "203.0.113.50"
+expect_not_contains "nft: a 10-year ban, without a timeout" "$set4" "203.0.113.50 timeout"
+reaches 203.0.113.50 && fail "nft: 203.0.113.50 banned for 10 years gets through" || ok
 "$actions/nft-unban.sh" 203.0.113.50; "$actions/nft-unban.sh" 2001:db8:1:2::/64
 "$actions/nft-unban.sh" 203.0.113.50
 expect_not_contains "nft: unbanned" "$(nft list set inet defender ban4)" "203.0.113.50"
@@ -121,6 +129,12 @@ expect_contains "ipset: 203.0.113.50" "$members" "203.0.113.50 timeout"
 expect_not_contains "ipset: 203.0.113.5 lifted" "$members" "203.0.113.5 "
 expect_contains "ipset: the /64" "$(ipset list defender6)" "2001:db8:1:2::/64 timeout"
 check_enforced ipset
+# A ban longer than ipset takes as a timeout (2 147 483 s, under 25 days;
+# `bans.max: 30d` makes such bans): the entry has none (timeout 0), and the
+# unban action lifts it.
+"$actions/ipset-ban.sh" 203.0.113.50 2592000 || fail "ipset: a 30-day ban failed"
+expect_contains "ipset: a 30-day ban, without a timeout" "$(ipset list defender4)" "203.0.113.50 timeout 0"
+reaches 203.0.113.50 && fail "ipset: 203.0.113.50 banned for 30 days gets through" || ok
 "$actions/ipset-unban.sh" 203.0.113.50; "$actions/ipset-unban.sh" 2001:db8:1:2::/64
 "$actions/ipset-unban.sh" 203.0.113.50
 expect_not_contains "ipset: unbanned" "$(ipset list defender4)" "203.0.113.50"
