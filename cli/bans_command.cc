@@ -50,6 +50,9 @@ int RunBansCommand(const BansOptions& o) {
   if (!IsPlainReason(o.reason)) return Fail("bans add: --reason must be a plain name (letters, digits, '_', '.', '-')", 2);
   auto duration = ParseDuration(o.duration);
   if (!duration || *duration <= 0) return Fail(fmt::format("bans: --duration '{}' is not a duration", o.duration), 2);
+  if (*duration > kMaxBanSeconds * kSecond) {
+    return Fail(fmt::format("bans: --duration '{}': 10 years at most (3650d)", o.duration), 2);
+  }
   // Only `add` may start a state; a typo in the path must not look like an
   // empty list.
   auto opened = o.action == "add" ? StateStore::Open(o.state, o.state_wait_s * 1000)

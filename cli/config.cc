@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ban_target.h"
 #include "decisions/crawler_check.h"
 #include "detectors/app_profiles.h"
 
@@ -42,6 +43,18 @@ class Reader {
       return false;
     }
     *out = *d;
+    return true;
+  }
+
+  // A duration no longer than the longest ban.
+  bool BanDuration(const YAML::Node& node, std::string_view key, LogTime* out) {
+    LogTime t;
+    if (!Duration(node, key, &t)) return false;
+    if (t > kMaxBanSeconds * kSecond) {
+      Error(node, key, fmt::format("'{}' is longer than the longest ban, 10 years (3650d)", node.as<std::string>()));
+      return false;
+    }
+    *out = t;
     return true;
   }
 
@@ -116,7 +129,7 @@ class Reader {
         Duration(v, full, &s->blackhole);
       } else if (key == "ban") {
         LogTime t;
-        if (Duration(v, full, &t)) s->ban_s = t / kSecond;
+        if (BanDuration(v, full, &t)) s->ban_s = t / kSecond;
       } else if (key == "simulate") {
         Get(v, full, &s->simulate);
       } else if (key == "severity") {
@@ -291,7 +304,7 @@ Config LoadConfig(const std::string& path, std::vector<std::string>* errors) {
           std::string k = b.first.as<std::string>();
           if (k == "max") {
             LogTime t;
-            if (r.Duration(b.second, "bans.max", &t)) c.max_ban_s = t / kSecond;
+            if (r.BanDuration(b.second, "bans.max", &t)) c.max_ban_s = t / kSecond;
           } else if (k == "extend_on_alert") {
             r.Get(b.second, "bans.extend_on_alert", &c.extend_on_alert);
           } else if (k == "ipv6_collapse") {

@@ -207,7 +207,7 @@ int Main(int argc, char** argv) {
       ->check(CLI::IsMember({"list", "add", "del"}));
   bans->add_option("TARGET", bans_options.target, "An address or CIDR (add, del; list: the bans covering it)");
   bans->add_option("--state", bans_options.state, "The state database")->required();
-  bans->add_option("--duration", bans_options.duration, "How long (add): 30m, 4h, 7d ...")->capture_default_str();
+  bans->add_option("--duration", bans_options.duration, "How long (add): 30m, 4h, 7d ... (at most 3650d)")->capture_default_str();
   bans->add_option("--reason", bans_options.reason, "Why (add)")->capture_default_str();
   AddFleetOptions(*bans, bans_options.fleet);
   bans->add_flag("--json", bans_options.json, "list: one JSON object per ban, with its evidence");

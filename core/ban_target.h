@@ -4,6 +4,7 @@
 // than the minimum prefix of its family, never loopback. Pure; thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -15,6 +16,10 @@ namespace defender {
 
 constexpr int kMinBanPrefixV4 = 16;
 constexpr int kMinBanPrefixV6 = 32;
+// The longest ban, in seconds: 10 years (3650d), whether configured, given
+// to `bans add` or to the API. Its end stays a 4-digit year and within
+// what the other nodes of a fleet accept.
+constexpr int64_t kMaxBanSeconds = 3650LL * 86400;
 
 // kInvalid, saying why, when `target` must not be banned.
 Status ValidateBanTarget(const Cidr& target, int min_prefix_v4 = kMinBanPrefixV4, int min_prefix_v6 = kMinBanPrefixV6);

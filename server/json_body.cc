@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/ban_target.h"
 #include "core/log_time.h"
 
 namespace defender {
@@ -37,10 +38,10 @@ StatusOr<int64_t> JsonBody::Seconds(const char* key) {
   int64_t n = 0;
   std::string_view text;
   if (e.get(n) == simdjson::SUCCESS) {
-    if (n > 0 && n <= 10LL * 365 * 86400) return n;
+    if (n > 0 && n <= kMaxBanSeconds) return n;
   } else if (e.get(text) == simdjson::SUCCESS) {
     auto ms = ParseDuration(text);
-    if (ms && *ms >= kSecond && *ms <= 10LL * 365 * 86400 * kSecond) return *ms / kSecond;
+    if (ms && *ms >= kSecond && *ms <= kMaxBanSeconds * kSecond) return *ms / kSecond;
   }
   return Status::Invalid(
       fmt::format("\"{}\" must be a duration from 1 second to 10 years (3600, \"3600s\", \"4h\", \"7d\")", key));

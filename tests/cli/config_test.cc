@@ -50,6 +50,29 @@ TEST_CASE("every configuration error names the file, the line and the key") {
   CHECK(all.find(path + ":10: typo_key: unknown key") != std::string::npos);
 }
 
+TEST_CASE("a ban longer than 10 years is an error, as through the API and `bans add`") {
+  TempDir dir;
+  std::string path = dir.File("long.yaml");
+  WriteFile(path,
+            "scenarios:\n"
+            "  http-probing: {ban: 3651d}\n"
+            "bans:\n"
+            "  max: 4000d\n");
+  std::vector<std::string> errors;
+  LoadConfig(path, &errors);
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  CHECK(errors.size() == 2);
+  CHECK(all.find(path + ":2: scenarios.http-probing.ban: '3651d' is longer than the longest ban, 10 years (3650d)") !=
+        std::string::npos);
+  CHECK(all.find(path + ":4: bans.max: '4000d' is longer than the longest ban") != std::string::npos);
+  WriteFile(path, "scenarios:\n  http-probing: {ban: 3650d}\nbans:\n  max: 3650d\n");
+  errors.clear();
+  Config c = LoadConfig(path, &errors);
+  CHECK(errors.empty());
+  CHECK(c.max_ban_s == 3650LL * 86400);
+}
+
 TEST_CASE("durations") {
   CHECK(*ParseDuration("500ms") == 500);
   CHECK(*ParseDuration("10s") == 10 * kSecond);

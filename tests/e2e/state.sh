@@ -112,7 +112,14 @@ done
 set +e
 "$DEFENDER_SCAN" bans add 203.0.113.1 --reason 'x; rm -rf /' --state "$TMP/inc.db" > /dev/null 2>&1
 expect_eq "a reason that is not a plain name is refused" "$?" 2
+# The longest ban is 10 years, as through the API: a longer one would not
+# reach the other nodes of a fleet, nor a 4-digit year in the JSON.
+err=$("$DEFENDER_SCAN" bans add 203.0.113.1 --duration 3651d --state "$TMP/inc.db" 2>&1 >/dev/null)
+expect_eq "a ban longer than 10 years is refused" "$?" 2
+expect_contains "and says why" "$err" "10 years at most"
 set -e
+"$DEFENDER_SCAN" bans add 203.0.113.2 --duration 3650d --state "$TMP/inc.db" > /dev/null && ok || fail "a 10-year ban refused"
+"$DEFENDER_SCAN" bans del 203.0.113.2 --state "$TMP/inc.db" > /dev/null
 expect_eq "nothing hostile in the include" "$(grep -vE '^(#|deny [0-9a-f.:/]+;$)' "$TMP/blocks.conf")" ""
 
 # Two runs on one database: the second waits, or gives up with a message.

@@ -100,7 +100,8 @@ TEST_CASE("rows with times no log can hold are refused and counted: bans, bucket
     auto store = OpenStore(path);
     StoredBucket bucket{*IpAddress::Parse("198.51.100.7"), "http-probing", 5000, 0, 2.5, 3, {7, 9}};
     REQUIRE(store->SaveRun({}, {bucket}, 5000).ok());
-    // The longest ban `bans add --duration` takes is no damage.
+    // A ban of 999999999d, which `bans add` took before 3650d became the
+    // longest ban, is no damage.
     const LogTime longest = *ParseDuration("999999999d");
     REQUIRE(store->PutBan(StoredBan{*Cidr::Parse("198.51.100.7/32"), *IpAddress::Parse("198.51.100.7"),
                                     "http-probing", 1000, 1000 + longest, 1, 40, 1, ""}).ok());
