@@ -10,6 +10,21 @@ using namespace defender;
 using defender::testing::TempDir;
 using defender::testing::WriteFile;
 
+namespace {
+
+// Every error LoadConfig reports for the file at `path`, a line each; their
+// number in *count.
+std::string ConfigErrors(const std::string& path, size_t* count) {
+  std::vector<std::string> errors;
+  LoadConfig(path, &errors);
+  *count = errors.size();
+  std::string all;
+  for (const auto& e : errors) all += e + "\n";
+  return all;
+}
+
+}  // namespace
+
 TEST_CASE("the sample configuration loads without errors and changes what it says") {
   std::vector<std::string> errors;
   Config c = LoadConfig(std::string(SOURCE_DIR) + "/samples/config.yaml", &errors);
@@ -36,11 +51,9 @@ TEST_CASE("every configuration error names the file, the line and the key") {
             "    regex: '(unclosed'\n"
             "allowlist: [0.0.0.0/33, localhost]\n"
             "typo_key: 1\n");
-  std::vector<std::string> errors;
-  LoadConfig(path, &errors);
-  std::string all;
-  for (const auto& e : errors) all += e + "\n";
-  CHECK(errors.size() == 7);
+  size_t count = 0;
+  const std::string all = ConfigErrors(path, &count);
+  CHECK(count == 7);
   CHECK(all.find(path + ":3: scenarios.http-probing.capacity") != std::string::npos);
   CHECK(all.find(path + ":4: scenarios.http-probing.leak: 'soon' is not a duration") != std::string::npos);
   CHECK(all.find(path + ":5: scenarios.no-such-scenario") != std::string::npos);
@@ -58,16 +71,14 @@ TEST_CASE("a ban longer than 10 years is an error, as through the API and `bans 
             "  http-probing: {ban: 3651d}\n"
             "bans:\n"
             "  max: 4000d\n");
-  std::vector<std::string> errors;
-  LoadConfig(path, &errors);
-  std::string all;
-  for (const auto& e : errors) all += e + "\n";
-  CHECK(errors.size() == 2);
+  size_t count = 0;
+  const std::string all = ConfigErrors(path, &count);
+  CHECK(count == 2);
   CHECK(all.find(path + ":2: scenarios.http-probing.ban: '3651d' is longer than the longest ban, 10 years (3650d)") !=
         std::string::npos);
   CHECK(all.find(path + ":4: bans.max: '4000d' is longer than the longest ban") != std::string::npos);
   WriteFile(path, "scenarios:\n  http-probing: {ban: 3650d}\nbans:\n  max: 3650d\n");
-  errors.clear();
+  std::vector<std::string> errors;
   Config c = LoadConfig(path, &errors);
   CHECK(errors.empty());
   CHECK(c.max_ban_s == 3650LL * 86400);

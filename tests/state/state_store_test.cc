@@ -18,6 +18,15 @@ std::unique_ptr<StateStore> OpenStore(const std::string& path) {
   return std::move(*store);
 }
 
+// Runs `sql` on the database file at `path`, as another program would.
+void ExecSql(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+}
+
 }  // namespace
 
 TEST_CASE("a ban, its history, pending action and evidence come back as saved") {
@@ -106,18 +115,14 @@ TEST_CASE("rows with times no log can hold are refused and counted: bans, bucket
     REQUIRE(store->PutBan(StoredBan{*Cidr::Parse("198.51.100.7/32"), *IpAddress::Parse("198.51.100.7"),
                                     "http-probing", 1000, 1000 + longest, 1, 40, 1, ""}).ok());
   }
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db,
-                       "INSERT INTO buckets VALUES (zeroblob(16), 'http-flood', 9223372036854775000, 0, 1, 1, NULL);"
-                       "INSERT INTO buckets VALUES (zeroblob(16), 'http-crawl-non_statics', 5000, -9223372036854775000, 1, 1, NULL);"
-                       "INSERT INTO buckets VALUES (zeroblob(16), 'http-dos-random-uri', 5000, 0, 1e308 * 10, 1, NULL);"
-                       "INSERT INTO bans VALUES ('198.51.100.8', '198.51.100.8', 'http-probing', -9223372036854775000, 2000, 1, 40, 1, '');"
-                       "INSERT INTO bans VALUES ('198.51.100.9', '198.51.100.9', 'http-probing', 1000, 9223372036854775000, 1, 40, 1, '');"
-                       "INSERT INTO actions VALUES ('unban', '198.51.100.9', 'http-probing', 60, 9223372036854775000);"
-                       "UPDATE meta SET value = 9223372036854775000 WHERE key = 'clock';",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  ExecSql(path,
+          "INSERT INTO buckets VALUES (zeroblob(16), 'http-flood', 9223372036854775000, 0, 1, 1, NULL);"
+          "INSERT INTO buckets VALUES (zeroblob(16), 'http-crawl-non_statics', 5000, -9223372036854775000, 1, 1, NULL);"
+          "INSERT INTO buckets VALUES (zeroblob(16), 'http-dos-random-uri', 5000, 0, 1e308 * 10, 1, NULL);"
+          "INSERT INTO bans VALUES ('198.51.100.8', '198.51.100.8', 'http-probing', -9223372036854775000, 2000, 1, 40, 1, '');"
+          "INSERT INTO bans VALUES ('198.51.100.9', '198.51.100.9', 'http-probing', 1000, 9223372036854775000, 1, 40, 1, '');"
+          "INSERT INTO actions VALUES ('unban', '198.51.100.9', 'http-probing', 60, 9223372036854775000);"
+          "UPDATE meta SET value = 9223372036854775000 WHERE key = 'clock';");
   auto store = OpenStore(path);
   std::vector<StoredBucket> buckets;
   size_t refused = 0;
@@ -142,18 +147,14 @@ TEST_CASE("rows with times no log can hold are refused and counted: bans, bucket
 TEST_CASE("a schema-1 file gets the newer columns; a newer schema is refused") {
   TempDir dir;
   const std::string path = dir.File("old.db");
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db,
-                       "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
-                       "CREATE TABLE bans (target TEXT PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL,"
-                       " since INTEGER NOT NULL, until INTEGER NOT NULL, count INTEGER NOT NULL, score INTEGER NOT NULL);"
-                       "CREATE TABLE checkpoints (dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint BLOB NOT NULL,"
-                       " offset INTEGER NOT NULL, complete INTEGER NOT NULL, PRIMARY KEY (dev, ino));"
-                       "INSERT INTO meta VALUES ('schema', 1);"
-                       "INSERT INTO bans VALUES ('198.51.100.44', '198.51.100.44', 'http-probing', 1, 2, 1, 30);",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  ExecSql(path,
+          "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+          "CREATE TABLE bans (target TEXT PRIMARY KEY, source TEXT NOT NULL, reason TEXT NOT NULL,"
+          " since INTEGER NOT NULL, until INTEGER NOT NULL, count INTEGER NOT NULL, score INTEGER NOT NULL);"
+          "CREATE TABLE checkpoints (dev INTEGER NOT NULL, ino INTEGER NOT NULL, fingerprint BLOB NOT NULL,"
+          " offset INTEGER NOT NULL, complete INTEGER NOT NULL, PRIMARY KEY (dev, ino));"
+          "INSERT INTO meta VALUES ('schema', 1);"
+          "INSERT INTO bans VALUES ('198.51.100.44', '198.51.100.44', 'http-probing', 1, 2, 1, 30);");
   {
     auto store = OpenStore(path);
     std::vector<StoredBan> bans;
@@ -170,9 +171,7 @@ TEST_CASE("a schema-1 file gets the newer columns; a newer schema is refused") {
     REQUIRE(store->LoadModel("other", &data).ok());
     CHECK(data.empty());
   }
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db, "UPDATE meta SET value = 4 WHERE key = 'schema'", nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
+  ExecSql(path, "UPDATE meta SET value = 4 WHERE key = 'schema'");
   auto refused = StateStore::Open(path, 0);
   CHECK(!refused.ok());
   CHECK(refused.status().message().find("schema 4") != std::string::npos);
