@@ -161,7 +161,14 @@ class Reader {
       Error(node, where + ".name", "is required");
       return;
     }
-    Get(node["name"], where + ".name", &s.name);
+    if (!Get(node["name"], where + ".name", &s.name)) return;
+    // The name is the reason of the rule's bans: the state, actions and a
+    // fleet take only plain ones.
+    if (!IsPlainReason(s.name)) {
+      Error(node["name"], where + ".name",
+            fmt::format("'{}' must be a plain name (letters, digits, '_', '.', '-'; 64 at most)", s.name));
+      return;
+    }
     where = fmt::format("custom_rules.{}", s.name);
     if (node["description"]) Get(node["description"], where + ".description", &s.description);
     std::string field = "uri";

@@ -84,6 +84,27 @@ TEST_CASE("a ban longer than 10 years is an error, as through the API and `bans 
   CHECK(c.max_ban_s == 3650LL * 86400);
 }
 
+TEST_CASE("a custom rule's name is a plain name: it is the reason of its bans, which the state keeps") {
+  // A name with a space banned, and the next run refused the ban it had
+  // saved (a reason must be a plain name there, in actions and in a fleet).
+  TempDir dir;
+  std::string path = dir.File("names.yaml");
+  WriteFile(path,
+            "custom_rules:\n"
+            "  - name: old api probe\n"
+            "    regex: '^/api/v0/'\n"
+            "  - name: " + std::string(65, 'x') + "\n"
+            "    regex: '^/x'\n"
+            "  - name: old-api.probe_2\n"
+            "    regex: '^/y'\n");
+  size_t count = 0;
+  const std::string all = ConfigErrors(path, &count);
+  CHECK(count == 2);
+  CHECK(all.find(path + ":2: custom_rules[0].name: 'old api probe' must be a plain name (letters, digits, '_', "
+                        "'.', '-'; 64 at most)") != std::string::npos);
+  CHECK(all.find(path + ":4: custom_rules[1].name") != std::string::npos);
+}
+
 TEST_CASE("durations") {
   CHECK(*ParseDuration("500ms") == 500);
   CHECK(*ParseDuration("10s") == 10 * kSecond);
