@@ -17,7 +17,7 @@ constexpr LogTime kSecond = 1000;
 
 // A time within 2^60 ms (36 million years) of 1970: every time the
 // parsers give (12-digit $msec seconds reach year 33658) and every ban's end
-// (the longest duration a ParseDuration gives, 999999999d, after the latest
+// (the longest duration ParseDuration gives, 999999999d, after the latest
 // line), yet far enough from the limits of 64 bits that sums and
 // differences of two such times cannot overflow. A time read back from a
 // saved state that is not is damage.
