@@ -13,8 +13,7 @@ namespace defender {
 void Pipeline::Report(double seconds) {
   fmt::memory_buffer report;
   auto it = std::back_inserter(report);
-  stats_.pipeline_cpu_s = ThreadCpuSeconds();  // Run()'s thread
-  stats_.AppendReport(report, seconds);
+  stats_.AppendReport(report, seconds, ThreadCpuSeconds());  // this is Run()'s thread
   const auto& c = engine_.counters();
   fmt::format_to(it, "defender-scan: stats: bans {}, unbans {}, suppressed alerts {}, active bans {}\n", c.bans,
                  c.unbans, c.suppressed, engine_.active().size());

@@ -4,7 +4,7 @@
 
 namespace defender {
 
-void Stats::AppendReport(fmt::memory_buffer& out, double seconds) const {
+void Stats::AppendReport(fmt::memory_buffer& out, double seconds, double pipeline_cpu_s) const {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "defender-scan: stats: inputs {} (errors {}), lines {}, bytes {}, {:.3f} s",
                  inputs, input_errors, lines, bytes, seconds);

@@ -25,10 +25,9 @@ struct Stats {
   uint64_t named_clients = 0;  // parsed lines whose client is a host name (counted, never banned)
   uint64_t fleet_not_applied = 0;  // --redis: other nodes' bans not applied (ended, allowlisted here)
   int64_t reordered_s = 0;     // batch runs: how far out of time order the lines were (then read back in order)
-  // CPU seconds of the thread that ran the pipeline (start-up, detection,
-  // decisions, output) and of the threads that read and parsed the inputs
-  // ahead of it (batch runs of files; 0 otherwise).
-  double pipeline_cpu_s = 0, parse_ahead_cpu_s = 0;
+  // CPU seconds of the threads that read and parsed the inputs ahead of the
+  // pipeline (batch runs; 0 otherwise).
+  double parse_ahead_cpu_s = 0;
   std::vector<std::string> order;  // the inputs, in the order read (when more than one)
   std::array<uint64_t, size_t(Reject::kCount)> rejects{};
   SyslogCounters syslog;  // --syslog-listen: datagrams received and dropped
@@ -38,8 +37,9 @@ struct Stats {
     for (size_t i = 1; i < rejects.size(); ++i) n += rejects[i];
     return n;
   }
-  // Multi-line human-readable report.
-  void AppendReport(fmt::memory_buffer& out, double seconds) const;
+  // Multi-line human-readable report; `pipeline_cpu_s`: the CPU seconds of
+  // the thread that ran the pipeline (start-up, detection, decisions, output).
+  void AppendReport(fmt::memory_buffer& out, double seconds, double pipeline_cpu_s) const;
 };
 
 }  // namespace defender
