@@ -1,6 +1,7 @@
 // defender-scan: reads nginx logs, finds abusive clients, hands decisions to sinks.
 #include <signal.h>
 
+#include <string>
 #include <system_error>
 
 #include <CLI/CLI.hpp>
@@ -25,6 +26,21 @@
 
 namespace defender {
 namespace {
+
+// CLI::Range for a floating-point option, without its hole: "nan" passes
+// CLI::Range, as no comparison with NaN is true.
+CLI::Validator NumberRange(double min, double max) {
+  const CLI::Range range(min, max);
+  return CLI::Validator(
+      [range, min, max](std::string& text) -> std::string {
+        double value = 0;
+        if (CLI::detail::lexical_cast(text, value) && !(value >= min && value <= max)) {
+          return "Value " + text + " not in range " + std::to_string(min) + " to " + std::to_string(max);
+        }
+        return range(text);
+      },
+      range.get_description());
+}
 
 // --redis and its companions, for the main job, serve and `bans`.
 void AddFleetOptions(CLI::App& app, FleetOptions& o) {
@@ -104,7 +120,7 @@ void AddScanOptions(CLI::App& app, Options& o) {
   app.add_option("--anomaly-threshold", o.anomaly_threshold,
                  "The score at which behaviour-anomaly alerts (default 9; lower finds more, and more "
                  "real users)")
-      ->check(CLI::Range(1.0, 100.0))
+      ->check(NumberRange(1.0, 100.0))
       ->group(detect);
   app.add_flag("--dry-run", o.dry_run, "Decide and report, change nothing outside stdout")->group(detect);
   auto* enforce = "Enforcement";

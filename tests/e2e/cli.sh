@@ -40,6 +40,17 @@ expect_contains "--format typo: named, with the fix" "$err" 'unknown variable $r
 err=$("$DEFENDER_SCAN" --format '$remote_addr [$time_local] "$request" $status $loggable' /dev/null 2>&1)
 expect_contains "--format own variable: a warning" "$err" 'warning: --format: $loggable is not an nginx variable'
 
+# --anomaly-threshold takes a number from 1 to 100; "nan" passed the range
+# check (no comparison with NaN is true), and every scored window alerted.
+for t in nan NaN -nan 0 101 inf; do
+  set +e
+  err=$("$DEFENDER_SCAN" --anomaly-threshold "$t" /dev/null 2>&1); status=$?
+  set -e
+  expect_eq "--anomaly-threshold $t: exit 2" "$status" 2
+  expect_contains "--anomaly-threshold $t: explained" "$err" "--anomaly-threshold"
+done
+"$DEFENDER_SCAN" --anomaly-threshold 7.5 /dev/null && ok || fail "--anomaly-threshold 7.5 refused"
+
 # An --on-ban placeholder that does not exist is an error at start, also in a dry run.
 set +e
 err=$("$DEFENDER_SCAN" --dry-run --on-ban 'echo {ip} {score}' /dev/null 2>&1); status=$?
