@@ -80,7 +80,11 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   // nginx or a firewall can block: reported, never banned.
   std::string_view allowed = IsHostNameKey(a.source) ? "hostname" : allowlist_.Reason(a.source);
   if (allowed.empty() && allowlist_.Overlaps(a.client)) allowed = "allowlist";
-  if (allowed.empty() && a.crawler != nullptr && crawler_check_ != nullptr && !a.simulate &&
+  // Crawlers look unusual: the behaviour model's alert on a client that
+  // claims to be one is only reported unless the claim can be checked (and
+  // then judged like any other alert: a user agent is not a pass).
+  const bool simulate = a.simulate || (a.anomaly != nullptr && a.crawler != nullptr && crawler_check_ == nullptr);
+  if (allowed.empty() && a.crawler != nullptr && crawler_check_ != nullptr && !simulate &&
       crawler_check_->Verified(a.source, *a.crawler)) {
     allowed = "verified_crawler";
   }
@@ -88,15 +92,15 @@ void DecisionEngine::OnAlert(const Alert& a, std::vector<Decision>* out) {
   auto covering = active == active_.end() ? Covering(a.client) : active_.end();
   if (covering != active_.end()) {  // a wider ban holds it already
     d.action = DecisionAction::kDetect;
-    d.suppressed = !allowed.empty() ? allowed : a.simulate ? "simulate" : "already_banned";
+    d.suppressed = !allowed.empty() ? allowed : simulate ? "simulate" : "already_banned";
     d.until = covering->second.until;
     ++counters_.suppressed;
     out->push_back(d);
     return;
   }
-  if (!allowed.empty() || a.simulate || (active != active_.end() && !options_.extend_on_alert)) {
+  if (!allowed.empty() || simulate || (active != active_.end() && !options_.extend_on_alert)) {
     d.action = DecisionAction::kDetect;
-    d.suppressed = !allowed.empty() ? allowed : a.simulate ? "simulate" : "already_banned";
+    d.suppressed = !allowed.empty() ? allowed : simulate ? "simulate" : "already_banned";
     if (active != active_.end()) d.until = active->second.until;
     ++counters_.suppressed;
     out->push_back(d);

@@ -249,12 +249,11 @@ void Detector::ObserveBehaviour(const LogRecord& r, const Cidr& client, RequestD
   counted_ |= ScenarioSet::Of(size_t(behaviour_index_));
   // The further out, the more it weighs in the threat score.
   const int severity = std::clamp(int(std::lround(s.settings.severity * why->score / behaviour_->options().threshold)), 1, 100);
-  // Never a ban for an app's own traffic, nor for a client that says it is
-  // a search engine's crawler (crawlers do look unusual; the rules still
-  // judge one that lies).
-  const KnownCrawler* crawler = ClaimedCrawler(r.user_agent);
+  // Never a ban for an app's own traffic. A client that says it is a
+  // search engine's crawler is left to the decision engine, which bans it
+  // only if its claim can be checked and fails.
   Alert a{s.name, r.client, client, r.time, why->requests, s.settings.ban_s, severity,
-          s.settings.simulate || app_window || crawler != nullptr, crawler, r.client_name};
+          s.settings.simulate || app_window, ClaimedCrawler(r.user_agent), r.client_name};
   a.anomaly = why;
   alerts->push_back(a);
 }
