@@ -10,6 +10,7 @@
 #include "core/ban_target.h"
 #include "decisions/crawler_check.h"
 #include "detectors/app_profiles.h"
+#include "detectors/client_table.h"
 
 namespace defender {
 
@@ -146,6 +147,11 @@ class Reader {
       } else if (!custom_keys_ || !IsCustomKey(key)) {
         Error(kv.first, full, "unknown key");
       }
+    }
+    if (s->distinct != Distinct::kNone && s->capacity > ClientTable::kMaxDistinct) {
+      Error(node["capacity"] ? node["capacity"] : node, fmt::format("{}.capacity", where),
+            fmt::format("{} is more distinct values than a bucket remembers ({}); lower it or set distinct: none",
+                        s->capacity, ClientTable::kMaxDistinct));
     }
   }
 

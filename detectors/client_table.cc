@@ -8,7 +8,6 @@
 namespace defender {
 
 namespace {
-constexpr size_t kMaxDistinct = 256;  // values remembered per bucket
 // Pool entries are created with room for this many values, so reusing one
 // for another bucket does not allocate (a few buckets need more).
 constexpr size_t kPoolReserve = 64;
@@ -189,18 +188,28 @@ bool ClientTable::SeenInPool(LeakyBucket& b, uint32_t hash) {
       free_pool_.pop_back();
     } else {
       index = uint32_t(distinct_pool_.size());
-      distinct_pool_.emplace_back().reserve(kPoolReserve);
+      distinct_pool_.emplace_back().values.reserve(kPoolReserve);
     }
     b.distinct_more = index + 1;
   }
-  auto& values = distinct_pool_[b.distinct_more - 1];
-  if (std::find(values.begin(), values.end(), hash) != values.end()) return true;
-  if (values.size() < kMaxDistinct) values.push_back(hash);
+  DistinctValues& more = distinct_pool_[b.distinct_more - 1];
+  if (std::find(more.values.begin(), more.values.end(), hash) != more.values.end()) return true;
+  if (more.values.size() < size_t(kMaxDistinct)) {
+    more.values.push_back(hash);
+  } else {
+    // Full: the oldest is forgotten. Keeping the first 256 instead, as this
+    // did, counted every repeat of any later value: a client that had asked
+    // for 300 pages was counted at each reload of the last one.
+    more.values[more.oldest] = hash;
+    more.oldest = (more.oldest + 1) % more.values.size();
+  }
   return false;
 }
 
 void ClientTable::ReleasePool(LeakyBucket& b) {
-  distinct_pool_[b.distinct_more - 1].clear();  // keeps its capacity for reuse
+  DistinctValues& more = distinct_pool_[b.distinct_more - 1];
+  more.values.clear();  // keeps its capacity for reuse
+  more.oldest = 0;
   free_pool_.push_back(b.distinct_more - 1);
   b.distinct_more = 0;
 }

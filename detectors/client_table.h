@@ -29,6 +29,12 @@ namespace defender {
 
 class ClientTable {
  public:
+  // A bucket that counts distinct values remembers the first and the last
+  // kMaxDistinct after it; an older one seen again counts again. So a
+  // scenario with `distinct` may have this capacity at most: its bucket
+  // overflows before it forgets a value it counted.
+  static constexpr int kMaxDistinct = 256;
+
   // Holds at most max_buckets; its slots then take 64 bytes times the power
   // of two that keeps them at most 25/32 full (128 MB for the default cap).
   explicit ClientTable(size_t max_buckets);
@@ -72,9 +78,10 @@ class ClientTable {
       const LeakyBucket& b = s.bucket;
       distinct.clear();
       if (b.distinct_first != 0) distinct.push_back(b.distinct_first);
-      if (b.distinct_more != 0) {
-        const auto& more = distinct_pool_[b.distinct_more - 1];
-        distinct.insert(distinct.end(), more.begin(), more.end());
+      if (b.distinct_more != 0) {  // oldest first
+        const DistinctValues& more = distinct_pool_[b.distinct_more - 1];
+        distinct.insert(distinct.end(), more.values.begin() + more.oldest, more.values.end());
+        distinct.insert(distinct.end(), more.values.begin(), more.values.begin() + more.oldest);
       }
       fn(ClientOf(s), uint16_t(s.tag - 1), b, distinct);
     }
@@ -153,7 +160,13 @@ class ClientTable {
   size_t size_ = 0;
   size_t room_until_ = 0;  // the size at which MakeRoom runs
   uint64_t seed_[2] = {};
-  std::vector<std::vector<uint32_t>> distinct_pool_;
+  // A bucket's distinct values after the first: the last kMaxDistinct of
+  // them, in a ring once full (`oldest` is where the next one goes).
+  struct DistinctValues {
+    std::vector<uint32_t> values;
+    size_t oldest = 0;
+  };
+  std::vector<DistinctValues> distinct_pool_;
   std::vector<uint32_t> free_pool_;
   uint64_t evictions_ = 0;
 };

@@ -105,6 +105,30 @@ TEST_CASE("a custom rule's name is a plain name: it is the reason of its bans, w
   CHECK(all.find(path + ":4: custom_rules[1].name") != std::string::npos);
 }
 
+TEST_CASE("a scenario counting distinct values has a capacity of 256 at most: a bucket remembers that many") {
+  // Past the values it remembers, a bucket counts a value it has forgotten
+  // again: with a capacity of 1000, one client asking again for its 300
+  // pages would have been counted as 600 distinct ones.
+  TempDir dir;
+  std::string path = dir.File("distinct.yaml");
+  WriteFile(path,
+            "scenarios:\n"
+            "  http-probing: {capacity: 1000}\n"
+            "  http-flood: {capacity: 1000}\n"
+            "  http-dos-random-uri: {capacity: 256}\n"
+            "custom_rules:\n"
+            "  - name: catalogue-scrape\n"
+            "    regex: '^/item/'\n"
+            "    distinct: uri\n"
+            "    capacity: 500\n");
+  size_t count = 0;
+  const std::string all = ConfigErrors(path, &count);
+  CHECK(count == 2);
+  CHECK(all.find(path + ":2: scenarios.http-probing.capacity: 1000 is more distinct values than a bucket remembers "
+                        "(256); lower it or set distinct: none") != std::string::npos);
+  CHECK(all.find(path + ":9: custom_rules.catalogue-scrape.capacity: 500 is more distinct values") != std::string::npos);
+}
+
 TEST_CASE("durations") {
   CHECK(*ParseDuration("500ms") == 500);
   CHECK(*ParseDuration("10s") == 10 * kSecond);

@@ -60,6 +60,31 @@ TEST_CASE("distinct values are counted once") {
   CHECK(t.Pour(kClient, 0, s, 0, 44).overflow);
 }
 
+TEST_CASE("a bucket remembers its first and its last 256 distinct values: a repeat of one is not counted") {
+  // It kept the first 257 and counted every repeat of a later value: a
+  // client that had asked for 300 pages was counted at each reload of the
+  // last one, and banned for pages it had asked for already.
+  ClientTable t(1000);
+  const BucketSettings s = Bucket(100000, 3600 * kSecond);
+  for (uint32_t v = 1; v <= 1000; ++v) REQUIRE(t.Pour(kClient, 0, s, 0, v).counted);
+  for (int i = 0; i < 50; ++i) {
+    CHECK(!t.Pour(kClient, 0, s, 0, 1000).counted);
+    CHECK(!t.Pour(kClient, 0, s, 0, 1000 - 255).counted);
+    CHECK(!t.Pour(kClient, 0, s, 0, 1).counted);
+  }
+  CHECK(t.Pour(kClient, 0, s, 0, 500).poured == 1001);  // forgotten: counted again
+  // Saved and restored (--state), it remembers the same ones.
+  ClientTable restored(1000);
+  t.ForEach([&](const IpAddress& c, uint16_t scenario, const LeakyBucket& b, const std::vector<uint32_t>& distinct) {
+    restored.Restore(c, scenario, b, distinct);
+  });
+  CHECK(!restored.Pour(kClient, 0, s, 0, 500).counted);
+  CHECK(!restored.Pour(kClient, 0, s, 0, 1000).counted);
+  CHECK(!restored.Pour(kClient, 0, s, 0, 1000 - 254).counted);
+  CHECK(!restored.Pour(kClient, 0, s, 0, 1).counted);
+  CHECK(restored.Pour(kClient, 0, s, 0, 1000 - 255).counted);  // pushed out by 500
+}
+
 TEST_CASE("after an alert the blackhole keeps the client quiet, then counting starts over") {
   ClientTable t(1000);
   BucketSettings s = Bucket(0, kSecond, 60 * kSecond);

@@ -104,6 +104,26 @@ expect_not_contains "  the other name raises nothing" "$out" 'dsl-187-23'
 expect_contains "stats count the named clients" "$(cat "$TMP/names.stats")" "clients logged by host name 32 (never banned)"
 expect_eq "the nginx include has no entry" "$(grep -c attacker "$TMP/names.conf" || true)" 0
 
+# A NAT's bucket of distinct paths lives while new ones keep coming (a
+# burst of 20, then one a second). It remembered its first 257 paths, and
+# counted every request for a later one: a page polled every 2 seconds
+# after 260 pages was "a new path" each time, and the NAT was banned
+# (http-dos-random-uri, 311 "distinct" paths of 281).
+python3 - > "$TMP/nat.log" <<'PY'
+import datetime
+t0 = datetime.datetime(2024, 3, 31, 2, 0, 0)
+def line(s, path):
+    t = (t0 + datetime.timedelta(seconds=s)).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    print(f'198.51.100.50 - - [{t}] "GET {path} HTTP/1.1" 200 1500 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0" 0.010 0.010 "-"')
+for i in range(1, 21):
+    line(0, f"/burst/{i}")
+for s in range(1, 301):
+    line(s, f"/page/{s}")
+    if s >= 260 and s % 2 == 0:
+        line(s, "/api/poll")
+PY
+expect_eq "a NAT asking again for a page it asked for is not a new path" "$("$DEFENDER_SCAN" --format defender "$TMP/nat.log")" ""
+
 # The error log: limit_req refusals and basic-auth failures.
 {
   for s in 10 11 12 13 14 15; do
