@@ -114,7 +114,7 @@ void AddScanOptions(CLI::App& app, Options& o) {
                  "X-Forwarded-For right to left past trusted proxies")
       ->allow_extra_args(false)
       ->group(detect);
-  app.add_option("--ipv6-prefix", o.ipv6_prefix, "Count and ban IPv6 clients per this prefix (default 64)")
+  app.add_option("--ipv6-prefix", o.ipv6_prefix, "Count and ban IPv6 clients per this prefix (default 64; a NAT64 address, 64:ff9b::/96, counts alone)")
       ->check(CLI::Range(32, 128))
       ->group(detect);
   app.add_option("--anomaly-threshold", o.anomaly_threshold,

@@ -8,6 +8,14 @@ Status ValidateBanTarget(const Cidr& c, int min_prefix_v4, int min_prefix_v6) {
   std::string text = c.ToString();
   auto again = Cidr::Parse(text);
   if (!again || *again != c) return Status::Invalid(fmt::format("'{}' is not canonical", text));
+  static const Cidr kNat64 = *Cidr::Parse("64:ff9b::/96");
+  if (c.prefix() < kNat64.prefix() && c.Contains(kNat64.address())) {
+    return Status::Invalid(fmt::format("'{}' covers 64:ff9b::/96, every IPv4 client of a NAT64", text));
+  }
+  if (IsNat64(c.address()) && c.prefix() < 96 + min_prefix_v4) {
+    return Status::Invalid(fmt::format("'{}' is broader than /{} (an IPv4 /{} through NAT64)", text,
+                                       96 + min_prefix_v4, min_prefix_v4));
+  }
   int min = c.address().is_v4() ? min_prefix_v4 : min_prefix_v6;
   if (c.prefix() < min) return Status::Invalid(fmt::format("'{}' is broader than /{}", text, min));
   static const Cidr kLoopback[] = {*Cidr::Parse("127.0.0.0/8"), *Cidr::Parse("::1")};

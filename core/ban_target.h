@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -24,10 +25,18 @@ constexpr int64_t kMaxBanSeconds = 3650LL * 86400;
 // kInvalid, saying why, when `target` must not be banned.
 Status ValidateBanTarget(const Cidr& target, int min_prefix_v4 = kMinBanPrefixV4, int min_prefix_v6 = kMinBanPrefixV6);
 
+// An address of the NAT64 well-known prefix, 64:ff9b::/96 (RFC 6052): one
+// IPv4 client, as a NAT64 or SIIT translator in front of the site shows it.
+inline bool IsNat64(const IpAddress& a) {
+  static constexpr uint8_t kPrefix[12] = {0x00, 0x64, 0xff, 0x9b};
+  return std::memcmp(a.bytes().data(), kPrefix, sizeof(kPrefix)) == 0;
+}
+
 // The target a client is counted and banned as, written once for the
-// detector, the API and `bans`: an IPv4 address (or a host name's key)
-// itself, an IPv6 address its /ipv6_prefix (a site's one client).
-inline bool CountedWhole(const IpAddress& client) { return client.is_v4() || IsHostNameKey(client); }
+// detector, the API and `bans`: an IPv4 address (also through NAT64, or a
+// host name's key) itself, an IPv6 address its /ipv6_prefix (a site's one
+// client).
+inline bool CountedWhole(const IpAddress& client) { return client.is_v4() || IsNat64(client) || IsHostNameKey(client); }
 inline Cidr ClientTarget(const IpAddress& client, int ipv6_prefix) {
   return CountedWhole(client) ? Cidr::Host(client) : Cidr(client, ipv6_prefix);
 }

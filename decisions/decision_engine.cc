@@ -24,10 +24,14 @@ Decision DecisionEngine::Ban(const Cidr& target, const ActiveBan& ban) {
 
 namespace {
 
-// The prefix 16 bits wider that IPv6 bans collapse into, if it may be banned.
+// The prefix 16 bits wider that IPv6 bans collapse into, if it may be
+// banned: never for IPv4 clients (NAT64's included), nor one that covers
+// them all.
 std::optional<Cidr> WiderPrefix(const Cidr& target) {
-  if (target.address().is_v4() || target.prefix() - 16 < kMinBanPrefixV6) return std::nullopt;
-  return Cidr(target.address(), target.prefix() - 16);
+  if (CountedWhole(target.address()) || target.prefix() - 16 < kMinBanPrefixV6) return std::nullopt;
+  Cidr wider(target.address(), target.prefix() - 16);
+  if (!ValidateBanTarget(wider).ok()) return std::nullopt;
+  return wider;
 }
 
 }  // namespace

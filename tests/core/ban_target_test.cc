@@ -39,3 +39,23 @@ TEST_CASE("ClientAddress is ClientTarget's address, host-name keys and all") {
   CHECK(ClientAddress(host, 64) == host);
   CHECK(ClientTarget(host, 64).address() == host);
 }
+
+TEST_CASE("an IPv6 address that carries an IPv4 client (NAT64, 64:ff9b::/96) is that one client") {
+  // Behind a NAT64 or SIIT translator every IPv4 user shows as 64:ff9b::
+  // and its IPv4 address: counted per /64 they were one client, and the
+  // first flood of a busy site banned every IPv4 user at once.
+  CHECK(ClientTarget(*IpAddress::Parse("64:ff9b::c633:6407"), 64).ToString() == "64:ff9b::c633:6407");
+  CHECK(ClientAddress(*IpAddress::Parse("64:ff9b::c633:6407"), 64).ToString() == "64:ff9b::c633:6407");
+  CHECK(GivenTarget(*Cidr::Parse("64:ff9b::198.51.100.7"), 64).ToString() == "64:ff9b::c633:6407");
+  CHECK(ClientTarget(*IpAddress::Parse("64:ff9b:0:1::7"), 64).ToString() == "64:ff9b:0:1::/64");  // not in the /96
+  // Its prefixes are IPv4 prefixes: /16 of IPv4 at most, and nothing that covers them all.
+  CHECK(ValidateBanTarget(*Cidr::Parse("64:ff9b::c633:0/112")).ok());
+  CHECK(ValidateBanTarget(*Cidr::Parse("64:ff9b::c633:6400/120")).ok());
+  CHECK(ValidateBanTarget(*Cidr::Parse("64:ff9b::c600:0/104")).message() ==
+        "'64:ff9b::c600:0/104' is broader than /112 (an IPv4 /16 through NAT64)");
+  CHECK(ValidateBanTarget(*Cidr::Parse("64:ff9b::/64")).message() ==
+        "'64:ff9b::/64' covers 64:ff9b::/96, every IPv4 client of a NAT64");
+  CHECK(!ValidateBanTarget(*Cidr::Parse("64:ff9b::/96")).ok());
+  CHECK(!ValidateBanTarget(*Cidr::Parse("64::/16"), 16, 16).ok());
+  CHECK(ValidateBanTarget(*Cidr::Parse("64:ff9b:0:1::/64")).ok());
+}

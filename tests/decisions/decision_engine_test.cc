@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
+#include "core/ban_target.h"
+
 using namespace defender;
 
 namespace {
@@ -170,6 +172,25 @@ TEST_CASE("many IPv6 bans within one wider prefix collapse into a ban of that pr
   f.OnAlert(MakeAlert("2001:db9:1:1::1", 0), &out);
   f.OnAlert(MakeAlert("2001:db9:1:2::1", 0), &out);
   CHECK(out.size() == 2);
+}
+
+TEST_CASE("IPv4 clients through NAT64 never collapse into a wider ban, nor does anything into one covering them") {
+  // Each 64:ff9b::/96 address is one IPv4 client: collapsing four into the
+  // /112 would ban an IPv4 /16, and on up to 64:ff9b::/32, every IPv4 user.
+  Allowlist allow({}, {});
+  DecisionEngine e(allow, DecisionOptions{7 * 86400, false, 4});
+  std::vector<Decision> out;
+  for (int i = 1; i <= 20; ++i) {
+    const IpAddress a = *IpAddress::Parse(fmt::format("64:ff9b::198.51.100.{}", i));
+    e.OnAlert(Alert{"http-probing", a, ClientTarget(a, 64), 1000 * kSecond, 11, 3600, 40, false}, &out);
+  }
+  CHECK(out.size() == 20);
+  for (const Decision& d : out) CHECK(d.target.prefix() == 128);
+  // Bans of /64s next to the translator's prefix do not collapse into one over it.
+  out.clear();
+  for (int i = 1; i <= 4; ++i) e.OnAlert(MakeAlert(fmt::format("64:ff9b:0:{}::1", i), 1000 * kSecond), &out);
+  CHECK(out.size() == 4);
+  for (const Decision& d : out) CHECK(d.target.prefix() == 64);
 }
 
 TEST_CASE("a ban another node of the fleet made: a new decision, ending at its until, escalating the next") {

@@ -124,6 +124,29 @@ for s in range(1, 301):
 PY
 expect_eq "a NAT asking again for a page it asked for is not a new path" "$("$DEFENDER_SCAN" --format defender "$TMP/nat.log")" ""
 
+# Behind a NAT64 or SIIT translator every IPv4 user is 64:ff9b:: and its
+# IPv4 address. Counted per /64, 300 users browsing were one client: banned
+# within a second, and with them every IPv4 user. Each is its own client;
+# an attacker among them is banned alone.
+python3 - > "$TMP/nat64.log" <<'PY'
+import datetime, ipaddress
+t0 = datetime.datetime(2024, 3, 31, 2, 0, 0)
+def line(s, client, path, status=200):
+    t = (t0 + datetime.timedelta(seconds=s)).strftime("%d/%b/%Y:%H:%M:%S +0000")
+    print(f'{client} - - [{t}] "GET {path} HTTP/1.1" {status} 1500 "-" "Mozilla/5.0 (X11; Linux x86_64; rv:124.0) Gecko/20100101 Firefox/124.0" 0.010 0.010 "-"')
+nat64 = int(ipaddress.IPv6Address("64:ff9b::"))
+for s in range(60):
+    for u in range(30):
+        user = (s * 30 + u) % 300
+        v4 = int(ipaddress.IPv4Address("198.51.100.0")) + user % 250 + (user // 250) * 256
+        line(s, ipaddress.IPv6Address(nat64 + v4), f"/page/{user}")
+    if s < 20:
+        line(s, ipaddress.IPv6Address(nat64 + int(ipaddress.IPv4Address("203.0.113.99"))), f"/old-{s}.php", 404)
+PY
+out=$("$DEFENDER_SCAN" --format defender "$TMP/nat64.log")
+expect_eq "NAT64: one ban" "$(grep -c '"action":"ban"' <<<"$out")" 1
+expect_contains "  of the one attacker, alone" "$out" '"source":{"ip":"64:ff9b::cb00:7163"},"defender":{"events_count":12,"score":30,"decision":{"scope":"ip","value":"64:ff9b::cb00:7163"'
+
 # The error log: limit_req refusals and basic-auth failures.
 {
   for s in 10 11 12 13 14 15; do
