@@ -86,7 +86,7 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str()
       ->group(in);
-  app.add_option("--max-line", o.max_line, "Skip (and count) lines longer than this many bytes")
+  app.add_option("--max-line", o.max_line, "Skip (and count, with a warning) lines longer than this many bytes; the default holds any line nginx writes with its default buffers")
       ->capture_default_str()
       ->check(CLI::Range(size_t(256), size_t(64) << 20))
       ->group(in);

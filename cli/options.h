@@ -16,7 +16,9 @@ struct Options {
   bool follow = false;
   std::vector<std::string> syslog_listen;  // udp://ADDR:PORT to receive syslog on
   std::vector<std::string> syslog_allow;   // CIDRs that may send it; empty: loopback
-  size_t max_line = 64 * 1024;
+  // nginx's longest line with its default buffers (4 x 8k, each byte logged
+  // as \xHH at worst) is about 130 KB; in JSON (\u00XX) about 200 KB.
+  size_t max_line = 256 * 1024;
   int max_catch_up_mib = 64;  // --follow --state: read at most this much written while down
   std::string late_tolerance = "10m";  // lines older than the newest by more are not detected
   std::string cache_dir;               // compiled signatures; empty: DefaultCacheDir(), "none": no cache

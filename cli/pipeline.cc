@@ -467,6 +467,7 @@ int Pipeline::Run() {
   FinishFleet();
   WarnRealip(true);
   WarnUnrecognised();
+  WarnTooLong();
   if (uint64_t errors = detector_->signature_scan_errors()) {
     PrintWarning(fmt::format("Hyperscan failed {} scans: those fields were not matched against "
                              "the signatures (please report this)", errors));
@@ -635,6 +636,17 @@ void Pipeline::WarnUnrecognised() const {
   PrintWarning(fmt::format("{} of {} lines were not recognised as --format {}: is the log in another format? "
                            "--explain shows how each line was read; --format takes any nginx log_format",
                            mismatched, stats_.lines, options_.format));
+}
+
+void Pipeline::WarnTooLong() const {
+  // Unread lines are a blind spot a client may aim for: nginx logs a byte
+  // of a request as up to 4 (\xHH), so a request head of 64 KB is a line
+  // of 256 KB.
+  if (const uint64_t n = stats_.rejects[size_t(Reject::kTooLong)]) {
+    PrintWarning(fmt::format("{} lines were longer than --max-line ({} bytes) and were skipped unread: raise "
+                             "--max-line to 4 times nginx's large_client_header_buffers (number times size)",
+                             n, options_.max_line));
+  }
 }
 
 void Pipeline::WarnRealip(bool at_end) {

@@ -162,6 +162,8 @@ class Pipeline : public PipelineControl {
   void WarnRealip(bool at_end);
   // Says on stderr when most lines were rejected for not fitting the format.
   void WarnUnrecognised() const;
+  // Lines skipped as longer than --max-line, if any: said once, at the end.
+  void WarnTooLong() const;
   void Report(double seconds);
 
   // Fleet mode (--redis, pipeline_fleet.cc). At start: waits (briefly) for the fleet's active bans and applies them.

@@ -2,6 +2,7 @@
 # Bad input never crashes the binary, never confuses the client, and every
 # rejected line is counted by reason.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/nginx.sh"
 
 good='198.51.100.7 - - [31/Mar/2024:01:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "Mozilla/5.0"'
 {
@@ -51,5 +52,40 @@ expect_contains "truncated input reported" "$stats" "cut.gz: truncated compresse
 expect_contains "the input error is counted" "$stats" "inputs 2 (errors 1)"
 parsed=$(sed -n 's/.*parsed \([0-9]*\),.*/\1/p' <<<"$stats")
 if (( parsed > 1000 && parsed < 20001 )); then ok; else fail "parsed $parsed lines of a half .gz"; fi
+
+# The longest lines a client can make a real nginx write, with its default
+# buffers (8 KB a header line): a request line, a user agent, a referer and
+# an X-Forwarded-For of bytes nginx logs as \xHH, four bytes each. Such a
+# line (about 126 KB) was over the 64 KiB --max-line of old: skipped
+# unread, so the client's probes were never seen.
+port=$(free_port)
+write_nginx_conf "$TMP/nginx" <<CONF
+  include $SOURCE_DIR/samples/nginx/defender-log-format.conf;
+  access_log $TMP/nginx/logs/access.log defender;
+  server {
+    listen 127.0.0.1:$port;
+    set_real_ip_from 127.0.0.1;
+    real_ip_header X-Real-IP;
+    location / { return 404; }
+  }
+CONF
+start_nginx "$TMP/nginx" || fail "nginx did not start"
+python3 - "$port" <<'PY'
+import socket, sys
+high = bytes(range(0x80, 0x100)) * 61  # 7808 bytes nginx logs as \xHH
+for i in range(12):
+    s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+    s.sendall(b"GET /.env" + str(i).encode() + b"?" + high[:7900 - 20] + b" HTTP/1.1\r\nHost: x\r\nX-Real-IP: 203.0.113.41\r\n"
+              b"User-Agent: " + high + b"\r\nReferer: " + high + b"\r\nX-Forwarded-For: " + high + b"\r\nConnection: close\r\n\r\n")
+    s.recv(100)
+    s.close()
+PY
+wait_until 10 test "$(wc -l < "$TMP/nginx/logs/access.log")" -ge 12 || fail "nginx logged $(wc -l < "$TMP/nginx/logs/access.log") lines"
+longest=$(awk '{ if (length($0) > n) n = length($0) } END { print n }' "$TMP/nginx/logs/access.log")
+if (( longest > 120000 )); then ok; else fail "nginx wrote lines of $longest bytes at most"; fi
+out=$("$DEFENDER_SCAN" --format defender --stats "$TMP/nginx/logs/access.log" 2> "$TMP/long.stats")
+expect_contains "the longest lines nginx writes are read: the client is banned" "$(grep '"action":"ban"' <<<"$out")" \
+  '"source":{"ip":"203.0.113.41"}'
+expect_not_contains "  none skipped" "$(cat "$TMP/long.stats")" "too_long"
 
 finish
