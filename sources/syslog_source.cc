@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "core/host_port.h"
+#include "core/huge_array.h"
 
 namespace defender {
 
@@ -224,7 +225,10 @@ class SyslogSource : public ByteSource {
   uint64_t position() const override { return position_; }
 
  private:
-  static constexpr size_t kBatch = 32, kMaxDatagram = 16 << 10;  // a longer one is cut: malformed
+  // The largest UDP payload: nginx sends a line whole whatever its length
+  // (a client can make it log 4 bytes for each byte of its request), and a
+  // datagram cut short is malformed, its line unread.
+  static constexpr size_t kBatch = 32, kMaxDatagram = 64 << 10;
 
   // The kernel's count of datagrams it dropped, the socket's buffer full,
   // comes with each one received (SO_RXQ_OVFL); it only grows.
@@ -263,7 +267,7 @@ class SyslogSource : public ByteSource {
   std::vector<Cidr> allow_;
   int idle_ms_;
   SyslogCounters* counters_;
-  std::vector<char> buffers_;  // kBatch datagrams
+  HugeArray<char> buffers_;  // kBatch datagrams, 2 MB: mapped, touched as datagrams come
   std::array<iovec, kBatch> iov_{};
   std::array<mmsghdr, kBatch> messages_{};
   std::array<sockaddr_storage, kBatch> senders_{};

@@ -64,6 +64,28 @@ expect_contains "stats: the messages and what was dropped" "$(cat "$TMP/stats")"
   "syslog messages 7, dropped: not allowed 0, malformed 1"
 expect_contains "stats: the lines from both servers" "$(cat "$TMP/stats")" "lines 6,"
 
+# A client whose requests nginx logs as lines of 20 KB (a user agent of
+# bytes it logs as \xHH): nginx sends such a line whole, but datagrams over
+# 16 KB were cut and dropped as malformed, so its probes were never seen.
+"$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --format defender --stats \
+  --json "$TMP/long.jsonl" 2> "$TMP/stats3" &
+scan=$!
+wait_until 10 has_open "$scan" "socket:" || fail "defender-scan did not open its socket"
+for path in /.env /.git/config /backup.sql /id_rsa /.htpasswd; do
+  python3 - "${ports[0]}" "$path" <<'PY'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b"GET " + sys.argv[2].encode() + b" HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 198.51.100.10\r\n"
+          b"User-Agent: " + b"\xff" * 5000 + b"\r\nConnection: close\r\n\r\n")
+s.recv(100)
+PY
+done
+long_banned() { grep -q '"action":"ban".*"value":"198.51.100.10"' "$TMP/long.jsonl" 2>/dev/null; }
+wait_until 10 long_banned && ok || fail "a client logged in 20 KB lines is banned: $(head -c 300 "$TMP/long.jsonl" 2>/dev/null)"
+kill -TERM "$scan"
+wait "$scan" || true
+expect_contains "  none of its lines dropped" "$(cat "$TMP/stats3")" "syslog messages 5, dropped: not allowed 0, malformed 0"
+
 # Senders outside --syslog-allow are dropped and counted.
 "$DEFENDER_SCAN" --syslog-listen "udp://127.0.0.1:$sport" --syslog-allow 10.0.0.0/8 --format defender --stats \
   --json "$TMP/refused.jsonl" 2> "$TMP/stats2" &
