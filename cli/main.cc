@@ -86,7 +86,9 @@ void AddScanOptions(CLI::App& app, Options& o) {
       ->check(CLI::Range(0, 1 << 20))
       ->capture_default_str()
       ->group(in);
-  app.add_option("--max-line", o.max_line, "Skip (and count, with a warning) lines longer than this many bytes; the default holds any line nginx writes with its default buffers")
+  app.add_option("--max-line", o.max_line,
+                 "Skip (and count, with a warning) lines longer than this many bytes; the default holds any "
+                 "line nginx writes with its default buffers")
       ->capture_default_str()
       ->check(CLI::Range(size_t(256), size_t(64) << 20))
       ->group(in);
@@ -114,7 +116,9 @@ void AddScanOptions(CLI::App& app, Options& o) {
                  "X-Forwarded-For right to left past trusted proxies")
       ->allow_extra_args(false)
       ->group(detect);
-  app.add_option("--ipv6-prefix", o.ipv6_prefix, "Count and ban IPv6 clients per this prefix (default 64; a NAT64 address, 64:ff9b::/96, counts alone)")
+  app.add_option("--ipv6-prefix", o.ipv6_prefix,
+                 "Count and ban IPv6 clients per this prefix (default 64; a NAT64 address, 64:ff9b::/96, "
+                 "counts alone)")
       ->check(CLI::Range(32, 128))
       ->group(detect);
   app.add_option("--anomaly-threshold", o.anomaly_threshold,

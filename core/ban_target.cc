@@ -8,8 +8,7 @@ Status ValidateBanTarget(const Cidr& c, int min_prefix_v4, int min_prefix_v6) {
   std::string text = c.ToString();
   auto again = Cidr::Parse(text);
   if (!again || *again != c) return Status::Invalid(fmt::format("'{}' is not canonical", text));
-  static const Cidr kNat64 = *Cidr::Parse("64:ff9b::/96");
-  if (c.prefix() < kNat64.prefix() && c.Contains(kNat64.address())) {
+  if (CoversNat64(c)) {
     return Status::Invalid(fmt::format("'{}' covers 64:ff9b::/96, every IPv4 client of a NAT64", text));
   }
   if (IsNat64(c.address()) && c.prefix() < 96 + min_prefix_v4) {

@@ -31,6 +31,12 @@ inline bool IsNat64(const IpAddress& a) {
   static constexpr uint8_t kPrefix[12] = {0x00, 0x64, 0xff, 0x9b};
   return std::memcmp(a.bytes().data(), kPrefix, sizeof(kPrefix)) == 0;
 }
+// True when `c` is wider than 64:ff9b::/96 and holds it: every IPv4 client
+// of a NAT64.
+inline bool CoversNat64(const Cidr& c) {
+  static const IpAddress kNat64 = *IpAddress::Parse("64:ff9b::");
+  return c.prefix() < 96 && c.Contains(kNat64);
+}
 
 // The target a client is counted and banned as, written once for the
 // detector, the API and `bans`: an IPv4 address (also through NAT64, or a

@@ -30,7 +30,7 @@ namespace {
 std::optional<Cidr> WiderPrefix(const Cidr& target) {
   if (CountedWhole(target.address()) || target.prefix() - 16 < kMinBanPrefixV6) return std::nullopt;
   Cidr wider(target.address(), target.prefix() - 16);
-  if (!ValidateBanTarget(wider).ok()) return std::nullopt;
+  if (CoversNat64(wider)) return std::nullopt;
   return wider;
 }
 

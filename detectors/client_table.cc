@@ -197,9 +197,9 @@ bool ClientTable::SeenInPool(LeakyBucket& b, uint32_t hash) {
   if (more.values.size() < size_t(kMaxDistinct)) {
     more.values.push_back(hash);
   } else {
-    // Full: the oldest is forgotten. Keeping the first 256 instead, as this
-    // did, counted every repeat of any later value: a client that had asked
-    // for 300 pages was counted at each reload of the last one.
+    // Full: the oldest is forgotten, so a value asked for lately is never
+    // counted twice (kept first ones instead, every reload of a later page
+    // would count as a new one).
     more.values[more.oldest] = hash;
     more.oldest = (more.oldest + 1) % more.values.size();
   }
