@@ -319,7 +319,9 @@ class SyslogTcpSource : public ByteSource {
   uint64_t position() const override { return position_; }
 
  private:
-  static constexpr size_t kMaxConnections = 256, kMaxFrame = 64 << 10;
+  // A frame as long as the default --max-line: a client can make nginx write
+  // a line of 130 KB (200 KB in JSON) with its default buffers.
+  static constexpr size_t kMaxConnections = 256, kMaxFrame = 256 << 10;
   struct Connection {
     int fd;
     std::string in;  // received, not framed yet, from `at` on

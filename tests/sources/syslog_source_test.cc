@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/test_util.h"
@@ -76,13 +77,15 @@ void Send(int port, std::string_view datagram) {
 }
 
 // Everything the source hands on before it reports idle.
-std::string ReadAll(ByteSource& source) {
+// What `source` gives until it idles twice, read `size` bytes at most at a
+// time (a line reader's free room is at least 1 MiB).
+std::string ReadAll(ByteSource& source, size_t size = 256) {
   std::string out;
-  char buf[256];
+  std::vector<char> buf(size);
   for (int idle = 0; idle < 2;) {
     ReadResult r;
-    REQUIRE(source.Read(buf, sizeof(buf), &r).ok());
-    out.append(buf, r.n);
+    REQUIRE(source.Read(buf.data(), buf.size(), &r).ok());
+    out.append(buf.data(), r.n);
     idle = r.n == 0 ? idle + 1 : 0;
   }
   return out;
@@ -178,6 +181,34 @@ TEST_CASE("over TCP, octet-counted and line-framed streams give their lines; a b
   CHECK(refused.not_allowed == 1);
   CHECK(refused.received == 0);
   close(conn);
+}
+
+TEST_CASE("over TCP, a frame as long as the longest line nginx writes gives its line") {
+  // A client can make nginx write a line of 126 KB with its default buffers
+  // (bytes it logs as \xHH): a frame over 64 KB closed the connection, the
+  // line and every frame after it on that connection lost.
+  const int port = FreeUdpPort();
+  SyslogCounters counters;
+  auto source = Must(NewSyslogSource(fmt::format("tcp://127.0.0.1:{}", port), {}, 50, &counters));
+  const std::string line = "<190>Dec  2 20:03:06 web-1 nginx: " + std::string(200 << 10, 'x');
+  const std::string after = "<190>Dec  2 20:03:06 web-1 nginx: after";
+  const std::string stream = std::to_string(line.size()) + " " + line + std::to_string(after.size()) + " " + after +
+                             line + "\n" + after + "\n";
+  int fd = SendTcp(port, "");
+  std::thread sender([&] {  // more than the socket holds: written while the source reads
+    for (size_t at = 0; at < stream.size();) {
+      const ssize_t n = write(fd, stream.data() + at, stream.size() - at);
+      if (n <= 0) break;
+      at += size_t(n);
+    }
+  });
+  std::string got;
+  for (int i = 0; i < 200 && std::count(got.begin(), got.end(), '\n') < 4; ++i) got += ReadAll(*source, 1 << 20);
+  sender.join();
+  close(fd);
+  const std::string want_line = "web-1\t" + std::string(200 << 10, 'x') + "\n";
+  CHECK(got == want_line + "web-1\tafter\n" + want_line + "web-1\tafter\n");
+  CHECK(counters.malformed == 0);
 }
 
 TEST_CASE("what a burst overflows of a UDP socket's buffer is counted, not lost without a word") {
