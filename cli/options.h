@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cli/fleet_options.h"
+#include "sources/line_reader.h"
 
 namespace defender {
 
@@ -16,9 +17,7 @@ struct Options {
   bool follow = false;
   std::vector<std::string> syslog_listen;  // udp://ADDR:PORT to receive syslog on
   std::vector<std::string> syslog_allow;   // CIDRs that may send it; empty: loopback
-  // nginx's longest line with its default buffers (4 x 8k, each byte logged
-  // as \xHH at worst) is about 130 KB; in JSON (\u00XX) about 200 KB.
-  size_t max_line = 256 * 1024;
+  size_t max_line = kDefaultMaxLine;
   int max_catch_up_mib = 64;  // --follow --state: read at most this much written while down
   std::string late_tolerance = "10m";  // lines older than the newest by more are not detected
   std::string cache_dir;               // compiled signatures; empty: DefaultCacheDir(), "none": no cache

@@ -16,6 +16,12 @@
 
 namespace defender {
 
+// The longest line read by default (--max-line), and the longest syslog
+// frame: nginx logs a byte of a request as up to 4 (\xHH; 6 in JSON), so
+// with its default buffers (4 x 8k) a client can make it write a line of
+// about 130 KB (200 KB in JSON).
+constexpr size_t kDefaultMaxLine = 256 << 10;
+
 class LineReader {
  public:
   enum class Result { kLine, kIdle, kEnd };

@@ -18,6 +18,7 @@
 
 #include "core/host_port.h"
 #include "core/huge_array.h"
+#include "sources/line_reader.h"
 
 namespace defender {
 
@@ -319,9 +320,7 @@ class SyslogTcpSource : public ByteSource {
   uint64_t position() const override { return position_; }
 
  private:
-  // A frame as long as the default --max-line: a client can make nginx write
-  // a line of 130 KB (200 KB in JSON) with its default buffers.
-  static constexpr size_t kMaxConnections = 256, kMaxFrame = 256 << 10;
+  static constexpr size_t kMaxConnections = 256, kMaxFrame = kDefaultMaxLine;
   struct Connection {
     int fd;
     std::string in;  // received, not framed yet, from `at` on

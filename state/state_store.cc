@@ -1,6 +1,5 @@
 #include "state/state_store.h"
 
-#include <cmath>
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
